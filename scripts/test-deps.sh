@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
+# Chromium and Firefox ESR, OpenSSL, nginx, shellcheck, Python's websockets,
+# a JDK's keytool, and the npm packages pinned in e2e/ and bench/. It only
+# installs what is missing, so it is cheap to run before every `make test`.
+set -eu
+
+need_apt=""
+have() { command -v "$1" >/dev/null 2>&1; }
+
+have certutil   || need_apt="$need_apt libnss3-tools"
+have chromium   || need_apt="$need_apt chromium"
+have firefox-esr || need_apt="$need_apt firefox-esr"
+have openssl    || need_apt="$need_apt openssl"
+have nginx      || [ -x /usr/sbin/nginx ] || need_apt="$need_apt nginx-light"
+have shellcheck || need_apt="$need_apt shellcheck"
+have keytool    || need_apt="$need_apt openjdk-17-jdk-headless"
+have node       || need_apt="$need_apt nodejs npm"
+have curl       || need_apt="$need_apt curl"
+have unshare    || need_apt="$need_apt util-linux"
+have update-ca-certificates || [ -x /usr/sbin/update-ca-certificates ] || need_apt="$need_apt ca-certificates"
+/usr/bin/python3 -c 'import websockets' 2>/dev/null || need_apt="$need_apt python3-websockets"
+
+if [ -n "$need_apt" ]; then
+	echo "test-deps: installing$need_apt"
+	SUDO=""
+	[ "$(id -u)" = 0 ] || SUDO="sudo"
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need_apt >/dev/null
+fi
+
+# npm packages, pinned by their lock files; `npm ci` is skipped when the
+# installed tree already matches the lock.
+for dir in e2e/testdata/npm bench/peerjs-server; do
+	[ -f "$dir/package-lock.json" ] || continue
+	if [ ! -f "$dir/node_modules/.package-lock.json" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.rtdev-lock"; then
+		echo "test-deps: npm ci in $dir"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.rtdev-lock)
+	fi
+done
