@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
-# Chromium and Firefox ESR, OpenSSL, nginx, shellcheck, Python's websockets,
-# a JDK's keytool, and the npm packages pinned in e2e/ and bench/. It only
+# Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, fish, PHP,
+# Python's websockets, a JDK's keytool, and the npm packages pinned in e2e/ and bench/. It only
 # installs what is missing, so it is cheap to run before every `make test`.
 set -eu
 
@@ -17,6 +17,9 @@ have shellcheck || need_apt="$need_apt shellcheck"
 have keytool    || need_apt="$need_apt openjdk-17-jdk-headless"
 have node       || need_apt="$need_apt nodejs npm"
 have curl       || need_apt="$need_apt curl"
+have caddy      || need_apt="$need_apt caddy"
+have fish       || need_apt="$need_apt fish"
+have php        || need_apt="$need_apt php-cli"
 have unshare    || need_apt="$need_apt util-linux"
 have update-ca-certificates || [ -x /usr/sbin/update-ca-certificates ] || need_apt="$need_apt ca-certificates"
 /usr/bin/python3 -c 'import websockets' 2>/dev/null || need_apt="$need_apt python3-websockets"
@@ -32,7 +35,7 @@ fi
 
 # npm packages, pinned by their lock files; `npm ci` is skipped when the
 # installed tree already matches the lock.
-for dir in e2e/testdata/npm bench/peerjs-server; do
+for dir in e2e/testdata/npm templates/testdata/npm bench/peerjs-server; do
 	[ -f "$dir/package-lock.json" ] || continue
 	if [ ! -f "$dir/node_modules/.package-lock.json" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.rtdev-lock"; then
 		echo "test-deps: npm ci in $dir"

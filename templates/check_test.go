@@ -1,0 +1,341 @@
+package templates
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// checker runs a rendered snippet through the real tool for its language
+// and returns the string values that tool parsed out of it, where it can
+// (nil when the tool only says yes or no).
+type checker func(t *testing.T, dir, snippet string) []string
+
+var checkers = map[string]checker{
+	"js":              checkJS,
+	"ts":              checkTS,
+	"json":            checkJSON,
+	"jsonc":           checkJSONC,
+	"dotenv":          checkDotenv,
+	"py":              checkPython,
+	"php":             checkPHP,
+	"go":              checkGo,
+	"sh":              checkShell,
+	"nginx":           checkNginx,
+	"caddy":           checkCaddy,
+	"java-properties": checkProperties,
+	"dart": func(t *testing.T, _, _ string) []string {
+		// The Dart SDK is not packaged for Debian; its string quoting is
+		// covered by TestQuoteTable.
+		t.Skip("no Dart SDK on this machine")
+		return nil
+	},
+}
+
+// wantValues are the files each target must name, checked against the
+// values the tool parsed (only for languages whose checker returns values).
+var wantValues = map[string][]string{
+	"nuxt-cli":      {"cert", "key"},
+	"next":          {"cert", "key", "ca"},
+	"peerjs-server": {"cert", "key"},
+	"cra":           {"cert", "key"},
+	"angular":       {"cert", "key"},
+	"centrifugo-v5": {"cert", "key"},
+	"centrifugo-v6": {"cert", "key"},
+	"kestrel":       {"p12", "p12pass"},
+	"spring-boot":   {"p12url", "p12pass"},
+	"caddy":         {"fullchain", "key"},
+}
+
+func valueOf(d Data, what string) string {
+	return map[string]string{
+		"cert": d.CertFile, "key": d.KeyFile, "ca": d.CAFile, "p12": d.P12File,
+		"p12pass": d.P12Password, "fullchain": d.FullchainFile, "p12url": "file:" + d.P12File,
+	}[what]
+}
+
+// TestSnippetsParse renders every target for a project folder with a space
+// and for one with quotes, "$", braces, a backtick and non-ASCII in its
+// name, and runs each through the real tool that reads it.
+func TestSnippetsParse(t *testing.T) {
+	for label, d := range projects(t) {
+		for _, tg := range Targets() {
+			if tg.Name == "env" {
+				continue // TestEnvShells runs it in each shell
+			}
+			t.Run(label+"/"+tg.Name, func(t *testing.T) {
+				snippet, err := Render(tg.Name, d)
+				if tg.Name == "nginx" && label == "hostile" {
+					var unsupported *UnsupportedPathError
+					if !errors.As(err, &unsupported) {
+						t.Fatalf("nginx with a $ in the path: err = %v, want UnsupportedPathError", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				check, ok := checkers[tg.Lang]
+				if !ok {
+					t.Fatalf("no checker for language %q", tg.Lang)
+				}
+				values := check(t, t.TempDir(), snippet)
+				for _, w := range wantValues[tg.Name] {
+					want := valueOf(d, w)
+					if !contains(values, want) {
+						t.Errorf("%s: the tool read %q, none of which is the %s %q", tg.Name, values, w, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// checkJS parses the snippet as an ES module (strict mode) without running it.
+func checkJS(t *testing.T, dir, snippet string) []string {
+	node := needTool(t, "node")
+	run(t, exec.Command(node, "--check", write(t, dir, "snippet.mjs", snippet)))
+	return nil
+}
+
+// checkTS parses the snippet with esbuild's TypeScript loader (node 20 has
+// no type stripping), pinned in testdata/npm.
+func checkTS(t *testing.T, dir, snippet string) []string {
+	npm := needNPM(t)
+	cmd := exec.Command(filepath.Join(npm, "node_modules", ".bin", "esbuild"), "--loader=ts", "--log-level=warning")
+	cmd.Stdin = strings.NewReader(snippet)
+	run(t, cmd)
+	return nil
+}
+
+func checkJSON(t *testing.T, _, snippet string) []string {
+	var v any
+	if err := json.Unmarshal([]byte(snippet), &v); err != nil {
+		t.Fatalf("invalid JSON: %v\n%s", err, snippet)
+	}
+	return stringLeaves(v)
+}
+
+// checkJSONC drops the // comment lines that angular.json and .NET's
+// appsettings readers skip, then parses the rest as JSON.
+func checkJSONC(t *testing.T, dir, snippet string) []string {
+	var kept []string
+	for _, line := range strings.Split(snippet, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
+			kept = append(kept, line)
+		}
+	}
+	return checkJSON(t, dir, strings.Join(kept, "\n"))
+}
+
+func stringLeaves(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, stringLeaves(x)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, x := range v {
+			out = append(out, stringLeaves(x)...)
+		}
+		return out
+	}
+	return nil
+}
+
+// checkDotenv reads the file with the dotenv and dotenv-expand versions
+// react-scripts 5.0.1 uses, the way its config/env.js does.
+func checkDotenv(t *testing.T, dir, snippet string) []string {
+	node := needTool(t, "node")
+	npm := needNPM(t)
+	env := write(t, dir, ".env", snippet)
+	script := write(t, dir, "read.cjs", `
+const path = process.argv[2], modules = process.argv[3]
+const dotenv = require(modules + '/dotenv')
+const expand = require(modules + '/dotenv-expand')
+const parsed = expand(dotenv.config({ path, processEnv: {} })).parsed
+process.stdout.write(JSON.stringify(parsed))
+`)
+	out, _ := output(t, exec.Command(node, script, env, filepath.Join(npm, "node_modules")))
+	var parsed map[string]string
+	if err := json.Unmarshal([]byte(out), &parsed); err != nil {
+		t.Fatalf("dotenv output %q: %v", out, err)
+	}
+	if parsed["HTTPS"] != "true" {
+		t.Errorf("HTTPS = %q; react-scripts wants exactly \"true\"", parsed["HTTPS"])
+	}
+	return []string{parsed["SSL_CRT_FILE"], parsed["SSL_KEY_FILE"]}
+}
+
+func checkPython(t *testing.T, dir, snippet string) []string {
+	run(t, exec.Command(python(t), "-m", "py_compile", write(t, dir, "snippet.py", snippet)))
+	return nil
+}
+
+func checkPHP(t *testing.T, dir, snippet string) []string {
+	run(t, exec.Command(needTool(t, "php"), "-l", write(t, dir, "server.php", snippet)))
+	return nil
+}
+
+// checkGo vets the snippet as the main package of a module of its own.
+func checkGo(t *testing.T, dir, snippet string) []string {
+	goTool := needTool(t, "go")
+	write(t, dir, "go.mod", "module snippet\n\ngo 1.22\n")
+	write(t, dir, "main.go", snippet)
+	cmd := exec.Command(goTool, "vet", ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	run(t, cmd)
+	return nil
+}
+
+// stubbed are the commands shell snippets start; the check puts stubs for
+// them on PATH that record their arguments.
+var stubbed = []string{"next", "nuxi", "peerjs"}
+
+// checkShell runs sh -n and shellcheck on the snippet, then runs it with
+// stubs for the commands and returns the arguments they were given.
+func checkShell(t *testing.T, dir, snippet string) []string {
+	sh := needTool(t, "sh")
+	file := write(t, dir, "snippet.sh", snippet)
+	run(t, exec.Command(sh, "-n", file))
+	run(t, exec.Command(needTool(t, "shellcheck"), "-s", "sh", "-S", "warning", file))
+
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	args := filepath.Join(dir, "args")
+	for _, name := range stubbed {
+		write(t, bin, name, "#!/bin/sh\nprintf '%s\\0' \"$@\" >> \"$RTDEV_ARGS\"\n")
+		if err := os.Chmod(filepath.Join(bin, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(sh, file)
+	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "RTDEV_ARGS="+args)
+	run(t, cmd)
+	out, err := os.ReadFile(args)
+	if err != nil {
+		t.Fatalf("the snippet started none of %v: %v", stubbed, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// checkNginx runs nginx -t on the snippet included at http level of a
+// minimal nginx.conf whose prefix, pid and logs are in a temp folder. nginx
+// loads the certificate and key, so their paths must be read right.
+func checkNginx(t *testing.T, dir, snippet string) []string {
+	nginx := needTool(t, "nginx")
+	write(t, dir, "rtdev.conf", snippet)
+	conf := write(t, dir, "nginx.conf", `
+pid nginx.pid;
+error_log stderr;
+events {}
+http {
+    access_log off;
+    client_body_temp_path tmp;
+    proxy_temp_path tmp;
+    fastcgi_temp_path tmp;
+    uwsgi_temp_path tmp;
+    scgi_temp_path tmp;
+    include rtdev.conf;
+}
+`)
+	if err := os.Mkdir(filepath.Join(dir, "tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, exec.Command(nginx, "-t", "-q", "-p", dir+"/", "-c", conf, "-e", "stderr"))
+	if strings.Contains(out, "[warn]") {
+		t.Errorf("nginx warns:\n%s", out)
+	}
+	return nil
+}
+
+// checkCaddy adapts the Caddyfile and validates the result, which loads the
+// certificate files, and returns the file names in the adapted config. HOME
+// and XDG folders point into the temp folder.
+func checkCaddy(t *testing.T, dir, snippet string) []string {
+	caddy := needTool(t, "caddy")
+	file := write(t, dir, "Caddyfile", snippet)
+	cmd := exec.Command(caddy, "adapt", "--config", file, "--adapter", "caddyfile", "--validate")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	out, stderr := output(t, cmd)
+	for _, line := range strings.Split(stderr, "\n") {
+		// Turning redirects off is the snippet's choice; any other warning is not.
+		if strings.Contains(line, `"level":"warn"`) && !strings.Contains(line, "redirects are disabled") {
+			t.Errorf("caddy warns: %s", line)
+		}
+	}
+	var cfg struct {
+		Apps struct {
+			TLS struct {
+				Certificates struct {
+					LoadFiles []struct{ Certificate, Key string } `json:"load_files"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cfg); err != nil {
+		t.Fatalf("adapted config: %v\n%s", err, out)
+	}
+	var values []string
+	for _, f := range cfg.Apps.TLS.Certificates.LoadFiles {
+		values = append(values, f.Certificate, f.Key)
+	}
+	return values
+}
+
+// checkProperties loads the file with java.util.Properties and returns its
+// values.
+func checkProperties(t *testing.T, dir, snippet string) []string {
+	java := needTool(t, "java")
+	file := write(t, dir, "application.properties", snippet)
+	src := write(t, dir, "Props.java", `
+import java.io.FileInputStream;
+import java.util.Properties;
+
+public class Props {
+    public static void main(String[] args) throws Exception {
+        Properties p = new Properties();
+        try (FileInputStream in = new FileInputStream(args[0])) { p.load(in); }
+        for (String k : p.stringPropertyNames()) {
+            System.out.print(k + "=");
+            for (byte b : p.getProperty(k).getBytes("UTF-8")) System.out.printf("%02x", b);
+            System.out.println();
+        }
+    }
+}
+`)
+	cmd := exec.Command(java, src, file)
+	cmd.Env = append(os.Environ(), "JAVA_TOOL_OPTIONS=")
+	out, _ := output(t, cmd)
+	return decodeHexValues(t, out)
+}

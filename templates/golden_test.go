@@ -1,0 +1,102 @@
+package templates
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from the templates")
+
+// goldenData is a fixed project: LAN mode on, so the goldens show the
+// every-interface bind and the LAN origin.
+func goldenData() Data {
+	dir := "/home/dev/chat app"
+	rt := dir + "/.rtdev/"
+	return Data{
+		ProjectDir:         dir,
+		CertFile:           rt + "cert.pem",
+		KeyFile:            rt + "key.pem",
+		CAFile:             rt + "ca.pem",
+		FullchainFile:      rt + "fullchain.pem",
+		P12File:            rt + "cert.p12",
+		CADERFile:          rt + "ca.der",
+		BundleFile:         rt + "ca-bundle.pem",
+		P12Password:        "rtdev-1234",
+		TrustStoreFile:     rt + "truststore.p12",
+		TrustStorePassword: "changeit",
+		Hosts:              []string{"localhost", "*.localhost", "127.0.0.1", "::1", "192.168.1.20", "10.0.2.2"},
+		Host:               "localhost",
+		LANAddress:         "192.168.1.20",
+		ServePort:          9000,
+		ServePath:          "/",
+		ServeKey:           "peerjs",
+		KeyType:            "ecdsa",
+	}
+}
+
+// goldenCases is every target, plus the env output of the other shells and
+// one project-relative render.
+func goldenCases() map[string]func() (string, error) {
+	d := goldenData()
+	cases := map[string]func() (string, error){}
+	for _, tg := range Targets() {
+		name := tg.Name
+		cases[name] = func() (string, error) { return Render(name, d) }
+	}
+	for _, sh := range []string{"fish", "powershell"} {
+		cases["env-"+sh] = func() (string, error) { return RenderEnv(sh, d) }
+	}
+	rel := d
+	rel.Relative = true
+	cases["vite-relative"] = func() (string, error) { return Render("vite", rel) }
+	return cases
+}
+
+func TestGolden(t *testing.T) {
+	dir := filepath.Join("testdata", "golden")
+	if *update {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, render := range goldenCases() {
+		t.Run(name, func(t *testing.T) {
+			got, err := render()
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run: go test ./templates -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from the template's output (go test ./templates -update rewrites it)\n--- got\n%s\n--- want\n%s", path, got, want)
+			}
+		})
+	}
+}
+
+// TestGoldenNoStrays fails on a golden file no case writes any more.
+func TestGoldenNoStrays(t *testing.T) {
+	cases := goldenCases()
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		name = name[:len(name)-len(".golden")]
+		if _, ok := cases[name]; !ok {
+			t.Errorf("%s has no render case; delete it", f)
+		}
+	}
+}

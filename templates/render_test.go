@@ -1,0 +1,239 @@
+package templates
+
+import (
+	"errors"
+	"io/fs"
+	"sort"
+	"strings"
+	"testing"
+)
+
+func TestRegistry(t *testing.T) {
+	targets := Targets()
+	if !sort.SliceIsSorted(targets, func(i, j int) bool { return targets[i].Name < targets[j].Name }) {
+		t.Error("Targets() is not sorted by name")
+	}
+	kinds := map[string]bool{KindFrontend: true, KindClient: true, KindServer: true, KindProxy: true, KindRuntime: true}
+	names := map[string]string{}
+	for _, tg := range targets {
+		if tg.Description == "" || tg.File == "" || tg.Lang == "" || !kinds[tg.Kind] {
+			t.Errorf("%s: incomplete %+v", tg.Name, tg)
+		}
+		if _, ok := checkers[tg.Lang]; !ok && tg.Name != "env" {
+			t.Errorf("%s: no checker runs language %q", tg.Name, tg.Lang)
+		}
+		for _, n := range append([]string{tg.Name}, tg.Aliases...) {
+			if other, dup := names[n]; dup {
+				t.Errorf("name %q is used by %s and %s", n, other, tg.Name)
+			}
+			names[n] = tg.Name
+		}
+		if tg.Name == "env" {
+			continue
+		}
+		if _, err := fs.Stat(snippetFS, "snippets/"+tg.Name+".tmpl"); err != nil {
+			t.Errorf("%s: %v", tg.Name, err)
+		}
+	}
+	tmpls, err := fs.Glob(snippetFS, "snippets/*.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range tmpls {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "snippets/"), ".tmpl")
+		if _, ok := Lookup(name); !ok {
+			t.Errorf("%s has no target", p)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"vite", "vite"},
+		{"SvelteKit", "vite"},
+		{"react-router", "vite"},
+		{"astro", "astro"},
+		{"nextjs", "next"},
+		{"create-react-app", "cra"},
+		{"centrifugo", "centrifugo-v6"},
+		{"socket.io", "socketio"},
+		{" nginx ", "nginx"},
+		{"nope", ""},
+	}
+	for _, tt := range tests {
+		got, ok := Lookup(tt.in)
+		if ok != (tt.want != "") || got.Name != tt.want {
+			t.Errorf("Lookup(%q) = %q, %v; want %q", tt.in, got.Name, ok, tt.want)
+		}
+	}
+}
+
+func TestClosest(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want []string
+	}{
+		{"vitee", 3, []string{"vite"}},
+		{"ngnix", 1, []string{"nginx"}},
+		{"centrifugo", 3, []string{"centrifugo-v6", "centrifuge-js", "centrifugo-v5"}},
+		{"pyhton-websockets", 1, []string{"python-websockets"}},
+		{"svelte", 3, []string{"vite"}},
+		{"zzzzzzzz", 3, nil},
+		{"vite", 0, nil},
+	}
+	for _, tt := range tests {
+		got := Closest(tt.in, tt.n)
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("Closest(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestLevenshtein(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"vite", "vite", 0}, {"ünï", "uni", 2},
+	}
+	for _, tt := range tests {
+		if got := levenshtein(tt.a, tt.b); got != tt.want {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	d := goldenData()
+	var unknown *UnknownTargetError
+	_, err := Render("vitee", d)
+	if !errors.As(err, &unknown) || unknown.Hint() != "rtdev snippet vite" {
+		t.Errorf("unknown target: err = %v", err)
+	}
+	_, err = Render("qqqqqqqq", d)
+	if !errors.As(err, &unknown) || unknown.Hint() != "rtdev snippet --list" {
+		t.Errorf("unknown target without suggestion: err = %v", err)
+	}
+
+	noP12 := d
+	noP12.P12File = ""
+	var missingFile *MissingFileError
+	_, err = Render("spring-boot", noP12)
+	if !errors.As(err, &missingFile) || missingFile.File != "cert.p12" || missingFile.Hint() != "rtdev init" {
+		t.Errorf("spring-boot without a .p12: err = %v", err)
+	}
+
+	dollar := d
+	dollar.KeyFile = "/home/$USER/.rtdev/key.pem"
+	var unsupported *UnsupportedPathError
+	_, err = Render("nginx", dollar)
+	if !errors.As(err, &unsupported) || unsupported.Path != dollar.KeyFile {
+		t.Errorf("nginx with $ in a path: err = %v", err)
+	}
+}
+
+func TestRenderCRAKeyType(t *testing.T) {
+	d := goldenData()
+	for keyType, warn := range map[string]bool{"ecdsa": true, "": true, "rsa": false} {
+		d.KeyType = keyType
+		out, err := Render("cra", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, "WARNING") != warn {
+			t.Errorf("key type %q: warning shown = %v, want %v", keyType, !warn, warn)
+		}
+		if !strings.Contains(out, "rtdev init --rsa") || !strings.Contains(out, `key_type = "rsa"`) {
+			t.Errorf("key type %q: the snippet does not say how to get an RSA key", keyType)
+		}
+	}
+}
+
+func TestRenderRelative(t *testing.T) {
+	d := goldenData()
+	d.Relative = true
+	for name, want := range map[string]string{
+		"vite":  "'.rtdev/key.pem'",              // Vite resolves from the project root
+		"cra":   "SSL_KEY_FILE='.rtdev/key.pem'", // react-scripts resolves from the app folder
+		"nginx": `"/home/dev/chat app/.rtdev/key.pem"`,
+		"go":    `"/home/dev/chat app/.rtdev/key.pem"`,
+	} {
+		out, err := Render(name, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: no %s in\n%s", name, want, out)
+		}
+	}
+	outside := d
+	outside.KeyFile = "/elsewhere/key.pem"
+	out, err := Render("vite", outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "'/elsewhere/key.pem'") {
+		t.Errorf("a file outside the project must stay absolute:\n%s", out)
+	}
+}
+
+func TestRenderHeaders(t *testing.T) {
+	d := goldenData()
+	for _, tg := range Targets() {
+		out, err := Render(tg.Name, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(out, "\n", 3)
+		first := lines[0]
+		if tg.Lang == "php" {
+			first = lines[1]
+		}
+		switch tg.Lang {
+		case "json":
+			if strings.Contains(out, "rtdev:") {
+				t.Errorf("%s: strict JSON cannot carry a comment", tg.Name)
+			}
+		case "js", "ts", "go", "dart", "php", "jsonc":
+			if !strings.HasPrefix(first, "// rtdev: ") {
+				t.Errorf("%s: first line %q", tg.Name, first)
+			}
+		default:
+			if !strings.HasPrefix(first, "# rtdev: ") {
+				t.Errorf("%s: first line %q", tg.Name, first)
+			}
+		}
+	}
+}
+
+func TestDefaultsAndOrigins(t *testing.T) {
+	d := Data{CertFile: "/c.pem", KeyFile: "/k.pem", CAFile: "/ca.pem", Host: "::1"}
+	v := newView(mustLookup(t, "socketio"), d)
+	if v.Port != 3000 || v.ServePort != 9000 || v.ServePath != "/" || v.ServeKey != "peerjs" || v.Bind != "127.0.0.1" {
+		t.Errorf("defaults: %+v", v)
+	}
+	if want := "https://[::1]:5173,https://localhost:5173,https://127.0.0.1:5173"; strings.Join(v.Origin, ",") != want {
+		t.Errorf("origins = %q, want %s", v.Origin, want)
+	}
+	if v.WSURL() != "wss://[::1]:3000/" {
+		t.Errorf("WSURL = %s", v.WSURL())
+	}
+	d.LANAddress, d.AppPort, d.PagePort = "192.168.1.20", 4000, 8080
+	v = newView(mustLookup(t, "socketio"), d)
+	if v.Port != 4000 || v.Bind != "0.0.0.0" || !contains(v.Origin, "https://192.168.1.20:8080") {
+		t.Errorf("LAN: %+v", v)
+	}
+	if full, _ := v.Fullchain(); full != "/c.pem" {
+		t.Errorf("fullchain falls back to the leaf: got %q", full)
+	}
+}
+
+func mustLookup(t *testing.T, name string) Target {
+	t.Helper()
+	tg, ok := Lookup(name)
+	if !ok {
+		t.Fatalf("no target %s", name)
+	}
+	return tg
+}
