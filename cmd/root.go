@@ -74,6 +74,10 @@ Start with:  rtdev init   then   rtdev serve`,
 		return usageErr(fmt.Sprintf("run %q for the flags it takes", c.CommandPath()+" --help"), "%v", err)
 	})
 	root.AddCommand(
+		newCmdInit(a),
+		newCmdCert(a),
+		newCmdCA(a),
+		newCmdServe(a),
 		newCmdVersion(a),
 		newCmdCompletion(a),
 	)

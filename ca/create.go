@@ -1,0 +1,265 @@
+package ca
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// CreateOptions says what a new CA permits and who owns it.
+type CreateOptions struct {
+	Hostname      string       // machine hostname: permitted DNS subtree (and Hostname.local)
+	ExtraDNS      []string     // --host names given at creation, permitted as DNS subtrees (IPs become single-address ranges)
+	ExtraNets     []*net.IPNet // subnets of this machine's interfaces at creation time
+	Unconstrained bool         // no name constraints at all (--unconstrained)
+	Owner         string       // "user@host", shown in the subject (OU), as mkcert does
+	Now           time.Time    // zero = time.Now()
+}
+
+// CA is a loaded or new certificate authority.
+type CA struct {
+	Dir     string
+	Cert    *x509.Certificate
+	CertPEM []byte
+	Key     crypto.Signer // nil when loaded keyless (see LoadCert)
+}
+
+// ErrExists is returned by Create when the folder already holds a CA (or
+// part of one): a CA is never overwritten, since the old one may be trusted
+// and may have signed certificates in use.
+var ErrExists = errors.New("a CA already exists")
+
+// caValidityYears is the CA lifetime, as mkcert's.
+const caValidityYears = 10
+
+// clockSkew backdates NotBefore: phones and VMs with a slightly late clock
+// would otherwise reject a certificate made a moment ago.
+const clockSkew = time.Hour
+
+// widestNet are the shortest prefixes accepted in ExtraNets: a wider range
+// would make the IP constraint meaningless.
+const (
+	widestNet4 = 8
+	widestNet6 = 32
+)
+
+// Create makes a new CA in dir: the folder 0700, ca.pem 0644 and
+// ca-key.pem 0600, each written atomically while dir is locked. It refuses
+// with ErrExists when dir already has either file.
+func Create(dir string, o CreateOptions) (*CA, error) {
+	unlock, err := Lock(dir)
+	if err != nil {
+		return nil, fmt.Errorf("create CA: %w", err)
+	}
+	defer unlock()
+	return create(dir, o)
+}
+
+// LoadOrCreate loads the CA in dir or, when there is none, creates it. The
+// check and the creation happen under one lock, so concurrent runs (threads
+// or processes) end up with one CA and exactly one of them reports created.
+func LoadOrCreate(dir string, o CreateOptions) (ca *CA, created bool, err error) {
+	unlock, err := Lock(dir)
+	if err != nil {
+		return nil, false, fmt.Errorf("load or create CA: %w", err)
+	}
+	defer unlock()
+	c, err := Load(dir)
+	if err == nil {
+		return c, false, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	c, err = create(dir, o)
+	if err != nil {
+		return nil, false, err
+	}
+	return c, true, nil
+}
+
+// create does the work of Create; the caller holds the lock.
+func create(dir string, o CreateOptions) (*CA, error) {
+	certPath, keyPath := filepath.Join(dir, CertFileName), filepath.Join(dir, KeyFileName)
+	for _, p := range []string{certPath, keyPath} {
+		if _, err := os.Lstat(p); err == nil {
+			return nil, fmt.Errorf("create CA: %w: %s (move the folder away to start over; rtdev never overwrites a CA)", ErrExists, p)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("create CA: %w", err)
+		}
+	}
+	// Lock made the folder; tighten it in case it already existed with a
+	// wider mode (umask, or a folder made by hand).
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create CA: %w", err)
+	}
+
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("create CA key: %w", err)
+	}
+	tmpl, err := caTemplate(key.Public(), o)
+	if err != nil {
+		return nil, fmt.Errorf("create CA: %w", err)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if err != nil {
+		return nil, fmt.Errorf("sign CA certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, fmt.Errorf("parse new CA certificate: %w", err)
+	}
+	keyPEM, err := marshalKeyPEM(key)
+	if err != nil {
+		return nil, fmt.Errorf("create CA: %w", err)
+	}
+	pemCert := certPEM(der)
+	// The key goes first: ca.pem is what marks the folder as holding a CA
+	// (Load reports ErrNotFound without it), so a crash in between leaves a
+	// stray key that Create refuses to overwrite, never a CA without its key.
+	if err := WriteFileAtomic(keyPath, keyPEM, 0o600); err != nil {
+		return nil, fmt.Errorf("save CA key: %w", err)
+	}
+	if err := WriteFileAtomic(certPath, pemCert, 0o644); err != nil {
+		return nil, fmt.Errorf("save CA certificate: %w", err)
+	}
+	return &CA{Dir: dir, Cert: cert, CertPEM: pemCert, Key: key}, nil
+}
+
+func caTemplate(pub crypto.PublicKey, o CreateOptions) (*x509.Certificate, error) {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	serial, ski, err := serialAndKeyID(pub)
+	if err != nil {
+		return nil, err
+	}
+	subject := pkix.Name{Organization: []string{"rtdev development CA"}, CommonName: "rtdev CA"}
+	if o.Owner != "" {
+		// iOS lists a root under Certificate Trust Settings by its CN
+		// (mkcert issue #47), so the CN names the owner too.
+		subject.OrganizationalUnit = []string{o.Owner}
+		subject.CommonName = "rtdev CA " + o.Owner
+	}
+	notBefore := now.Add(-clockSkew)
+	t := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               subject,
+		NotBefore:             notBefore,
+		NotAfter:              notBefore.AddDate(caValidityYears, 0, 0),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLen:            0,
+		MaxPathLenZero:        true,
+		// Set explicitly, so leaves signed with this template (not only the
+		// parsed certificate) also get an AKI (snippets.md §1.2).
+		SubjectKeyId: ski,
+	}
+	if o.Unconstrained {
+		return t, nil
+	}
+	dns, nets, err := permittedFor(o)
+	if err != nil {
+		return nil, err
+	}
+	// Critical, as RFC 5280 §4.2.1.10 requires, so a verifier that cannot
+	// process the constraints rejects the chain instead of ignoring them.
+	t.PermittedDNSDomainsCritical = true
+	t.PermittedDNSDomains = dns
+	t.PermittedIPRanges = nets
+	// Without email and URI subtrees those name forms would be unrestricted,
+	// and a leaked key could mint client certificates for any mailbox or
+	// SPIFFE-style URI. The strict RFC reading (OpenSSL's) needs both "d"
+	// (that host) and ".d" (hosts below it).
+	for _, d := range dns {
+		t.PermittedEmailAddresses = append(t.PermittedEmailAddresses, d, "."+d)
+		t.PermittedURIDomains = append(t.PermittedURIDomains, d, "."+d)
+	}
+	return t, nil
+}
+
+// permittedFor is the DNS and IP lists for a new constrained CA, without
+// entries already covered by another.
+func permittedFor(o CreateOptions) ([]string, []*net.IPNet, error) {
+	dns := append([]string(nil), permittedDNS...)
+	nets := PermittedNets()
+	addDNS := func(d string) {
+		for _, have := range dns {
+			if dnsMatch(d, have) {
+				return
+			}
+		}
+		dns = append(dns, d)
+	}
+	addNet := func(n *net.IPNet) {
+		if !netCovered(nets, n) {
+			nets = append(nets, n)
+		}
+	}
+	// The hostname is best effort: a name that is not a valid DNS name
+	// (some machines have odd ones) is skipped, not an error.
+	if h, reason := canonicalDNS(o.Hostname, false); o.Hostname != "" && reason == "" {
+		addDNS(h)
+		addDNS(h + ".local")
+	}
+	for _, s := range o.ExtraDNS {
+		n, err := ParseName(s)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch n.Kind {
+		case KindDNS:
+			addDNS(strings.TrimPrefix(n.Value, "*."))
+		case KindIP:
+			addNet(singleAddress(n.IP))
+		default:
+			return nil, nil, &NameError{Input: s, Reason: "a CA permits DNS names and IP addresses; give the domain or host instead"}
+		}
+	}
+	for _, n := range o.ExtraNets {
+		n = normalizeNet(n)
+		ones, bits := n.Mask.Size()
+		if bits == 0 || (bits == 32 && ones < widestNet4) || (bits == 128 && ones < widestNet6) {
+			return nil, nil, fmt.Errorf("extra network %s is too wide to be a name constraint (at most /%d for IPv4, /%d for IPv6)", n, widestNet4, widestNet6)
+		}
+		addNet(n)
+	}
+	return dns, nets, nil
+}
+
+func singleAddress(ip net.IP) *net.IPNet {
+	if ip4 := ip.To4(); ip4 != nil {
+		return &net.IPNet{IP: ip4, Mask: net.CIDRMask(32, 32)}
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(128, 128)}
+}
+
+// Fingerprint is the SHA-256 of the CA certificate's DER, lowercase hex
+// without colons.
+func (c *CA) Fingerprint() string {
+	sum := sha256.Sum256(c.Cert.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// UniqueName identifies this CA in stores that need a label: the NSS
+// nickname, the Java keystore alias, the Linux anchor file name. mkcert uses
+// the serial; the fingerprint prefix is shorter and just as unique.
+func (c *CA) UniqueName() string {
+	return "rtdev development CA " + c.Fingerprint()[:16]
+}

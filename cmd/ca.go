@@ -1,0 +1,131 @@
+package cmd
+
+import (
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/ca"
+)
+
+func newCmdCA(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "ca",
+		Short: "Show your CA: info, path",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	c.AddCommand(newCmdCAInfo(a), newCmdCAPath(a))
+	return c
+}
+
+func newCmdCAPath(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path",
+		Short: "Print the folder that holds your CA (RTDEV_CAROOT overrides it)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dir, err := a.caDir()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(a.io.Out, dir)
+			return err
+		},
+	}
+}
+
+type caInfoOptions struct{ json bool }
+
+// caInfo is `rtdev ca info --json`.
+type caInfo struct {
+	Dir         string          `json:"dir"`
+	Cert        string          `json:"cert"`
+	Subject     string          `json:"subject"`
+	Fingerprint string          `json:"fingerprint_sha256"`
+	KeyType     string          `json:"key_type"`
+	NotBefore   time.Time       `json:"not_before"`
+	NotAfter    time.Time       `json:"not_after"`
+	Constraints caConstraintsJS `json:"constraints"`
+}
+
+type caConstraintsJS struct {
+	Constrained bool     `json:"constrained"`
+	Critical    bool     `json:"critical"`
+	DNS         []string `json:"dns"`
+	IP          []string `json:"ip"`
+}
+
+func newCmdCAInfo(a *app) *cobra.Command {
+	o := &caInfoOptions{}
+	c := &cobra.Command{
+		Use:   "info",
+		Short: "Show your CA's subject, fingerprint, key, validity and name constraints",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return runCAInfo(a, o) },
+	}
+	c.Flags().BoolVar(&o.json, "json", false, "print as JSON on stdout")
+	return c
+}
+
+func runCAInfo(a *app, o *caInfoOptions) error {
+	dir, err := a.caDir()
+	if err != nil {
+		return err
+	}
+	c, err := ca.LoadCert(dir)
+	if errors.Is(err, ca.ErrNotFound) {
+		return withHint(err, "run \"rtdev init\" to create your CA")
+	}
+	if err != nil {
+		return err
+	}
+	cons := c.Constraints()
+	info := caInfo{
+		Dir:         c.Dir,
+		Cert:        c.Dir + "/" + ca.CertFileName,
+		Subject:     c.Cert.Subject.String(),
+		Fingerprint: c.Fingerprint(),
+		KeyType:     publicKeyType(c.Cert.PublicKey),
+		NotBefore:   c.Cert.NotBefore.UTC(),
+		NotAfter:    c.Cert.NotAfter.UTC(),
+		Constraints: caConstraintsJS{Constrained: !cons.Unconstrained, Critical: cons.Critical, DNS: cons.DNS, IP: []string{}},
+	}
+	if info.Constraints.DNS == nil {
+		info.Constraints.DNS = []string{}
+	}
+	for _, n := range cons.IPRanges {
+		info.Constraints.IP = append(info.Constraints.IP, n.String())
+	}
+	if o.json {
+		return writeJSON(a.io.Out, info)
+	}
+	st := a.io.StylesOut()
+	row := func(k, v string) { fmt.Fprintf(a.io.Out, "%-13s %s\n", st.Key.Render(k), v) }
+	row("folder", info.Dir)
+	row("subject", info.Subject)
+	row("sha-256", info.Fingerprint)
+	row("key", info.KeyType)
+	row("valid", fmt.Sprintf("%s to %s", info.NotBefore.Format("2006-01-02"), info.NotAfter.Format("2006-01-02")))
+	if cons.Unconstrained {
+		row("constraints", st.Warn.Render("none: this CA can sign any name"))
+		return nil
+	}
+	row("permits dns", fmt.Sprint(info.Constraints.DNS))
+	row("permits ip", fmt.Sprint(info.Constraints.IP))
+	return nil
+}
+
+func publicKeyType(pub any) string {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA-%d", k.N.BitLen())
+	}
+	return fmt.Sprintf("%T", pub)
+}

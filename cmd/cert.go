@@ -1,0 +1,187 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/ca"
+)
+
+type certOptions struct {
+	certFile string
+	keyFile  string
+	p12File  string
+	client   bool
+	rsa      bool
+	validity string
+	csr      string
+}
+
+func newCmdCert(a *app) *cobra.Command {
+	o := &certOptions{}
+	c := &cobra.Command{
+		Use:   "cert NAME...",
+		Short: "Issue an extra certificate from your CA, mkcert-style",
+		Long: `Issue a certificate for NAME... from your CA into the current folder, named as
+mkcert names them: the first name, "+N" for N more names, "-client" for client
+certificates (localhost+2.pem and localhost+2-key.pem).
+
+A NAME is a DNS name (a leading "*." for a wildcard), an IPv4 or IPv6 address,
+an email address or a URI. Every name must be one your CA permits.`,
+		Example: `  rtdev cert localhost 127.0.0.1 ::1
+  rtdev cert --client --p12-file me.p12 me@example.test
+  rtdev cert --rsa --validity 14d '*.app.localhost'
+  rtdev cert --csr request.csr --cert-file signed.pem`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runCert(a, o, args) },
+	}
+	f := c.Flags()
+	f.StringVar(&o.certFile, "cert-file", "", "write the certificate to `FILE`")
+	f.StringVar(&o.keyFile, "key-file", "", "write the private key to `FILE` (0600)")
+	f.StringVar(&o.p12File, "p12-file", "", "also write a PKCS#12 bundle to `FILE` (its password is printed)")
+	f.BoolVar(&o.client, "client", false, "issue a client certificate (clientAuth)")
+	f.BoolVar(&o.rsa, "rsa", false, "use an RSA-2048 key instead of ECDSA P-256")
+	f.StringVar(&o.validity, "validity", "90d", "how long the certificate is valid: `DURATION` such as 14d, 90d, 1y (at most 825d)")
+	f.StringVar(&o.csr, "csr", "", "sign the certificate request in `FILE` instead of making a key")
+	return c
+}
+
+func runCert(a *app, o *certOptions, args []string) error {
+	help := `run "rtdev cert --help"`
+	if o.csr == "" && len(args) == 0 {
+		return usageErr("for example: rtdev cert localhost 127.0.0.1 ::1", "rtdev cert needs at least one NAME")
+	}
+	if o.csr != "" && (len(args) > 0 || o.keyFile != "" || o.p12File != "") {
+		return usageErr(help, "--csr takes the names from the request: give no NAME, --key-file or --p12-file with it")
+	}
+	validity, err := ca.ParseValidity(o.validity)
+	if err != nil {
+		return usageErr("use a value such as --validity 14d, 90d or 1y (at most 825d)", "--validity: %v", err)
+	}
+	names, err := ca.ParseNames(args)
+	if err != nil {
+		return usageErr("a NAME is a DNS name, *.wildcard, IP address, email or URI", "%v", err)
+	}
+	dir, err := a.caDir()
+	if err != nil {
+		return err
+	}
+	authority, err := ca.Load(dir)
+	if errors.Is(err, ca.ErrNotFound) {
+		return withHint(err, "run \"rtdev init\" to create your CA first")
+	}
+	if err != nil {
+		return err
+	}
+	kt := ca.ECDSA
+	if o.rsa {
+		kt = ca.RSA
+	}
+	opts := ca.LeafOptions{Names: names, KeyType: kt, Validity: validity, Client: o.client, Now: a.now()}
+	var leaf *ca.Leaf
+	if o.csr != "" {
+		csrPEM, rerr := os.ReadFile(o.csr)
+		if rerr != nil {
+			return usageErr("pass the path of a PEM certificate request", "--csr: %v", rerr)
+		}
+		leaf, err = authority.SignCSR(csrPEM, opts)
+	} else {
+		leaf, err = authority.Issue(opts)
+	}
+	var ce *ca.ConstraintError
+	if errors.As(err, &ce) {
+		return &exitErr{code: exitUsage, err: err, hint: ce.Hint()}
+	}
+	if err != nil {
+		return err
+	}
+	return writeCertFiles(a, o, leaf, authority)
+}
+
+func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) error {
+	out := newStatus(a.io, false)
+	base := certBaseName(leaf.Names(), o.client)
+	certFile, keyFile := o.certFile, o.keyFile
+	if certFile == "" {
+		certFile = base + ".pem"
+	}
+	if keyFile == "" {
+		keyFile = base + "-key.pem"
+	}
+	if leaf.KeyPEM != nil && certFile == keyFile {
+		// mkcert writes both into one file when they are named the same;
+		// that file holds the key, so it is private.
+		if err := ca.WriteFileAtomic(certFile, append(append([]byte{}, leaf.CertPEM...), leaf.KeyPEM...), 0o600); err != nil {
+			return err
+		}
+	} else {
+		if leaf.KeyPEM != nil {
+			if err := ca.WriteFileAtomic(keyFile, leaf.KeyPEM, 0o600); err != nil {
+				return err
+			}
+		}
+		if err := ca.WriteFileAtomic(certFile, leaf.CertPEM, 0o644); err != nil {
+			return err
+		}
+	}
+	out.line("ok", "issued %s for %s (valid until %s)", certFile, strings.Join(nameStrings(leaf.Names()), ", "), leaf.Cert.NotAfter.Format("2006-01-02"))
+	if leaf.KeyPEM != nil && certFile != keyFile {
+		out.detail("key: %s", keyFile)
+	}
+	if o.p12File != "" {
+		pass := ca.NewPassword()
+		p12, err := leaf.PKCS12(authority.Cert, pass)
+		if err != nil {
+			return err
+		}
+		if err := ca.WriteFileAtomic(o.p12File, p12, 0o600); err != nil {
+			return err
+		}
+		out.line("ok", "wrote %s, password: %s", o.p12File, pass)
+	}
+	if repo := gitRepoAbove(keyFile); repo != "" && leaf.KeyPEM != nil {
+		out.line("warn", "%s is inside the git repository %s: make sure it is ignored (echo %s >> .gitignore)", keyFile, repo, filepath.Base(keyFile))
+	}
+	return nil
+}
+
+// certBaseName is mkcert's naming: the first name with ":" as "_" and "*"
+// as "_wildcard", "+N" for N more names, "-client" for client certs.
+func certBaseName(names []ca.Name, client bool) string {
+	if len(names) == 0 {
+		return "cert"
+	}
+	base := strings.ReplaceAll(names[0].Value, ":", "_")
+	base = strings.ReplaceAll(base, "*", "_wildcard")
+	base = strings.ReplaceAll(base, "/", "_") // a URI must not make folders
+	if len(names) > 1 {
+		base += "+" + strconv.Itoa(len(names)-1)
+	}
+	if client {
+		base += "-client"
+	}
+	return base
+}
+
+// gitRepoAbove returns the work tree root above path when there is one.
+func gitRepoAbove(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ""
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+var _ = fmt.Sprintf

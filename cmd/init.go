@@ -1,0 +1,258 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/project"
+)
+
+type initOptions struct {
+	hosts         []string
+	noTrust       bool
+	yes           bool
+	rsa           bool
+	json          bool
+	unconstrained bool
+}
+
+func newCmdInit(a *app) *cobra.Command {
+	o := &initOptions{}
+	c := &cobra.Command{
+		Use:   "init",
+		Short: "Set up this project: CA, certificate set in .rtdev/, rtdev.toml, trust",
+		Long: `Set up the project in this folder (or the nearest parent holding rtdev.toml).
+
+init is safe to run again: with nothing changed it changes nothing. It creates
+or loads your CA, issues the project certificate into .rtdev/ for localhost,
+127.0.0.1, ::1, this machine's name and LAN addresses and the
+hosts in rtdev.toml, reissues it when those names change or a third of its life
+is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
+		Example: `  rtdev init
+  rtdev init --host myapp.test --host 192.168.1.50
+  rtdev init --rsa        # Create React App needs an RSA key
+  rtdev init --json | jq .leaf.names`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runInit(a, o) },
+	}
+	f := c.Flags()
+	f.StringArrayVar(&o.hosts, "host", nil, "extra `NAME` or address for the certificate (repeatable; saved in rtdev.toml)")
+	f.BoolVar(&o.noTrust, "no-trust", false, "do not install the CA into the trust stores")
+	f.BoolVarP(&o.yes, "yes", "y", false, "never prompt (for scripts); fail with the command to run instead")
+	f.BoolVar(&o.rsa, "rsa", false, "use an RSA-2048 key for the project certificate (saved in rtdev.toml)")
+	f.BoolVar(&o.json, "json", false, "print what was done as JSON on stdout")
+	f.BoolVar(&o.unconstrained, "unconstrained", false, "create the CA without name constraints (only when no CA exists yet)")
+	return c
+}
+
+// initReport is `rtdev init --json`. Its fields are documented in the README.
+type initReport struct {
+	Project          string       `json:"project"`
+	Config           string       `json:"config"`
+	ConfigWritten    bool         `json:"config_written"`
+	CA               caReport     `json:"ca"`
+	Leaf             leafReport   `json:"leaf"`
+	LeftOut          []leftOut    `json:"left_out"`
+	Written          []string     `json:"written"`
+	GitignoreUpdated bool         `json:"gitignore_updated"`
+	Trust            []trustEntry `json:"trust"`
+}
+
+type caReport struct {
+	Dir         string `json:"dir"`
+	Fingerprint string `json:"fingerprint_sha256"`
+	Created     bool   `json:"created"`
+}
+
+type leafReport struct {
+	Action   string    `json:"action"`
+	Reason   string    `json:"reason,omitempty"`
+	Names    []string  `json:"names"`
+	KeyType  string    `json:"key_type"`
+	NotAfter time.Time `json:"not_after"`
+	Cert     string    `json:"cert"`
+	Key      string    `json:"key"`
+}
+
+type leftOut struct {
+	Host   string `json:"host"`
+	Source string `json:"source"`
+	Reason string `json:"reason"`
+}
+
+type trustEntry struct {
+	Store    string `json:"store"`
+	Location string `json:"location,omitempty"`
+	State    string `json:"state"`
+	Reason   string `json:"reason,omitempty"`
+	Command  string `json:"command,omitempty"`
+}
+
+func runInit(a *app, o *initOptions) error {
+	p, err := a.loadProject()
+	if err != nil {
+		return err
+	}
+	out := newStatus(a.io, o.json)
+	rep := initReport{Project: p.layout.Root, Config: p.layout.ConfigFile}
+
+	save, err := applyInitFlags(p, o, &rep)
+	if err != nil {
+		return err
+	}
+	res, err := project.Ensure(project.EnsureOptions{
+		Layout:        p.layout,
+		Config:        p.config,
+		CADir:         p.caDir,
+		System:        project.OSSystem(),
+		Owner:         owner(),
+		Unconstrained: o.unconstrained,
+		Now:           a.now(),
+	})
+	if err != nil {
+		return flagHostError(err, o.hosts)
+	}
+	if err := save(); err != nil {
+		return err
+	}
+	fillEnsureReport(&rep, p, res)
+	reportEnsure(out, p, res)
+	if rep.ConfigWritten {
+		out.line("ok", "wrote %s", p.relPath(p.layout.ConfigFile))
+	}
+
+	rep.Trust = []trustEntry{{Store: "all", State: "skipped", Reason: "trust install is not available yet"}}
+	out.line("info", "trust: not installed yet; the CA is at %s", ca.CertFileName)
+
+	if o.json {
+		return writeJSON(a.io.Out, rep)
+	}
+	out.next("rtdev serve", fmt.Sprintf("then open https://localhost:%d/rtdev/", p.config.Serve.Port))
+	return nil
+}
+
+// applyInitFlags folds --host and --rsa into the project settings and
+// returns the function that saves them in rtdev.toml (writing it when
+// missing). It is called only after the certificate was issued, so a name
+// that cannot be issued is never saved.
+func applyInitFlags(p *projectCtx, o *initOptions, rep *initReport) (save func() error, err error) {
+	cfg := &p.config
+	var added []string
+	for _, h := range o.hosts {
+		if strings.TrimSpace(h) == "" {
+			return nil, usageErr("pass a name such as --host myapp.test", "--host needs a non-empty name")
+		}
+		if _, err := ca.ParseName(h); err != nil {
+			return nil, usageErr("pass a DNS name, *.wildcard or IP address, such as --host myapp.test", "--host %q: %v", h, err)
+		}
+		if !slices.Contains(cfg.Hosts, h) {
+			cfg.Hosts = append(cfg.Hosts, h)
+			added = append(added, h)
+		}
+	}
+	rsaChanged := o.rsa && cfg.KeyType != "rsa"
+	if o.rsa {
+		cfg.KeyType = "rsa"
+	}
+	return func() error {
+		if !p.configExists {
+			if err := project.WriteNewConfig(p.layout.ConfigFile, *cfg); err != nil {
+				return err
+			}
+			p.configExists, rep.ConfigWritten = true, true
+			return nil
+		}
+		if len(added) > 0 {
+			if err := project.SetHosts(p.layout.ConfigFile, cfg.Hosts); err != nil {
+				return err
+			}
+		}
+		if rsaChanged {
+			return project.SetKeyType(p.layout.ConfigFile, "rsa")
+		}
+		return nil
+	}, nil
+}
+
+// flagHostError turns a refusal of a --host name into a usage error (exit 2).
+func flagHostError(err error, hosts []string) error {
+	var ce *ca.ConstraintError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	for _, h := range hosts {
+		if n, perr := ca.ParseName(h); perr == nil && n.Value == ce.Name.Value {
+			return &exitErr{code: exitUsage, err: err, hint: ce.Hint()}
+		}
+	}
+	return err
+}
+
+func fillEnsureReport(rep *initReport, p *projectCtx, res *project.EnsureResult) {
+	rep.CA = caReport{Dir: res.CA.Dir, Fingerprint: res.CA.Fingerprint(), Created: res.CACreated}
+	rep.Leaf = leafReport{
+		Action:   res.LeafAction,
+		Reason:   res.Reason,
+		Names:    nameStrings(res.Names),
+		KeyType:  string(project.LeafKeyType(res.Leaf)),
+		NotAfter: res.Leaf.Cert.NotAfter.UTC(),
+		Cert:     p.layout.Cert,
+		Key:      p.layout.Key,
+	}
+	rep.LeftOut = []leftOut{}
+	for _, l := range res.LeftOut {
+		rep.LeftOut = append(rep.LeftOut, leftOut{Host: l.Host.Name, Source: l.Host.Source, Reason: l.Err.Error()})
+	}
+	rep.Written = append([]string{}, res.Written...)
+	rep.GitignoreUpdated = res.GitignoreUpdated
+}
+
+// reportEnsure prints what Ensure did, one line per fact.
+func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
+	fp := res.CA.Fingerprint()
+	if res.CACreated {
+		out.line("ok", "created your CA in %s (SHA-256 %s…)", res.CA.Dir, fp[:16])
+	} else {
+		out.line("ok", "using your CA in %s (SHA-256 %s…)", res.CA.Dir, fp[:16])
+	}
+	names := strings.Join(nameStrings(res.Names), ", ")
+	switch res.LeafAction {
+	case project.LeafIssued:
+		out.line("ok", "issued %s for %s", p.relPath(p.layout.Cert), names)
+	case project.LeafRenewed:
+		out.line("ok", "renewed %s: %s", p.relPath(p.layout.Cert), res.Reason)
+		out.detail("names: %s", names)
+	default:
+		out.line("ok", "%s is up to date (valid until %s)", p.relPath(p.layout.Cert), res.Leaf.Cert.NotAfter.Format("2006-01-02"))
+	}
+	for _, l := range res.LeftOut {
+		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
+		var ce *ca.ConstraintError
+		if !errors.As(l.Err, &ce) {
+			continue
+		}
+		out.detail("fix: your CA only permits the networks it was created on; to add this one, retire it and init again: rtdev trust uninstall && mv \"$(rtdev ca path)\" \"$(rtdev ca path).old\" && rtdev init")
+	}
+	if res.GitignoreUpdated {
+		out.line("ok", "added /%s/ to %s", project.DirName, p.relPath(p.layout.GitIgnore))
+	}
+	if res.P12Password != "" && containsPath(res.Written, p.layout.P12) {
+		out.line("ok", "wrote %s for Java/.NET (password in %s)", p.relPath(p.layout.P12), p.relPath(p.layout.P12Pass))
+	}
+}
+
+func containsPath(list []string, p string) bool { return slices.Contains(list, p) }
+
+func nameStrings(ns []ca.Name) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Value
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/rtdev/rtdev/internal/ui"
+)
+
+// writeJSON prints v as the one JSON document a --json command emits.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// status prints human progress lines to ErrOut, styled on a terminal.
+type status struct {
+	ios *ui.IOStreams
+	st  ui.Styles
+	// quiet drops every line (--json prints only the document).
+	quiet bool
+}
+
+func newStatus(ios *ui.IOStreams, quiet bool) *status {
+	return &status{ios: ios, st: ios.StylesErr(), quiet: quiet}
+}
+
+// line prints "<mark> <text>"; kind is "ok", "warn", "error" or "info".
+func (s *status) line(kind, format string, args ...any) {
+	if s.quiet {
+		return
+	}
+	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), fmt.Sprintf(format, args...))
+}
+
+// detail prints an indented, muted continuation line.
+func (s *status) detail(format string, args ...any) {
+	if s.quiet {
+		return
+	}
+	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(fmt.Sprintf(format, args...)))
+}
+
+// next prints the suggested next command.
+func (s *status) next(cmdline, why string) {
+	if s.quiet {
+		return
+	}
+	fmt.Fprintf(s.ios.ErrOut, "\n%s %s  %s\n", s.st.Title.Render("next:"), s.st.Code.Render(cmdline), s.st.Muted.Render(why))
+}

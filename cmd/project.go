@@ -1,0 +1,72 @@
+package cmd
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"runtime"
+	"strings"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/project"
+)
+
+// projectCtx is what most commands start from: where the project is, its
+// settings, and where the user's CA lives.
+type projectCtx struct {
+	layout       project.Layout
+	config       project.Config
+	configExists bool
+	caDir        string
+}
+
+// loadProject finds the project root from the working folder, reads
+// rtdev.toml, and resolves the CA folder.
+func (a *app) loadProject() (*projectCtx, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("find the working folder: %w", err)
+	}
+	root, err := project.FindRoot(wd)
+	if err != nil {
+		return nil, err
+	}
+	lay := project.NewLayout(root)
+	cfg, exists, err := project.LoadConfig(lay.ConfigFile)
+	if err != nil {
+		return nil, err
+	}
+	caDir, err := a.caDir()
+	if err != nil {
+		return nil, err
+	}
+	return &projectCtx{layout: lay, config: cfg, configExists: exists, caDir: caDir}, nil
+}
+
+// caDir resolves the user's CA folder (RTDEV_CAROOT or the OS default).
+func (a *app) caDir() (string, error) {
+	d, err := ca.DefaultDir(a.getenv, runtime.GOOS)
+	if err != nil {
+		return "", withHint(err, "set RTDEV_CAROOT to the folder for rtdev's CA")
+	}
+	return d, nil
+}
+
+// owner is "user@host", shown in a new CA's subject so a user with CAs from
+// several machines can tell them apart (as mkcert does).
+func owner() string {
+	name := "unknown"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return name + "@" + host
+}
+
+// relPath shows path relative to the project root when it is inside it.
+func (p *projectCtx) relPath(path string) string {
+	if rel, ok := strings.CutPrefix(path, p.layout.Root+string(os.PathSeparator)); ok {
+		return rel
+	}
+	return path
+}

@@ -1,0 +1,129 @@
+package cmd
+
+import (
+	"errors"
+	"os/exec"
+	"crypto/x509"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets testscript run `rtdev` as this test binary re-executed,
+// calling Main in-process with the script's environment and folder.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"rtdev": func() { os.Exit(Main()) },
+	})
+}
+
+// TestScripts runs the CLI end-to-end tests in testdata/script/*.txtar, each
+// in a throwaway HOME and CA folder so nothing touches this machine's files.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			if err := os.MkdirAll(home, 0o755); err != nil {
+				return err
+			}
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("RTDEV_CAROOT", filepath.Join(env.WorkDir, "caroot"))
+			env.Setenv("RTDEV_TRUST_STORES", "none")
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"filemode": cmdFileMode,
+			"sans":     cmdSANs,
+			"exits":    cmdExits,
+		},
+	})
+}
+
+// filemode PATH MODE asserts a file's permission bits, e.g. filemode key.pem 0600.
+func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: filemode PATH MODE")
+	}
+	fi, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	want, err := strconv.ParseUint(args[1], 8, 32)
+	ts.Check(err)
+	got := fi.Mode().Perm()
+	if (uint64(got) == want) == neg {
+		ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// sans CERT NAME... asserts that the PEM certificate lists NAME... (and,
+// with !, that it lists none of them) in its subjectAltName.
+func cmdSANs(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: sans CERT NAME...")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	block, _ := pem.Decode(data)
+	if block == nil {
+		ts.Fatalf("%s: no PEM block", args[0])
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	ts.Check(err)
+	have := map[string]bool{}
+	for _, n := range cert.DNSNames {
+		have[n] = true
+	}
+	for _, ip := range cert.IPAddresses {
+		have[ip.String()] = true
+	}
+	for _, e := range cert.EmailAddresses {
+		have[e] = true
+	}
+	for _, u := range cert.URIs {
+		have[u.String()] = true
+	}
+	for _, want := range args[1:] {
+		if have[want] == neg {
+			ts.Fatalf("%s: SAN %q present=%v, want %v (SANs: %s)", args[0], want, have[want], !neg, strings.Join(keys(have), " "))
+		}
+	}
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// exits CODE PROG ARGS... runs PROG like exec and asserts its exit status,
+// so scripts can tell a usage error (2) from a failure (1) or findings (3).
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
+}

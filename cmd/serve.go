@@ -1,0 +1,349 @@
+package cmd
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/internal/netutil"
+	"github.com/rtdev/rtdev/internal/ui"
+	"github.com/rtdev/rtdev/project"
+)
+
+type serveOptions struct {
+	port            int
+	path            string
+	key             string
+	expireTimeout   time.Duration
+	aliveTimeout    time.Duration
+	concurrentLimit int
+	allowDiscovery  bool
+	allowOverride   bool
+	cors            []string
+	bind            string
+	lan             bool
+	static          string
+	logFormat       string
+	maxMessage      int64
+}
+
+func newCmdServe(a *app) *cobra.Command {
+	o := &serveOptions{}
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the PeerJS-compatible signaling server over HTTPS/WSS with the project cert",
+		Long: `Run a PeerJS-compatible signaling server on HTTPS and WSS (one port) with the
+project certificate from .rtdev/. Unmodified peerjs 1.5.x clients connect to it as
+to peerjs-server; the flags take peerjs-server's names (--allow_discovery works
+as well as --allow-discovery). Settings come from the [serve] table of
+rtdev.toml; flags override them.
+
+serve creates the certificate set when it is missing (as "rtdev init --no-trust"
+would), renews it when due, and reloads it without a restart when the files
+change. Its check page is at https://localhost:PORT/rtdev/. Ctrl-C stops it
+after the open connections are closed.`,
+		Example: `  rtdev serve
+  rtdev serve --port 9443 --path /myapp --allow-discovery
+  rtdev serve --lan            # reachable from a phone on the same Wi-Fi
+  rtdev serve --log-format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return runServe(cmd.Context(), a, o, cmd) },
+	}
+	f := c.Flags()
+	f.SetNormalizeFunc(underscoresAsDashes)
+	f.IntVarP(&o.port, "port", "p", 0, "`PORT` to listen on (rtdev.toml serve.port, default 9000)")
+	f.StringVar(&o.path, "path", "", "`PATH` the PeerJS routes live under (default /)")
+	f.StringVarP(&o.key, "key", "k", "", "the `KEY` clients must send (default peerjs)")
+	f.Var(msDuration{&o.expireTimeout}, "expire-timeout", "how long messages for an offline peer are kept (5s; bare numbers are milliseconds)")
+	f.Var(msDuration{&o.aliveTimeout}, "alive-timeout", "how long a peer may go without a HEARTBEAT (60s)")
+	f.IntVarP(&o.concurrentLimit, "concurrent-limit", "c", 0, "most peers connected at once (5000)")
+	f.BoolVar(&o.allowDiscovery, "allow-discovery", false, "serve the list of connected ids at PATH/KEY/peers")
+	f.BoolVar(&o.allowOverride, "allow-override", false, "let a new connection take over a taken id instead of getting ID-TAKEN")
+	// The names used for the override request upstream (peers/peerjs#1203
+	// and the fork that implemented it).
+	f.BoolVar(&o.allowOverride, "allow-override-connect", false, "same as --allow-override")
+	f.BoolVar(&o.allowOverride, "allow-override-connection", false, "same as --allow-override")
+	_ = f.MarkHidden("allow-override-connect")
+	_ = f.MarkHidden("allow-override-connection")
+	f.StringArrayVar(&o.cors, "cors", nil, "allow only this `ORIGIN` to read the HTTP routes (repeatable; default: reflect any)")
+	f.StringVar(&o.bind, "bind", "", "`ADDRESS` to listen on (default 127.0.0.1 and ::1)")
+	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
+	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
+	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
+	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
+	return c
+}
+
+// resolveServe merges flags over rtdev.toml over the defaults.
+func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve) (serveOptions, error) {
+	r := *o
+	set := cmd.Flags().Changed
+	if !set("port") {
+		r.port = s.Port
+	}
+	if !set("path") {
+		r.path = s.Path
+	}
+	if !set("key") {
+		r.key = s.Key
+	}
+	if !set("expire-timeout") {
+		r.expireTimeout = s.ExpireTimeout.Duration
+	}
+	if !set("alive-timeout") {
+		r.aliveTimeout = s.AliveTimeout.Duration
+	}
+	if !set("concurrent-limit") {
+		r.concurrentLimit = s.ConcurrentLimit
+	}
+	r.allowDiscovery = r.allowDiscovery || s.AllowDiscovery
+	r.allowOverride = r.allowOverride || s.AllowOverride
+	if !set("cors") {
+		r.cors = s.CORS
+	}
+	if !set("bind") {
+		r.bind = s.Bind
+	}
+	r.lan = r.lan || s.LAN
+	if !set("static") {
+		r.static = s.Static
+	}
+	if r.port < 1 || r.port > 65535 {
+		return r, usageErr("use a port from 1 to 65535, such as --port 9000", "--port %d is out of range", r.port)
+	}
+	if r.logFormat != "text" && r.logFormat != "json" {
+		return r, usageErr("use --log-format text or --log-format json", "--log-format %q is not text or json", r.logFormat)
+	}
+	if r.lan && set("bind") {
+		return r, usageErr("give either --lan or --bind", "--lan listens on every interface; it cannot be combined with --bind %s", r.bind)
+	}
+	return r, nil
+}
+
+func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) error {
+	p, err := a.loadProject()
+	if err != nil {
+		return err
+	}
+	opts, err := resolveServe(cmd, o, p.config.Serve)
+	if err != nil {
+		return err
+	}
+	if opts.lan {
+		p.config.Serve.LAN = true
+	}
+	out := newStatus(a.io, false)
+	ensure := func() (*project.EnsureResult, error) {
+		return project.Ensure(project.EnsureOptions{
+			Layout: p.layout, Config: p.config, CADir: p.caDir,
+			System: project.OSSystem(), Owner: owner(), Now: a.now(),
+		})
+	}
+	res, err := ensure()
+	if err != nil {
+		return err
+	}
+	switch res.LeafAction {
+	case project.LeafIssued:
+		out.line("warn", "no certificate set yet: created it in %s (trust is not installed: run rtdev init)", p.relPath(p.layout.Dir))
+	case project.LeafRenewed:
+		out.line("ok", "renewed %s: %s", p.relPath(p.layout.Cert), res.Reason)
+	}
+	for _, l := range res.LeftOut {
+		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
+	}
+
+	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
+	srv, err := devserver.New(devserver.Config{
+		Path:            opts.path,
+		Key:             opts.key,
+		ExpireTimeout:   opts.expireTimeout,
+		AliveTimeout:    opts.aliveTimeout,
+		ConcurrentLimit: opts.concurrentLimit,
+		AllowDiscovery:  opts.allowDiscovery,
+		AllowOverride:   opts.allowOverride,
+		CORSOrigins:     opts.cors,
+		MaxMessageBytes: opts.maxMessage,
+		Logger:          logger,
+	})
+	if err != nil {
+		return usageErr(`run "rtdev serve --help"`, "%v", err)
+	}
+	reloader, err := devserver.NewCertReloader(p.layout.Cert, p.layout.Key)
+	if err != nil {
+		return withHint(err, "run \"rtdev init\" to issue the project certificate")
+	}
+	ln, addrs, err := listen(opts)
+	if err != nil {
+		return err
+	}
+	started := a.now()
+	extra := serveExtras(srv, res, opts, started)
+	printServeBanner(a, p, res, opts, addrs)
+
+	go renewLoop(ctx, ensure, logger)
+	tlsConf := &tls.Config{GetCertificate: reloader.GetCertificate, MinVersion: tls.VersionTLS12}
+	if err := srv.Serve(ctx, ln, tlsConf, extra); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	out.line("ok", "stopped")
+	return nil
+}
+
+// serveExtras mounts the check page under /rtdev/ and, with --static, the
+// app's files at /; both get only what the PeerJS routes do not claim.
+func serveExtras(srv *devserver.Server, res *project.EnsureResult, o serveOptions, started time.Time) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/rtdev/", checkpage.Handler(checkpage.Config{
+		PeerPath:  srv.Config().Path,
+		PeerKey:   srv.Config().Key,
+		CACertPEM: res.CA.CertPEM,
+		Health: func() any {
+			return map[string]any{
+				"status":  "ok",
+				"version": Version(),
+				"uptime":  time.Since(started).Round(time.Second).String(),
+				"cert":    map[string]any{"not_after": res.Leaf.Cert.NotAfter.UTC(), "names": nameStrings(res.Names)},
+				"server":  srv.Stats(),
+			}
+		},
+	}))
+	if o.static != "" {
+		mux.Handle("/", http.FileServer(http.Dir(o.static)))
+	}
+	return mux
+}
+
+// listen opens the listening sockets: by default 127.0.0.1 and ::1 (a
+// browser may resolve localhost to either), every interface with --lan, or
+// the one --bind address.
+func listen(o serveOptions) (net.Listener, []string, error) {
+	port := strconv.Itoa(o.port)
+	var addrs []string
+	switch {
+	case o.lan:
+		addrs = []string{":" + port}
+	case o.bind == "" || o.bind == "127.0.0.1" || o.bind == "localhost":
+		addrs = []string{"127.0.0.1:" + port, "[::1]:" + port}
+	default:
+		addrs = []string{net.JoinHostPort(o.bind, port)}
+	}
+	var lns []net.Listener
+	var bound []string
+	for i, addr := range addrs {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			// ::1 may be absent (IPv6 off); the IPv4 loopback is enough.
+			if i > 0 && strings.HasPrefix(addr, "[::1]") {
+				continue
+			}
+			for _, l := range lns {
+				_ = l.Close()
+			}
+			return nil, nil, withHint(fmt.Errorf("listen on %s: %w", addr, err),
+				fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", o.port, o.port+1))
+		}
+		lns = append(lns, ln)
+		bound = append(bound, ln.Addr().String())
+	}
+	return netutil.MultiListener(lns...), bound, nil
+}
+
+// renewLoop renews the certificate set while serving (a long-running dev
+// server outlives a short leaf); the reloader picks up the new files.
+func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error), log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			res, err := ensure()
+			if err != nil {
+				log.Warn("certificate renewal failed", "err", err)
+				continue
+			}
+			if res.LeafAction != project.LeafUnchanged {
+				log.Info("certificate renewed", "reason", res.Reason)
+			}
+		}
+	}
+}
+
+func printServeBanner(a *app, p *projectCtx, res *project.EnsureResult, o serveOptions, bound []string) {
+	st := a.io.StylesErr()
+	w := a.io.ErrOut
+	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
+	urls := []string{fmt.Sprintf("https://localhost:%d/rtdev/", o.port)}
+	if o.lan {
+		for _, addr := range project.LANAddrs(project.OSSystem()) {
+			if hostInCert(res, addr.IP.String()) {
+				urls = append(urls, fmt.Sprintf("https://%s/rtdev/", net.JoinHostPort(addr.IP.String(), strconv.Itoa(o.port))))
+			}
+		}
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("check page"), st.Code.Render(urls[0]))
+	for _, u := range urls[1:] {
+		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%speerjs", o.port, normalizedPath(o.path)))
+	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(a, res))
+	if o.lan {
+		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone     "), "install the CA from /rtdev/ca.pem on the device first")
+	}
+	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet("localhost", o)))
+}
+
+// peerSnippet is the client configuration that matches this server.
+func peerSnippet(host string, o serveOptions) string {
+	return fmt.Sprintf(`const peer = new Peer({ host: %q, port: %d, path: %q, secure: true, key: %q });`,
+		host, o.port, normalizedPath(o.path), o.key)
+}
+
+func normalizedPath(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+func hostInCert(res *project.EnsureResult, host string) bool {
+	for _, n := range res.Names {
+		if n.Value == host {
+			return true
+		}
+	}
+	return false
+}
+
+// trustSummary says in a few words whether this machine's verifier trusts
+// the CA. The per-store answer comes from `rtdev trust status`.
+func trustSummary(a *app, res *project.EnsureResult) string {
+	st := a.io.StylesErr()
+	pool, err := x509.SystemCertPool()
+	if err == nil {
+		if _, verr := res.CA.Cert.Verify(x509.VerifyOptions{Roots: pool}); verr == nil {
+			return st.OK.Render("yes") + " (system store)"
+		}
+	}
+	return st.Warn.Render("not in the system store") + " — run " + st.Code.Render("rtdev trust install") + " (browsers: " + filepath.Base(res.CA.Dir) + ")"
+}

@@ -1,0 +1,231 @@
+package devserver
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config configures a Server. The zero value of every field means its
+// default; defaults follow the peerjs CLI (peers/peerjs-server bin/peerjs.ts)
+// where one exists, and are chosen for a developer machine otherwise.
+type Config struct {
+	// Path is where the PeerJS routes live (the client's `path` option). It
+	// is normalised to start and end with "/": "myapp" serves /myapp/ and
+	// the WebSocket at /myapp/peerjs. Default "/".
+	Path string
+
+	// Key is the key WebSocket clients must send (the client's `key`
+	// option). As upstream, it is checked on the WebSocket only; the HTTP
+	// routes accept any key segment. Default "peerjs".
+	Key string
+
+	// ExpireTimeout is how long messages for an offline peer are kept,
+	// counted from when that peer's queue was created (upstream measures it
+	// the same way, so a queue expires as a whole). When it runs out, each
+	// sender gets one EXPIRE. Default 5s (peerjs CLI --expire_timeout).
+	ExpireTimeout time.Duration
+
+	// AliveTimeout is how long a peer may go without a HEARTBEAT before its
+	// socket is closed and its id freed. Default 60s: the peerjs CLI value;
+	// the peerjs-server library uses 90s (peers/peerjs-server#431).
+	AliveTimeout time.Duration
+
+	// ConcurrentLimit caps registered ids; a new id beyond it gets the
+	// upstream "concurrent user limit" ERROR. Default 5000.
+	ConcurrentLimit int
+
+	// AllowDiscovery turns on GET {path}{key}/peers. Default false (401).
+	AllowDiscovery bool
+
+	// AllowOverride lets a connection with a taken id and a different token
+	// take the id over instead of getting ID-TAKEN (the allow_override_connect
+	// request, peers/peerjs#1203). Default false.
+	AllowOverride bool
+
+	// CORSOrigins lists the origins allowed to read the HTTP routes. nil
+	// reflects any Origin, as peerjs-server does by default; a list sets
+	// Access-Control-Allow-Origin only on an exact match (peerjs --cors).
+	CORSOrigins []string
+
+	// MaxMessageBytes is the largest inbound WebSocket message; a larger one
+	// closes the socket with 1009. Default 64 KiB, ample for SDP offers.
+	MaxMessageBytes int64
+
+	// SendQueueLen bounds the messages waiting to be written to one peer. A
+	// peer that falls this far behind is evicted (closed, id freed) so it
+	// cannot hold memory or slow its senders. Default 256.
+	SendQueueLen int
+
+	// OfflineQueueLen bounds the messages kept for one offline destination;
+	// further ones are dropped (counted in Stats.OfflineDropped) and their
+	// senders still get EXPIRE. Default 256 (upstream has no bound).
+	OfflineQueueLen int
+
+	// MessagesPerSecond and Burst are the per-connection token bucket for
+	// inbound messages (HEARTBEAT included); a connection that empties it is
+	// closed with 1008. Defaults 100 and 200: a peerjs client sends one
+	// HEARTBEAT every 5s and a burst of candidates when a call starts.
+	MessagesPerSecond float64
+	Burst             int
+
+	// HandshakeTimeout bounds the TLS handshake, the HTTP request headers
+	// and the WebSocket upgrade. Default 10s.
+	HandshakeTimeout time.Duration
+
+	// IdleReadTimeout closes a WebSocket that sends no frame at all for this
+	// long, which catches dead TCP connections below the PeerJS heartbeat.
+	// Default AliveTimeout + 30s, so the HEARTBEAT check normally acts first.
+	IdleReadTimeout time.Duration
+
+	// WriteTimeout bounds each write to a peer (and the wait for its close
+	// reply); a peer that does not read within it is evicted. Default 10s.
+	WriteTimeout time.Duration
+
+	// MaxIDLen and MaxTokenLen bound the id and token query parameters, in
+	// bytes. Defaults 128 each (a generated id is 36, a peerjs token ~11).
+	MaxIDLen    int
+	MaxTokenLen int
+
+	// ShutdownTimeout bounds how long Serve waits for peers to answer the
+	// close frame on shutdown before it drops their connections. Default 5s.
+	ShutdownTimeout time.Duration
+
+	// Logger receives one line per connection and per error, with the peer
+	// id and never the token. Default: discard.
+	Logger *slog.Logger
+
+	// GenerateID makes the ids handed out by GET {path}{key}/id; it is called
+	// again while the result is connected. Default: a random UUID v4, as
+	// upstream's crypto.randomUUID().
+	GenerateID func() string
+}
+
+// Defaults applied by New.
+const (
+	DefaultPath              = "/"
+	DefaultKey               = "peerjs"
+	DefaultExpireTimeout     = 5 * time.Second
+	DefaultAliveTimeout      = 60 * time.Second
+	DefaultConcurrentLimit   = 5000
+	DefaultMaxMessageBytes   = 64 << 10
+	DefaultSendQueueLen      = 256
+	DefaultOfflineQueueLen   = 256
+	DefaultMessagesPerSecond = 100
+	DefaultBurst             = 200
+	DefaultHandshakeTimeout  = 10 * time.Second
+	DefaultWriteTimeout      = 10 * time.Second
+	DefaultMaxIDLen          = 128
+	DefaultMaxTokenLen       = 128
+	DefaultShutdownTimeout   = 5 * time.Second
+
+	// idleReadSlack is added to AliveTimeout for the IdleReadTimeout default.
+	idleReadSlack = 30 * time.Second
+)
+
+// ConfigError is an invalid Config field.
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return "devserver config: " + e.Field + ": " + e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// withDefaults validates c and fills in every zero field.
+func (c Config) withDefaults() (Config, error) {
+	bad := func(field, format string, args ...any) (Config, error) {
+		return Config{}, &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
+	}
+	durations := []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"ExpireTimeout", &c.ExpireTimeout, DefaultExpireTimeout},
+		{"AliveTimeout", &c.AliveTimeout, DefaultAliveTimeout},
+		{"HandshakeTimeout", &c.HandshakeTimeout, DefaultHandshakeTimeout},
+		{"WriteTimeout", &c.WriteTimeout, DefaultWriteTimeout},
+		{"ShutdownTimeout", &c.ShutdownTimeout, DefaultShutdownTimeout},
+		{"IdleReadTimeout", &c.IdleReadTimeout, 0}, // after AliveTimeout, below
+	}
+	for _, d := range durations {
+		if *d.v < 0 {
+			return bad(d.name, "must not be negative, got %v", *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if c.IdleReadTimeout == 0 {
+		c.IdleReadTimeout = c.AliveTimeout + idleReadSlack
+	}
+	ints := []struct {
+		name string
+		v    *int
+		def  int
+	}{
+		{"ConcurrentLimit", &c.ConcurrentLimit, DefaultConcurrentLimit},
+		{"SendQueueLen", &c.SendQueueLen, DefaultSendQueueLen},
+		{"OfflineQueueLen", &c.OfflineQueueLen, DefaultOfflineQueueLen},
+		{"Burst", &c.Burst, DefaultBurst},
+		{"MaxIDLen", &c.MaxIDLen, DefaultMaxIDLen},
+		{"MaxTokenLen", &c.MaxTokenLen, DefaultMaxTokenLen},
+	}
+	for _, n := range ints {
+		if *n.v < 0 {
+			return bad(n.name, "must not be negative, got %d", *n.v)
+		}
+		if *n.v == 0 {
+			*n.v = n.def
+		}
+	}
+	switch {
+	case c.MaxMessageBytes < 0:
+		return bad("MaxMessageBytes", "must not be negative, got %d", c.MaxMessageBytes)
+	case c.MaxMessageBytes == 0:
+		c.MaxMessageBytes = DefaultMaxMessageBytes
+	}
+	switch {
+	case c.MessagesPerSecond < 0 || c.MessagesPerSecond != c.MessagesPerSecond:
+		return bad("MessagesPerSecond", "must be a positive number, got %v", c.MessagesPerSecond)
+	case c.MessagesPerSecond == 0:
+		c.MessagesPerSecond = DefaultMessagesPerSecond
+	}
+	if c.Key == "" {
+		c.Key = DefaultKey
+	}
+	path, err := normalizePath(c.Path)
+	if err != nil {
+		return bad("Path", "%w", err)
+	}
+	c.Path = path
+	for i, o := range c.CORSOrigins {
+		if o == "" || strings.ContainsAny(o, " \t\r\n,") {
+			return bad("CORSOrigins", "entry %d (%q) is not an origin such as https://localhost:5173", i, o)
+		}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.GenerateID == nil {
+		c.GenerateID = newUUID
+	}
+	return c, nil
+}
+
+// normalizePath gives p a leading and a trailing slash, as the peerjs client
+// does with its own `path` option, so both sides agree on the URLs.
+func normalizePath(p string) (string, error) {
+	if strings.ContainsAny(p, "?#% \t\r\n") {
+		return "", fmt.Errorf("%q must be a plain URL path such as /myapp", p)
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p, nil
+}

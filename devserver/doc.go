@@ -1,0 +1,40 @@
+// Package devserver is a PeerJS-compatible signaling server for development:
+// an http.Handler with a documented Config, run over HTTPS and WSS on one
+// port by Serve, with the project certificate reloaded by CertReloader.
+//
+// Unmodified peerjs 1.5.x clients talk to it as to peerjs-server 1.0.2: the
+// same routes (GET {path}, {path}{key}/id, {path}{key}/peers), the same
+// WebSocket admission order and message texts, OPEN before queued messages,
+// the relay of OFFER/ANSWER/CANDIDATE/LEAVE/EXPIRE with src stamped and
+// payload passed through byte for byte, HEARTBEAT and the alive timeout,
+// the offline queue with EXPIRE, and CORS as the cors middleware sets it.
+// Where this server differs, the code says why: OPEN on a same-token
+// reattach (peers/peerjs-server#462), the optional id takeover
+// (AllowOverride, peers/peerjs#1203), and limits that upstream lacks
+// (message size, send and offline queue bounds, a message rate limit,
+// id/token length, read and write timeouts). It also answers plain HTTP on
+// its TLS port with the https:// URL to use.
+//
+// # WebSocket library
+//
+// gorilla/websocket, chosen by BenchmarkWSLib* (wslib_bench_test.go): a
+// 4 KiB text message relayed A -> server -> B over TLS on loopback, each
+// side using the library under test, Go 1.26, 2 shared cores, -count 3:
+//
+//	gorilla/websocket v1.5.3   39-42 µs/op  ~100 MB/s  20.9 KB/op  25 allocs/op
+//	coder/websocket   v1.8.15  53-67 µs/op  62-77 MB/s  22.2 KB/op  56 allocs/op
+//
+// gorilla also fits the protocol: one reader and one writer goroutine per
+// connection with WriteControl safe alongside them, a bare (code-less)
+// close frame as upstream sends, and SetReadLimit answering 1009 itself.
+// It does not check UTF-8 in text frames, so the read loop does (1007).
+//
+// # Concurrency
+//
+// Each connection has a read loop (the HTTP handler goroutine) and a write
+// loop that alone writes data frames, fed by a bounded channel. The realm
+// (ids and offline queues) has one mutex, never held across socket I/O:
+// senders hand messages over without blocking, and a peer whose queue is
+// full is evicted. Timers, not polling goroutines, expire offline queues and
+// check heartbeats, so a Server used only as an http.Handler leaks nothing.
+package devserver

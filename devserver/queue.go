@@ -1,0 +1,106 @@
+package devserver
+
+import "time"
+
+// offlineQueue holds messages for one destination id that is not connected.
+// Upstream keeps one unbounded FIFO per destination and expires it as a
+// whole expire_timeout after its creation (src/models/messageQueue.ts sets
+// lastReadAt once); here the FIFO is bounded and the expiry is a timer made
+// with the queue, which gives the same result without a sweep goroutine.
+type offlineQueue struct {
+	msgs    [][]byte
+	senders []string // distinct, first-message order: one EXPIRE each
+	seen    map[string]struct{}
+	dropped int
+	timer   *time.Timer
+}
+
+// add appends msg from src unless the queue holds max messages already. The
+// sender is remembered either way so it still learns of the expiry.
+func (q *offlineQueue) add(src string, msg []byte, max int) bool {
+	if _, ok := q.seen[src]; !ok {
+		if q.seen == nil {
+			q.seen = make(map[string]struct{})
+		}
+		q.seen[src] = struct{}{}
+		q.senders = append(q.senders, src)
+	}
+	if len(q.msgs) >= max {
+		q.dropped++
+		return false
+	}
+	q.msgs = append(q.msgs, msg)
+	return true
+}
+
+// expiry returns the EXPIRE messages for an expired queue of dst: one per
+// sender, as upstream's sweep sends one per (src, dst) pair
+// (src/services/messagesExpire/index.ts).
+func (q *offlineQueue) expiry(dst string) []message {
+	out := make([]message, 0, len(q.senders))
+	for _, src := range q.senders {
+		out = append(out, message{Type: typeExpire, Src: dst, Dst: src})
+	}
+	return out
+}
+
+// queueOffline stores an encoded message for dst. The caller holds realm.mu.
+func (s *Server) queueOffline(dst, src string, msg []byte) {
+	r := &s.realm
+	q := r.queues[dst]
+	if q == nil {
+		if r.closed {
+			return
+		}
+		q = &offlineQueue{}
+		q.timer = time.AfterFunc(s.cfg.ExpireTimeout, func() { s.expire(dst, q) })
+		r.queues[dst] = q
+	}
+	if !q.add(src, msg, s.cfg.OfflineQueueLen) {
+		s.stats.offlineDropped.Add(1)
+		if q.dropped == 1 {
+			s.log.Warn("offline queue full, dropping messages", "dst", dst, "limit", s.cfg.OfflineQueueLen)
+		}
+	}
+}
+
+// expire drops q if it is still dst's queue and tells its senders. An EXPIRE
+// goes through transmit like any message, so an offline sender loses it, as
+// upstream (EXPIRE is never queued).
+func (s *Server) expire(dst string, q *offlineQueue) {
+	r := &s.realm
+	r.mu.Lock()
+	if r.queues[dst] != q {
+		r.mu.Unlock()
+		return // delivered or dropped meanwhile
+	}
+	delete(r.queues, dst)
+	r.mu.Unlock()
+	// q is unreachable now, so reading it without the lock is safe.
+	for _, m := range q.expiry(dst) {
+		s.stats.expired.Add(1)
+		s.transmit(m, nil)
+	}
+	s.log.Info("offline messages expired", "dst", dst, "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
+}
+
+// takeQueue removes and returns the messages waiting for id. The caller
+// holds realm.mu.
+func (r *realm) takeQueue(id string) [][]byte {
+	q := r.queues[id]
+	if q == nil {
+		return nil
+	}
+	q.timer.Stop()
+	delete(r.queues, id)
+	return q.msgs
+}
+
+// dropQueue deletes id's queue without EXPIRE, as upstream does when the
+// alive check reaps a client. The caller holds realm.mu.
+func (r *realm) dropQueue(id string) {
+	if q := r.queues[id]; q != nil {
+		q.timer.Stop()
+		delete(r.queues, id)
+	}
+}

@@ -1,0 +1,75 @@
+package devserver
+
+import "time"
+
+// handle processes one inbound frame from c, which has passed the rate limit
+// and UTF-8 checks. As upstream (src/messageHandler/index.ts): a frame that
+// is not JSON is dropped and the socket stays open; HEARTBEAT refreshes the
+// liveness clock; OFFER, ANSWER, CANDIDATE, LEAVE and EXPIRE are relayed
+// with src stamped; any other type is ignored.
+func (s *Server) handle(c *client, data []byte) {
+	m, err := decode(data)
+	if err != nil {
+		s.stats.malformed.Add(1)
+		s.log.Warn("dropped malformed message", "id", c.id, "err", err)
+		return
+	}
+	switch {
+	case m.Type == typeHeartbeat:
+		c.lastPing.Store(time.Now().UnixNano())
+	case relayable(m.Type):
+		m.Src = c.id
+		s.transmit(m, c)
+	}
+}
+
+// transmit delivers m to its destination, following upstream's transmission
+// handler (src/messageHandler/handlers/transmission/index.ts): deliver to a
+// connected dst; otherwise queue it, except LEAVE and EXPIRE, which are
+// dropped; a LEAVE without dst unregisters its sender. from is the sending
+// client, nil for messages the server makes (EXPIRE, LEAVE).
+func (s *Server) transmit(m message, from *client) {
+	data := m.encode()
+	r := &s.realm
+	r.mu.Lock()
+	dst := r.peers[m.Dst]
+	switch {
+	case dst != nil:
+		if dst.enqueue(data) {
+			r.mu.Unlock()
+			s.stats.relayed.Add(1)
+			return
+		}
+		// dst has SendQueueLen messages it has not taken: it is evicted, so a
+		// stalled reader costs bounded memory and never blocks its senders.
+		r.removeIfLocked(dst)
+		r.mu.Unlock()
+		s.evict(dst, "send queue full")
+		// Upstream answers a failed send with a LEAVE from dst to the sender;
+		// a LEAVE that fails in turn ends there, so this cannot loop.
+		if m.Type != typeLeave && m.Src != "" {
+			s.transmit(message{Type: typeLeave, Src: dst.id, Dst: m.Src}, nil)
+		}
+	case m.Type == typeLeave && m.Dst == "" && from != nil:
+		// Upstream removes the sender's record and leaves its socket open,
+		// orphaned; closing it as well frees the connection.
+		left := r.removeIfLocked(from)
+		r.mu.Unlock()
+		if left {
+			from.stop(closeReq{code: closeNormal, reason: "left"})
+		}
+	case m.Type == typeLeave || m.Type == typeExpire || m.Dst == "":
+		r.mu.Unlock()
+	default:
+		s.queueOffline(m.Dst, m.Src, data)
+		r.mu.Unlock()
+	}
+}
+
+// evict closes a client that cannot keep up; the caller has unregistered it.
+func (s *Server) evict(c *client, why string) {
+	if c.stop(closeReq{code: closePolicyViolation, reason: why}) {
+		s.stats.evicted.Add(1)
+		s.log.Warn("peer evicted", "id", c.id, "reason", why)
+	}
+}

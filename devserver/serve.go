@@ -1,0 +1,135 @@
+package devserver
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/gorilla/websocket"
+)
+
+// Serve serves HTTPS and WSS on ln until ctx ends, then shuts down
+// gracefully: it stops accepting, sends every peer a 1001 close frame, waits
+// up to ShutdownTimeout for the connections to end and returns nil.
+//
+// tlsConf is required; Serve uses a copy with TLS 1.2 as the minimum and
+// "http/1.1" as the only ALPN protocol, because a WebSocket upgrade is an
+// HTTP/1.1 request (RFC 6455; browsers do not use RFC 8441 over h2 here).
+// A plain-HTTP request on ln gets a short text answer naming the https://
+// and wss:// URLs instead of a TLS error. extra, which may be nil, gets every
+// request the PeerJS routes do not claim.
+//
+// A Server serves until its first Serve returns; Serve several listeners
+// with one context.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config, extra http.Handler) error {
+	if tlsConf == nil {
+		return errors.New("serve: a TLS configuration is required")
+	}
+	if len(tlsConf.Certificates) == 0 && tlsConf.GetCertificate == nil && tlsConf.GetConfigForClient == nil {
+		return errors.New("serve: the TLS configuration has no certificate")
+	}
+	conf := tlsConf.Clone()
+	conf.MinVersion = max(conf.MinVersion, tls.VersionTLS12)
+	conf.NextProtos = []string{"http/1.1"}
+
+	hs := &http.Server{
+		Handler:           s.Handler(extra),
+		ReadHeaderTimeout: s.cfg.HandshakeTimeout, // also bounds the TLS handshake
+		IdleTimeout:       s.cfg.IdleReadTimeout,
+		MaxHeaderBytes:    64 << 10,
+		// An empty map turns HTTP/2 off even if a caller's config offers h2.
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+		// net/http reports failed TLS handshakes here; they are routine
+		// (a browser that does not trust the CA yet), so keep them at Debug.
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	sl := &sniffListener{Listener: ln, s: s}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(tls.NewListener(sl, conf)) }()
+	s.log.Info("signaling server listening", "addr", ln.Addr().String(), "path", s.cfg.Path, "websocket", s.WebSocketPath())
+
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	_ = hs.Shutdown(sctx) // closes ln; hijacked WebSockets are ours to close
+	if err := s.Shutdown(sctx); err != nil {
+		s.log.Warn("shutdown: dropped connections that did not close in time", "timeout", s.cfg.ShutdownTimeout)
+	}
+	if serveErr == nil {
+		serveErr = <-errc
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("serve %s: %w", ln.Addr(), serveErr)
+	}
+	return nil
+}
+
+// Shutdown closes every WebSocket with 1001 and waits for them to end; when
+// ctx ends first it drops the rest and returns ctx's error. Serve calls it;
+// call it yourself when the Server is mounted in your own http.Server.
+// The Server accepts no connections afterwards.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closed = true
+	conns := make(map[*websocket.Conn]*client, len(s.conns))
+	for ws, c := range s.conns {
+		conns[ws] = c
+	}
+	s.mu.Unlock()
+	s.realm.close()
+	for _, c := range conns {
+		if c != nil {
+			c.stop(closeReq{code: closeGoingAway, reason: "server shutting down"})
+		}
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	s.mu.Lock()
+	for ws := range s.conns {
+		_ = ws.Close()
+	}
+	s.mu.Unlock()
+	<-done
+	return fmt.Errorf("shutdown: %w", ctx.Err())
+}
+
+// track records a new connection for Shutdown; false means shutting down.
+func (s *Server) track(ws *websocket.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.wg.Add(1)
+	s.conns[ws] = nil
+	return true
+}
+
+// attach records the admitted client of ws and reports whether Shutdown has
+// begun, in which case the caller stops the client itself.
+func (s *Server) attach(ws *websocket.Conn, c *client) (closing bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conns[ws] = c
+	return s.closed
+}
+
+func (s *Server) untrack(ws *websocket.Conn) {
+	s.mu.Lock()
+	delete(s.conns, ws)
+	s.mu.Unlock()
+	s.wg.Done()
+}

@@ -1,0 +1,60 @@
+package devserver
+
+import "sync/atomic"
+
+// Stats is a snapshot of the server's state and counters since New, for a
+// health page. Counters only grow.
+type Stats struct {
+	Peers          int `json:"peers"`           // registered ids
+	Connections    int `json:"connections"`     // open WebSocket connections, admitted or not
+	OfflineQueues  int `json:"offline_queues"`  // destinations with waiting messages
+	QueuedMessages int `json:"queued_messages"` // messages waiting in those queues
+
+	Relayed           uint64 `json:"relayed"`            // messages handed to a connected peer
+	Expired           uint64 `json:"expired"`            // EXPIRE notices sent back to senders
+	OfflineDropped    uint64 `json:"offline_dropped"`    // messages refused by a full offline queue
+	Evicted           uint64 `json:"evicted"`            // peers closed for not reading fast enough
+	Reaped            uint64 `json:"reaped"`             // peers closed for no HEARTBEAT within AliveTimeout
+	Overrides         uint64 `json:"overrides"`          // ids taken over (AllowOverride)
+	Rejected          uint64 `json:"rejected"`           // connections refused at admission
+	RateLimited       uint64 `json:"rate_limited"`       // connections closed by the message rate limit
+	Oversized         uint64 `json:"oversized"`          // connections closed for a message over MaxMessageBytes
+	InvalidUTF8       uint64 `json:"invalid_utf8"`       // connections closed for invalid UTF-8
+	Malformed         uint64 `json:"malformed"`          // frames dropped as not a JSON object
+	PlaintextRequests uint64 `json:"plaintext_requests"` // plain HTTP requests answered on the TLS port
+}
+
+// counters are the Stats counters, updated without locks.
+type counters struct {
+	relayed, expired, offlineDropped, evicted, reaped, overrides, rejected atomic.Uint64
+	rateLimited, oversized, invalidUTF8, malformed, plaintext              atomic.Uint64
+}
+
+// Stats returns a snapshot.
+func (s *Server) Stats() Stats {
+	st := Stats{
+		Relayed:           s.stats.relayed.Load(),
+		Expired:           s.stats.expired.Load(),
+		OfflineDropped:    s.stats.offlineDropped.Load(),
+		Evicted:           s.stats.evicted.Load(),
+		Reaped:            s.stats.reaped.Load(),
+		Overrides:         s.stats.overrides.Load(),
+		Rejected:          s.stats.rejected.Load(),
+		RateLimited:       s.stats.rateLimited.Load(),
+		Oversized:         s.stats.oversized.Load(),
+		InvalidUTF8:       s.stats.invalidUTF8.Load(),
+		Malformed:         s.stats.malformed.Load(),
+		PlaintextRequests: s.stats.plaintext.Load(),
+	}
+	s.realm.mu.Lock()
+	st.Peers = len(s.realm.peers)
+	st.OfflineQueues = len(s.realm.queues)
+	for _, q := range s.realm.queues {
+		st.QueuedMessages += len(q.msgs)
+	}
+	s.realm.mu.Unlock()
+	s.mu.Lock()
+	st.Connections = len(s.conns)
+	s.mu.Unlock()
+	return st
+}

@@ -1,0 +1,267 @@
+package project
+
+import (
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rtdev/rtdev/ca"
+)
+
+// EnsureOptions says what certificate set a project should have.
+type EnsureOptions struct {
+	Layout Layout
+	Config Config
+	// CADir is the user's CA folder (ca.DefaultDir).
+	CADir string
+	// System is read for the hostname and LAN addresses.
+	System System
+	// FlagHosts are --host values: issued, or an error when not issuable.
+	FlagHosts []string
+	// Owner is "user@host", shown in a new CA's subject.
+	Owner string
+	// Unconstrained creates a new CA without name constraints (an existing
+	// CA keeps what it has).
+	Unconstrained bool
+	Now           time.Time
+}
+
+// LeftOut is a detected host that is not in the certificate, and why.
+type LeftOut struct {
+	Host Host
+	Err  error
+}
+
+// Leaf actions reported by Ensure.
+const (
+	LeafIssued    = "issued"
+	LeafRenewed   = "renewed"
+	LeafUnchanged = "unchanged"
+)
+
+// EnsureResult is what Ensure found and did.
+type EnsureResult struct {
+	CA        *ca.CA
+	CACreated bool
+	Leaf      *ca.Leaf
+	// LeafAction is LeafIssued, LeafRenewed or LeafUnchanged; Reason says
+	// why a leaf was renewed (names changed, a third of its life left, ...).
+	LeafAction string
+	Reason     string
+	Names      []ca.Name
+	LeftOut    []LeftOut
+	// Written lists the files created or replaced, in order.
+	Written          []string
+	GitignoreUpdated bool
+	P12Password      string
+}
+
+// Changed reports whether Ensure wrote anything.
+func (r *EnsureResult) Changed() bool {
+	return r.CACreated || r.LeafAction != LeafUnchanged || len(r.Written) > 0 || r.GitignoreUpdated
+}
+
+// Ensure brings the project's certificate set up to date: it loads or
+// creates the CA, works out the wanted names, and issues the leaf only when
+// it is missing, was signed by another CA, lists other names, has a third
+// or less of its life left, or has another key type. Run twice with nothing
+// changed, it writes nothing. It holds the project lock throughout, so two
+// rtdev runs at once cannot interleave their writes.
+func Ensure(o EnsureOptions) (*EnsureResult, error) {
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	lay := o.Layout
+	if err := os.MkdirAll(lay.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", lay.Dir, err)
+	}
+	unlock, err := ca.Lock(lay.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = unlock() }()
+
+	res := &EnsureResult{}
+	wanted := WantedHosts(o.System, o.Config, o.FlagHosts)
+	c, created, err := ca.LoadOrCreate(o.CADir, createOptions(o, wanted))
+	if err != nil {
+		return nil, err
+	}
+	res.CA, res.CACreated = c, created
+
+	res.Names, res.LeftOut, err = issuableNames(c, wanted)
+	if err != nil {
+		return nil, err
+	}
+	keyType, err := ca.ParseKeyType(o.Config.KeyType)
+	if err != nil {
+		return nil, err
+	}
+	validity, err := ca.ParseValidity(o.Config.Validity)
+	if err != nil {
+		return nil, &ConfigError{Path: lay.ConfigFile, Err: err}
+	}
+
+	old, oldErr := ca.LoadLeaf(lay.Cert, lay.Key)
+	switch {
+	case oldErr != nil:
+		res.LeafAction = LeafIssued
+		if !errors.Is(oldErr, fs.ErrNotExist) {
+			res.LeafAction, res.Reason = LeafRenewed, "the existing certificate could not be read ("+oldErr.Error()+")"
+		}
+	default:
+		if reason, due := c.RenewalReason(old.Cert, res.Names, o.Now); due {
+			res.LeafAction, res.Reason = LeafRenewed, reason
+		} else if kt := LeafKeyType(old); kt != keyType {
+			res.LeafAction, res.Reason = LeafRenewed, fmt.Sprintf("key type changed from %s to %s", kt, keyType)
+		} else {
+			res.LeafAction, res.Leaf = LeafUnchanged, old
+		}
+	}
+
+	if res.Leaf == nil {
+		leaf, err := c.Issue(ca.LeafOptions{Names: res.Names, KeyType: keyType, Validity: validity, Now: o.Now})
+		if err != nil {
+			return nil, fmt.Errorf("issue project certificate: %w", err)
+		}
+		res.Leaf = leaf
+	}
+	if err := writeCertSet(lay, c, res); err != nil {
+		return nil, err
+	}
+	res.GitignoreUpdated, err = EnsureGitignore(lay.GitIgnore)
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// createOptions derives a new CA's constraints from this machine: its name,
+// the requested DNS hosts, and the subnets of its interfaces (a CI or cloud
+// machine's address may lie outside the private ranges).
+func createOptions(o EnsureOptions, wanted []Host) ca.CreateOptions {
+	co := ca.CreateOptions{Owner: o.Owner, Unconstrained: o.Unconstrained, Now: o.Now}
+	if hn, err := o.System.Hostname(); err == nil {
+		co.Hostname = strings.TrimSuffix(strings.ToLower(hn), ".")
+	}
+	for _, h := range wanted {
+		if h.Requested {
+			if n, err := ca.ParseName(h.Name); err == nil && n.Kind == ca.KindDNS {
+				co.ExtraDNS = append(co.ExtraDNS, strings.TrimPrefix(n.Value, "*."))
+			}
+		}
+	}
+	for _, a := range LANAddrs(o.System) {
+		co.ExtraNets = append(co.ExtraNets, a.Net)
+	}
+	return co
+}
+
+// issuableNames parses and constraint-checks the wanted hosts. A requested
+// host that cannot be issued is an error; a detected one is left out.
+func issuableNames(c *ca.CA, wanted []Host) ([]ca.Name, []LeftOut, error) {
+	var names []ca.Name
+	var left []LeftOut
+	for _, h := range wanted {
+		n, err := ca.ParseName(h.Name)
+		if err == nil {
+			err = c.Permits(n)
+		}
+		if err != nil {
+			if h.Requested {
+				return nil, nil, fmt.Errorf("host %q from %s: %w", h.Name, h.Source, err)
+			}
+			left = append(left, LeftOut{Host: h, Err: err})
+			continue
+		}
+		names = append(names, n)
+	}
+	return names, left, nil
+}
+
+// LeafKeyType is the key algorithm of a leaf.
+func LeafKeyType(l *ca.Leaf) ca.KeyType {
+	switch l.Cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return ca.RSA
+	case *ecdsa.PublicKey:
+		return ca.ECDSA
+	}
+	return ""
+}
+
+// writeCertSet writes every file of the set whose content differs from
+// what is on disk: the key 0600, the rest 0644 (the PKCS#12 and its
+// password hold the key, so they are 0600 too).
+func writeCertSet(lay Layout, c *ca.CA, res *EnsureResult) error {
+	leaf := res.Leaf
+	caDER, _ := pem.Decode(c.CertPEM)
+	fullchain := append(append([]byte{}, leaf.CertPEM...), c.CertPEM...)
+	files := []struct {
+		path string
+		data []byte
+		mode fs.FileMode
+	}{
+		{lay.CA, c.CertPEM, 0o644},
+		{lay.CADER, caDER.Bytes, 0o644},
+		{lay.Cert, leaf.CertPEM, 0o644},
+		{lay.Fullchain, fullchain, 0o644},
+	}
+	if leaf.KeyPEM != nil {
+		files = append(files, struct {
+			path string
+			data []byte
+			mode fs.FileMode
+		}{lay.Key, leaf.KeyPEM, 0o600})
+	}
+	// Key first: a crash between the writes then leaves a new key with an
+	// old cert, which LoadLeaf rejects as a mismatch and the next run fixes,
+	// never a cert whose key is missing.
+	for i := len(files) - 1; i >= 0; i-- {
+		f := files[i]
+		if cur, err := os.ReadFile(f.path); err == nil && string(cur) == string(f.data) {
+			continue
+		}
+		if err := ca.WriteFileAtomic(f.path, f.data, f.mode); err != nil {
+			return fmt.Errorf("write %s: %w", f.path, err)
+		}
+		res.Written = append(res.Written, f.path)
+	}
+	return writeP12(lay, c, res)
+}
+
+// writeP12 keeps cert.p12 in step with the leaf, reusing the saved password
+// so Java/.NET configs that name it keep working across renewals.
+func writeP12(lay Layout, c *ca.CA, res *EnsureResult) error {
+	pass, err := os.ReadFile(lay.P12Pass)
+	res.P12Password = strings.TrimSpace(string(pass))
+	_, p12Err := os.Stat(lay.P12)
+	if err == nil && p12Err == nil && res.LeafAction == LeafUnchanged && res.P12Password != "" {
+		return nil
+	}
+	if res.Leaf.Key == nil {
+		return nil
+	}
+	if res.P12Password == "" {
+		res.P12Password = ca.NewPassword()
+		if err := ca.WriteFileAtomic(lay.P12Pass, []byte(res.P12Password+"\n"), 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", lay.P12Pass, err)
+		}
+		res.Written = append(res.Written, lay.P12Pass)
+	}
+	p12, err := res.Leaf.PKCS12(c.Cert, res.P12Password)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", lay.P12, err)
+	}
+	if err := ca.WriteFileAtomic(lay.P12, p12, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", lay.P12, err)
+	}
+	res.Written = append(res.Written, lay.P12)
+	return nil
+}

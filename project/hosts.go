@@ -1,0 +1,179 @@
+package project
+
+import (
+	"net"
+	"os"
+	"sort"
+	"strings"
+)
+
+// Interface is one network interface as host detection sees it.
+type Interface struct {
+	Name     string
+	Up       bool
+	Loopback bool
+	Addrs    []*net.IPNet
+}
+
+// System is what host detection reads from the machine. OSSystem reads the
+// real one; tests pass a fixed one, so no test depends on this machine's
+// network.
+type System interface {
+	Hostname() (string, error)
+	Interfaces() ([]Interface, error)
+}
+
+// OSSystem is the machine rtdev runs on.
+func OSSystem() System { return osSystem{} }
+
+type osSystem struct{}
+
+func (osSystem) Hostname() (string, error) { return os.Hostname() }
+
+func (osSystem) Interfaces() ([]Interface, error) {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Interface, 0, len(ifs))
+	for _, i := range ifs {
+		addrs, err := i.Addrs()
+		if err != nil {
+			continue
+		}
+		it := Interface{Name: i.Name, Up: i.Flags&net.FlagUp != 0, Loopback: i.Flags&net.FlagLoopback != 0}
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok {
+				it.Addrs = append(it.Addrs, n)
+			}
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// Host is one name or address wanted in the project certificate, with where
+// it came from. Requested hosts (rtdev.toml, --host) must be issuable;
+// detected ones that the CA does not permit are left out with a warning.
+type Host struct {
+	Name      string
+	Source    string
+	Requested bool
+}
+
+// AndroidEmulatorHost is how the Android emulator reaches the host machine;
+// it goes into the certificate when LAN mode is on.
+const AndroidEmulatorHost = "10.0.2.2"
+
+// baseHosts are in every project certificate: what a developer types on
+// this machine. "*.localhost" is deliberately absent: a wildcard needs two
+// labels after it in Firefox (mozilla::pkix), and under a name-constrained
+// CA Firefox then rejects the whole certificate, not just that name
+// (measured with Firefox ESR 153); Chromium ignores it. Wildcards one level
+// deeper (*.app.localhost) work in both: add them with --host.
+var baseHosts = []string{"localhost", "127.0.0.1", "::1"}
+
+// WantedHosts lists the names for the project certificate in a stable order:
+// localhost, 127.0.0.1 and ::1, the machine's name and NAME.local, the addresses of its
+// LAN interfaces, 10.0.2.2 in LAN mode, then rtdev.toml hosts and --host flags.
+func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
+	var out []Host
+	seen := map[string]bool{}
+	add := func(name, source string, requested bool) {
+		key := strings.ToLower(name)
+		if name == "" || seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, Host{Name: name, Source: source, Requested: requested})
+	}
+	for _, h := range baseHosts {
+		add(h, "default", false)
+	}
+	if hn, err := sys.Hostname(); err == nil {
+		hn = strings.TrimSuffix(strings.ToLower(hn), ".")
+		if hn != "" && hn != "localhost" {
+			add(hn, "hostname", false)
+			short, _, _ := strings.Cut(hn, ".")
+			add(short+".local", "hostname", false)
+		}
+	}
+	for _, a := range LANAddrs(sys) {
+		add(a.IP.String(), "interface "+a.Interface, false)
+	}
+	if cfg.Serve.LAN {
+		add(AndroidEmulatorHost, "lan mode (Android emulator)", false)
+	}
+	for _, h := range cfg.Hosts {
+		add(h, ConfigFileName, true)
+	}
+	for _, h := range flagHosts {
+		add(h, "--host", true)
+	}
+	return out
+}
+
+// LANAddr is an address of an up, non-loopback interface.
+type LANAddr struct {
+	Interface string
+	IP        net.IP
+	Net       *net.IPNet
+}
+
+// virtualPrefixes name container and VM bridges: their addresses are not
+// reachable from a phone on the Wi-Fi and change whenever a container starts.
+var virtualPrefixes = []string{"docker", "veth", "br-", "virbr", "cni", "flannel", "cali", "podman", "lxcbr", "lxdbr", "vmnet", "vboxnet", "tailscale", "utun"}
+
+// LANAddrs returns the addresses a device on the local network can use to
+// reach this machine, IPv4 first. Link-local addresses (fe80::/10,
+// 169.254/16) are skipped: they need a zone and differ per link.
+func LANAddrs(sys System) []LANAddr {
+	ifs, err := sys.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var out []LANAddr
+	for _, i := range ifs {
+		if !i.Up || i.Loopback || isVirtual(i.Name) {
+			continue
+		}
+		for _, n := range i.Addrs {
+			ip := n.IP
+			if ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
+				continue
+			}
+			if v4 := ip.To4(); v4 != nil {
+				ip = v4
+			}
+			network := &net.IPNet{IP: ip.Mask(n.Mask), Mask: n.Mask}
+			if ip.To4() != nil && len(n.Mask) == net.IPv6len {
+				network.Mask = n.Mask[12:]
+			}
+			out = append(out, LANAddr{Interface: i.Name, IP: ip, Net: network})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		return out[a].IP.To4() != nil && out[b].IP.To4() == nil
+	})
+	return out
+}
+
+// PrimaryLANAddr is the address to show a phone: the first IPv4 LAN address,
+// or "" when there is none.
+func PrimaryLANAddr(sys System) string {
+	for _, a := range LANAddrs(sys) {
+		if a.IP.To4() != nil {
+			return a.IP.String()
+		}
+	}
+	return ""
+}
+
+func isVirtual(name string) bool {
+	for _, p := range virtualPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}

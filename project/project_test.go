@@ -1,0 +1,230 @@
+package project
+
+import (
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type fakeSystem struct {
+	host string
+	ifs  []Interface
+}
+
+func (f fakeSystem) Hostname() (string, error)        { return f.host, nil }
+func (f fakeSystem) Interfaces() ([]Interface, error) { return f.ifs, nil }
+
+func cidr(t *testing.T, s string) *net.IPNet {
+	t.Helper()
+	ip, n, err := net.ParseCIDR(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.IP = ip
+	return n
+}
+
+func TestWantedHostsDetection(t *testing.T) {
+	sys := fakeSystem{host: "Dev-Box.corp.example.", ifs: []Interface{
+		{Name: "lo", Up: true, Loopback: true, Addrs: []*net.IPNet{cidr(t, "127.0.0.1/8")}},
+		{Name: "wlan0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.168.1.20/24"), cidr(t, "fe80::1/64"), cidr(t, "2001:db8::5/64")}},
+		{Name: "eth1", Up: false, Addrs: []*net.IPNet{cidr(t, "10.1.1.1/24")}},
+		{Name: "docker0", Up: true, Addrs: []*net.IPNet{cidr(t, "172.17.0.1/16")}},
+		{Name: "veth12ab", Up: true, Addrs: []*net.IPNet{cidr(t, "172.18.0.1/16")}},
+		{Name: "eth0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.0.2.2/24"), cidr(t, "169.254.3.3/16")}},
+	}}
+	cfg := Defaults()
+	cfg.Hosts = []string{"api.test", "LOCALHOST"}
+	got := WantedHosts(sys, cfg, []string{"app.localhost", "api.test"})
+	var names []string
+	for _, h := range got {
+		names = append(names, h.Name)
+	}
+	want := []string{"localhost", "127.0.0.1", "::1", "dev-box.corp.example", "dev-box.local",
+		"192.168.1.20", "192.0.2.2", "2001:db8::5", "api.test", "app.localhost"}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("hosts\n got %v\nwant %v", names, want)
+	}
+	for _, h := range got {
+		requested := h.Name == "api.test" || h.Name == "app.localhost"
+		if h.Requested != requested {
+			t.Errorf("%s: Requested=%v", h.Name, h.Requested)
+		}
+	}
+}
+
+func TestWantedHostsLANModeAddsEmulatorAddress(t *testing.T) {
+	cfg := Defaults()
+	cfg.Serve.LAN = true
+	found := false
+	for _, h := range WantedHosts(fakeSystem{host: "box"}, cfg, nil) {
+		found = found || h.Name == AndroidEmulatorHost
+	}
+	if !found {
+		t.Fatal("LAN mode without 10.0.2.2")
+	}
+	for _, h := range WantedHosts(fakeSystem{host: "box"}, Defaults(), nil) {
+		if h.Name == AndroidEmulatorHost {
+			t.Fatal("10.0.2.2 without LAN mode")
+		}
+	}
+}
+
+func TestLANAddrsNetworksAndPrimary(t *testing.T) {
+	sys := fakeSystem{ifs: []Interface{
+		{Name: "en0", Up: true, Addrs: []*net.IPNet{cidr(t, "fd00::2/64"), cidr(t, "192.168.7.9/24")}},
+	}}
+	addrs := LANAddrs(sys)
+	if len(addrs) != 2 || addrs[0].IP.String() != "192.168.7.9" || addrs[0].Net.String() != "192.168.7.0/24" {
+		t.Fatalf("LANAddrs = %+v", addrs)
+	}
+	if got := PrimaryLANAddr(sys); got != "192.168.7.9" {
+		t.Fatalf("PrimaryLANAddr = %q", got)
+	}
+	if got := PrimaryLANAddr(fakeSystem{}); got != "" {
+		t.Fatalf("PrimaryLANAddr without interfaces = %q", got)
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ConfigFileName)
+
+	cfg, exists, err := LoadConfig(path)
+	if err != nil || exists || cfg.Serve.Port != 9000 || cfg.KeyType != "ecdsa" {
+		t.Fatalf("missing file: %+v %v %v", cfg, exists, err)
+	}
+
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("hosts = [\"a.test\"]\n[serve]\nport = 9443\nexpire_timeout = \"2s\"\n")
+	cfg, exists, err = LoadConfig(path)
+	if err != nil || !exists || cfg.Serve.Port != 9443 || cfg.Serve.ExpireTimeout.Seconds() != 2 || cfg.Serve.Path != "/" {
+		t.Fatalf("load: %+v %v %v", cfg, exists, err)
+	}
+
+	cases := []struct{ text, want string }{
+		{"hosts = []\n[serve]\nprot = 1\n", `rtdev.toml:3: unknown key "serve.prot"`},
+		{"key_type = \"dsa\"\n", `key_type "dsa"`},
+		{"[serve]\nport = 70000\n", "serve.port 70000"},
+		{"[serve]\nalive_timeout = \"soon\"\n", `duration "soon"`},
+		{"hosts = [\n", "rtdev.toml:"},
+	}
+	for _, c := range cases {
+		write(c.text)
+		_, _, err := LoadConfig(path)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want a ConfigError containing %q", c.text, err, c.want)
+		}
+		if ce != nil && !strings.Contains(ce.Hint(), path) {
+			t.Errorf("hint %q does not name the file", ce.Hint())
+		}
+	}
+}
+
+func TestNewConfigRoundTrips(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ConfigFileName)
+	c := Defaults()
+	c.Hosts = []string{"x.test"}
+	c.Targets = []string{"vite"}
+	if err := WriteNewConfig(path, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteNewConfig(path, c); err == nil {
+		t.Fatal("WriteNewConfig replaced an existing file")
+	}
+	got, _, err := LoadConfig(path)
+	if err != nil || !reflect.DeepEqual(got.Hosts, c.Hosts) || !reflect.DeepEqual(got.Targets, c.Targets) {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+}
+
+func TestSetHostsAndKeyTypeKeepTheRest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ConfigFileName)
+	orig := "# team settings\nhosts = [\"a.test\"] # ours\n\n[serve]\nport = 9001 # fixed\n"
+	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetHosts(path, []string{"a.test", "b.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetKeyType(path, "rsa"); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	want := "key_type = \"rsa\"\n# team settings\nhosts = [\"a.test\", \"b.test\"]\n\n[serve]\nport = 9001 # fixed\n"
+	if string(data) != want {
+		t.Fatalf("got\n%s\nwant\n%s", data, want)
+	}
+	cfg, _, err := LoadConfig(path)
+	if err != nil || cfg.KeyType != "rsa" || len(cfg.Hosts) != 2 || cfg.Serve.Port != 9001 {
+		t.Fatalf("reload: %+v %v", cfg, err)
+	}
+	if err := os.WriteFile(path, []byte("hosts = [\n  \"a.test\",\n]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetHosts(path, []string{"z.test"}); err == nil || !strings.Contains(err.Error(), "several lines") {
+		t.Fatalf("multi-line hosts: %v", err)
+	}
+}
+
+func TestEnsureGitignore(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".gitignore")
+	changed, err := EnsureGitignore(path)
+	if err != nil || !changed {
+		t.Fatalf("create: %v %v", changed, err)
+	}
+	changed, err = EnsureGitignore(path)
+	if err != nil || changed {
+		t.Fatalf("second run changed it: %v %v", changed, err)
+	}
+	for _, existing := range []string{".rtdev", ".rtdev/", "/.rtdev/*"} {
+		if err := os.WriteFile(path, []byte("node_modules\n"+existing), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if changed, err := EnsureGitignore(path); err != nil || changed {
+			t.Errorf("%q already ignores the folder, but changed=%v err=%v", existing, changed, err)
+		}
+	}
+	if err := os.WriteFile(path, []byte("dist"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := EnsureGitignore(path); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if !strings.HasPrefix(string(data), "dist\n") || !strings.HasSuffix(string(data), "/.rtdev/\n") || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("appended badly: %q mode %v", data, fi.Mode())
+	}
+}
+
+func TestFindRoot(t *testing.T) {
+	root := t.TempDir()
+	sub := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := FindRoot(sub); got != sub {
+		t.Fatalf("no rtdev.toml: root = %s, want the working folder", got)
+	}
+	if err := os.WriteFile(filepath.Join(root, ConfigFileName), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := FindRoot(sub); got != root {
+		t.Fatalf("root = %s, want %s", got, root)
+	}
+}
