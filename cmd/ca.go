@@ -1,15 +1,18 @@
 package cmd
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/trust"
 )
 
 func newCmdCA(a *app) *cobra.Command {
@@ -51,6 +54,7 @@ type caInfo struct {
 	NotBefore   time.Time       `json:"not_before"`
 	NotAfter    time.Time       `json:"not_after"`
 	Constraints caConstraintsJS `json:"constraints"`
+	Trust       []trust.Result  `json:"trust"`
 }
 
 type caConstraintsJS struct {
@@ -66,13 +70,13 @@ func newCmdCAInfo(a *app) *cobra.Command {
 		Use:   "info",
 		Short: "Show your CA's subject, fingerprint, key, validity and name constraints",
 		Args:  noArgs,
-		RunE:  func(cmd *cobra.Command, args []string) error { return runCAInfo(a, o) },
+		RunE:  func(cmd *cobra.Command, args []string) error { return runCAInfo(cmd.Context(), a, o) },
 	}
 	c.Flags().BoolVar(&o.json, "json", false, "print as JSON on stdout")
 	return c
 }
 
-func runCAInfo(a *app, o *caInfoOptions) error {
+func runCAInfo(ctx context.Context, a *app, o *caInfoOptions) error {
 	dir, err := a.caDir()
 	if err != nil {
 		return err
@@ -101,6 +105,10 @@ func runCAInfo(a *app, o *caInfoOptions) error {
 	for _, n := range cons.IPRanges {
 		info.Constraints.IP = append(info.Constraints.IP, n.String())
 	}
+	info.Trust, err = a.trustAction(ctx, c, "status", "", false)
+	if err != nil {
+		return err
+	}
 	if o.json {
 		return writeJSON(a.io.Out, info)
 	}
@@ -113,10 +121,20 @@ func runCAInfo(a *app, o *caInfoOptions) error {
 	row("valid", fmt.Sprintf("%s to %s", info.NotBefore.Format("2006-01-02"), info.NotAfter.Format("2006-01-02")))
 	if cons.Unconstrained {
 		row("constraints", st.Warn.Render("none: this CA can sign any name"))
-		return nil
+	} else {
+		row("permits dns", strings.Join(info.Constraints.DNS, " "))
+		row("permits ip", strings.Join(info.Constraints.IP, " "))
 	}
-	row("permits dns", fmt.Sprint(info.Constraints.DNS))
-	row("permits ip", fmt.Sprint(info.Constraints.IP))
+	for _, r := range info.Trust {
+		state := string(r.State)
+		if r.Problem() {
+			state = st.Warn.Render(state)
+		}
+		row("trust "+r.Store, state+" "+st.Muted.Render(r.Location))
+	}
+	if len(info.Trust) == 0 {
+		row("trust", st.Muted.Render("no stores selected (RTDEV_TRUST_STORES)"))
+	}
 	return nil
 }
 

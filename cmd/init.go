@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/trust"
 )
 
 type initOptions struct {
@@ -39,7 +41,7 @@ is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
   rtdev init --rsa        # Create React App needs an RSA key
   rtdev init --json | jq .leaf.names`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return runInit(a, o) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runInit(cmd.Context(), a, o) },
 	}
 	f := c.Flags()
 	f.StringArrayVar(&o.hosts, "host", nil, "extra `NAME` or address for the certificate (repeatable; saved in rtdev.toml)")
@@ -53,15 +55,15 @@ is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
 
 // initReport is `rtdev init --json`. Its fields are documented in the README.
 type initReport struct {
-	Project          string       `json:"project"`
-	Config           string       `json:"config"`
-	ConfigWritten    bool         `json:"config_written"`
-	CA               caReport     `json:"ca"`
-	Leaf             leafReport   `json:"leaf"`
-	LeftOut          []leftOut    `json:"left_out"`
-	Written          []string     `json:"written"`
-	GitignoreUpdated bool         `json:"gitignore_updated"`
-	Trust            []trustEntry `json:"trust"`
+	Project          string         `json:"project"`
+	Config           string         `json:"config"`
+	ConfigWritten    bool           `json:"config_written"`
+	CA               caReport       `json:"ca"`
+	Leaf             leafReport     `json:"leaf"`
+	LeftOut          []leftOut      `json:"left_out"`
+	Written          []string       `json:"written"`
+	GitignoreUpdated bool           `json:"gitignore_updated"`
+	Trust            []trust.Result `json:"trust"`
 }
 
 type caReport struct {
@@ -86,15 +88,44 @@ type leftOut struct {
 	Reason string `json:"reason"`
 }
 
-type trustEntry struct {
-	Store    string `json:"store"`
-	Location string `json:"location,omitempty"`
-	State    string `json:"state"`
-	Reason   string `json:"reason,omitempty"`
-	Command  string `json:"command,omitempty"`
+// initTrust installs the CA into the selected stores unless --no-trust.
+// A store that fails does not fail init (the certificate set is there and
+// usable): it is a warning with the command to run by hand, and
+// `rtdev doctor` keeps reporting it.
+func (a *app) initTrust(ctx context.Context, authority *ca.CA, o *initOptions, out *status) ([]trust.Result, error) {
+	if o.noTrust {
+		out.line("info", "trust: skipped (--no-trust); run rtdev trust install when you want it")
+		return []trust.Result{}, nil
+	}
+	results, err := a.trustAction(ctx, authority, "install", "", !o.yes)
+	if err != nil {
+		return nil, err
+	}
+	if len(results) == 0 {
+		out.line("info", "trust: no stores selected (RTDEV_TRUST_STORES=%s)", a.getenv(trust.EnvStores))
+	}
+	for _, r := range results {
+		switch {
+		case r.State == trust.Installed:
+			out.line("ok", "trusted in %s (%s)", r.Store, r.Location)
+		case r.State == trust.Already:
+			continue
+		case r.State == trust.Failed || r.Problem():
+			out.line("warn", "could not install into %s (%s): %s", r.Store, r.Location, r.Reason)
+			if h := hintFor(r); h != "" {
+				out.detail("%s", h)
+			}
+		default:
+			out.line("info", "%s %s: %s", r.Store, r.State, r.Reason)
+		}
+	}
+	if trust.RestartNeeded(results) {
+		out.line("warn", "restart Chrome and Firefox so they read the new CA")
+	}
+	return results, nil
 }
 
-func runInit(a *app, o *initOptions) error {
+func runInit(ctx context.Context, a *app, o *initOptions) error {
 	p, err := a.loadProject()
 	if err != nil {
 		return err
@@ -127,8 +158,10 @@ func runInit(a *app, o *initOptions) error {
 		out.line("ok", "wrote %s", p.relPath(p.layout.ConfigFile))
 	}
 
-	rep.Trust = []trustEntry{{Store: "all", State: "skipped", Reason: "trust install is not available yet"}}
-	out.line("info", "trust: not installed yet; the CA is at %s", ca.CertFileName)
+	rep.Trust, err = a.initTrust(ctx, res.CA, o, out)
+	if err != nil {
+		return err
+	}
 
 	if o.json {
 		return writeJSON(a.io.Out, rep)

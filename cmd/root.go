@@ -78,6 +78,7 @@ Start with:  rtdev init   then   rtdev serve`,
 		newCmdCert(a),
 		newCmdCA(a),
 		newCmdServe(a),
+		newCmdTrust(a),
 		newCmdVersion(a),
 		newCmdCompletion(a),
 	)

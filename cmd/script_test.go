@@ -1,11 +1,11 @@
 package cmd
 
 import (
-	"errors"
-	"os/exec"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"

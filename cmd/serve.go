@@ -3,13 +3,12 @@ package cmd
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/rtdev/rtdev/internal/netutil"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/trust"
 )
 
 type serveOptions struct {
@@ -192,7 +192,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	}
 	started := a.now()
 	extra := serveExtras(srv, res, opts, started)
-	printServeBanner(a, p, res, opts, addrs)
+	printServeBanner(ctx, a, p, res, opts, addrs)
 
 	go renewLoop(ctx, ensure, logger)
 	tlsConf := &tls.Config{GetCertificate: reloader.GetCertificate, MinVersion: tls.VersionTLS12}
@@ -284,7 +284,7 @@ func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error)
 	}
 }
 
-func printServeBanner(a *app, p *projectCtx, res *project.EnsureResult, o serveOptions, bound []string) {
+func printServeBanner(ctx context.Context, a *app, p *projectCtx, res *project.EnsureResult, o serveOptions, bound []string) {
 	st := a.io.StylesErr()
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
@@ -303,7 +303,7 @@ func printServeBanner(a *app, p *projectCtx, res *project.EnsureResult, o serveO
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%speerjs", o.port, normalizedPath(o.path)))
 	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
-	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(a, res))
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))
 	if o.lan {
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone     "), "install the CA from /rtdev/ca.pem on the device first")
 	}
@@ -335,15 +335,30 @@ func hostInCert(res *project.EnsureResult, host string) bool {
 	return false
 }
 
-// trustSummary says in a few words whether this machine's verifier trusts
-// the CA. The per-store answer comes from `rtdev trust status`.
-func trustSummary(a *app, res *project.EnsureResult) string {
+// trustSummary says in a few words where the CA is trusted, from the same
+// checks `rtdev trust status` makes (without prompting for anything).
+func trustSummary(ctx context.Context, a *app, res *project.EnsureResult) string {
 	st := a.io.StylesErr()
-	pool, err := x509.SystemCertPool()
-	if err == nil {
-		if _, verr := res.CA.Cert.Verify(x509.VerifyOptions{Roots: pool}); verr == nil {
-			return st.OK.Render("yes") + " (system store)"
+	results, err := a.trustAction(ctx, res.CA, "status", "", false)
+	if err != nil {
+		return st.Warn.Render("unknown") + " (" + err.Error() + ")"
+	}
+	var ok, missing []string
+	for _, r := range results {
+		switch {
+		case r.Problem():
+			missing = append(missing, r.Store)
+		case r.State == trust.Installed || r.State == trust.Already:
+			ok = append(ok, r.Store)
 		}
 	}
-	return st.Warn.Render("not in the system store") + " — run " + st.Code.Render("rtdev trust install") + " (browsers: " + filepath.Base(res.CA.Dir) + ")"
+	ok, missing = slices.Compact(ok), slices.Compact(missing)
+	switch {
+	case len(missing) == 0 && len(ok) > 0:
+		return st.OK.Render("yes") + " (" + strings.Join(ok, ", ") + ")"
+	case len(missing) == 0:
+		return st.Warn.Render("no stores checked") + " (RTDEV_TRUST_STORES)"
+	default:
+		return st.Warn.Render("not in "+strings.Join(missing, ", ")) + " — run " + st.Code.Render("rtdev trust install")
+	}
 }

@@ -1,0 +1,195 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/trust"
+)
+
+type trustOptions struct {
+	stores string
+	json   bool
+	yes    bool
+}
+
+func newCmdTrust(a *app) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "trust",
+		Short: "Install, check or remove your CA in the system, NSS (Chrome, Firefox) and Java stores",
+		Long: `Manage where your CA is trusted. Each store gets its own line in the result:
+the system store (Debian/Ubuntu, Fedora, Arch, openSUSE, macOS keychain,
+Windows user store), every NSS database Chrome/Chromium and Firefox read
+(created for Chromium when none exists), and $JAVA_HOME's cacerts.
+
+Choose stores with --store system,nss,java or RTDEV_TRUST_STORES (none skips
+them all). uninstall removes exactly what rtdev added.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	for _, action := range []string{"install", "uninstall", "status"} {
+		c.AddCommand(newCmdTrustAction(a, action))
+	}
+	return c
+}
+
+func newCmdTrustAction(a *app, action string) *cobra.Command {
+	o := &trustOptions{}
+	short := map[string]string{
+		"install":   "Install your CA into the trust stores",
+		"uninstall": "Remove your CA from the trust stores (keeps the CA itself)",
+		"status":    "Check each store for your CA (exit 3 when one lacks it)",
+	}[action]
+	c := &cobra.Command{
+		Use:   action,
+		Short: short,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTrustCmd(cmd.Context(), a, o, action)
+		},
+	}
+	c.Flags().StringVar(&o.stores, "store", "", "comma list of stores: system, nss, java (default: all, or RTDEV_TRUST_STORES)")
+	c.Flags().BoolVar(&o.json, "json", false, "print the per-store results as JSON on stdout")
+	if action != "status" {
+		c.Flags().BoolVarP(&o.yes, "yes", "y", false, "never prompt for a password; fail with the command to run instead")
+	}
+	return c
+}
+
+func runTrustCmd(ctx context.Context, a *app, o *trustOptions, action string) error {
+	dir, err := a.caDir()
+	if err != nil {
+		return err
+	}
+	authority, err := ca.LoadCert(dir)
+	if errors.Is(err, ca.ErrNotFound) {
+		return withHint(err, "run \"rtdev init\" to create your CA")
+	}
+	if err != nil {
+		return err
+	}
+	results, err := a.trustAction(ctx, authority, action, o.stores, !o.yes)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		if err := writeJSON(a.io.Out, trustReport{Action: action, CA: authority.Fingerprint(), Results: results}); err != nil {
+			return err
+		}
+	} else {
+		printTrustResults(a, results)
+	}
+	return trustExit(action, results)
+}
+
+// trustReport is `rtdev trust ... --json`.
+type trustReport struct {
+	Action  string         `json:"action"`
+	CA      string         `json:"ca_fingerprint_sha256"`
+	Results []trust.Result `json:"results"`
+}
+
+// trustAction runs install, uninstall or status on the selected stores.
+// canPrompt is false with --yes; it is also false when stdin is no terminal.
+func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFlag string, canPrompt bool) ([]trust.Result, error) {
+	env := trust.NewEnv(canPrompt && a.io.CanPrompt())
+	env.Getenv = a.getenv
+	sel, err := trust.SelectionFor(storeFlag, env)
+	if err != nil {
+		return nil, usageErr("choose from system, nss and java, or none, e.g. --store nss", "%v", err)
+	}
+	stores, err := trust.Stores(env, authority, sel)
+	if err != nil {
+		if errors.Is(err, trust.ErrUnknownStore) {
+			return nil, usageErr("choose from system, nss and java, or none, e.g. --store nss", "%v", err)
+		}
+		return nil, err
+	}
+	if len(stores) > 0 && action != "status" {
+		stop := a.io.Progress(fmt.Sprintf("%s: %s", action, storeNames(stores)))
+		defer stop()
+	}
+	results := []trust.Result{}
+	for _, s := range stores {
+		switch action {
+		case "install":
+			results = append(results, s.Install(ctx)...)
+		case "uninstall":
+			results = append(results, s.Uninstall(ctx)...)
+		default:
+			results = append(results, s.Status(ctx)...)
+		}
+	}
+	return results, nil
+}
+
+func storeNames(stores []trust.Store) string {
+	names := make([]string, len(stores))
+	for i, s := range stores {
+		names[i] = s.Name()
+	}
+	return strings.Join(names, ", ")
+}
+
+// trustExit: status exits 3 when an enabled store lacks the CA; install and
+// uninstall exit 1 when a store failed (the table already says which and
+// the command to run by hand).
+func trustExit(action string, results []trust.Result) error {
+	for _, r := range results {
+		if action == "status" && r.Problem() {
+			return errProblemsFound
+		}
+		if action != "status" && r.State == trust.Failed {
+			return &exitErr{code: exitError, err: fmt.Errorf("%s: could not %s in %s", r.Store, action, r.Location), hint: hintFor(r)}
+		}
+	}
+	return nil
+}
+
+func hintFor(r trust.Result) string {
+	if r.Command != "" {
+		return "run by hand: " + r.Command
+	}
+	var h hinter
+	if errors.As(r.Err, &h) {
+		return h.Hint()
+	}
+	return "run \"rtdev doctor\" for details"
+}
+
+// printTrustResults draws one row per store location, then the restart note.
+func printTrustResults(a *app, results []trust.Result) {
+	st := a.io.StylesErr()
+	if len(results) == 0 {
+		fmt.Fprintf(a.io.ErrOut, "%s no trust stores selected (RTDEV_TRUST_STORES or --store)\n", st.Mark("info"))
+		return
+	}
+	rows := make([][]string, 0, len(results))
+	for _, r := range results {
+		note := r.Reason
+		if r.Command != "" && r.State != trust.Installed && r.State != trust.Already && r.State != trust.Removed {
+			note = strings.TrimSpace(note + " — run: " + r.Command)
+		}
+		rows = append(rows, []string{r.Store, stateMark(st.Mark, r.State), r.Location, note})
+	}
+	fmt.Fprint(a.io.ErrOut, st.Table([]string{"store", "state", "location", "note"}, rows))
+	if trust.RestartNeeded(results) {
+		fmt.Fprintf(a.io.ErrOut, "%s restart Chrome and Firefox so they read the changed store\n", st.Mark("warn"))
+	}
+}
+
+func stateMark(mark func(string) string, s trust.State) string {
+	switch s {
+	case trust.Installed, trust.Already, trust.Removed:
+		return mark("ok") + " " + string(s)
+	case trust.Missing, trust.Failed:
+		return mark("error") + " " + string(s)
+	default:
+		return mark("info") + " " + string(s)
+	}
+}

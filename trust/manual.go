@@ -1,0 +1,21 @@
+package trust
+
+import "strings"
+
+// manual renders command lines for a user to run by hand, joined with &&,
+// with sudo in front of those that need root when rtdev is not root.
+type manual struct {
+	env   Env
+	steps []string
+}
+
+func (m *manual) add(asRoot bool, name string, args ...string) *manual {
+	line := m.env.display(name, args...)
+	if asRoot && m.env.UID != 0 && m.env.GOOS != "windows" {
+		line = "sudo " + line
+	}
+	m.steps = append(m.steps, line)
+	return m
+}
+
+func (m *manual) String() string { return strings.Join(m.steps, " && ") }
