@@ -12,6 +12,7 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/templates"
 	"github.com/rtdev/rtdev/trust"
 )
 
@@ -64,6 +65,48 @@ type initReport struct {
 	Written          []string       `json:"written"`
 	GitignoreUpdated bool           `json:"gitignore_updated"`
 	Trust            []trust.Result `json:"trust"`
+	Snippets         []snippetEntry `json:"snippets"`
+}
+
+type snippetEntry struct {
+	Target  string `json:"target"`
+	File    string `json:"file"`
+	Because string `json:"because,omitempty"`
+}
+
+// writeInitSnippets writes a snippet for each target in rtdev.toml and each
+// tool detected in the project, and names them.
+func writeInitSnippets(p *projectCtx, detected []templates.Detection, out *status) ([]snippetEntry, error) {
+	why := map[string]string{}
+	targets := append([]string{}, p.config.Targets...)
+	for _, d := range detected {
+		why[d.Target] = d.Because
+		if !slices.Contains(targets, d.Target) {
+			targets = append(targets, d.Target)
+		}
+	}
+	data, err := snippetData(p, false, false)
+	if err != nil {
+		return nil, err
+	}
+	entries := []snippetEntry{}
+	for _, name := range targets {
+		text, err := templates.Render(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("snippet %s (from %s): %w", name, p.relPath(p.layout.ConfigFile), err)
+		}
+		path, err := writeSnippet(p, name, text)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, snippetEntry{Target: name, File: path, Because: why[name]})
+		if why[name] != "" {
+			out.line("ok", "snippet for %s (%s): %s", name, why[name], p.relPath(path))
+		} else {
+			out.line("ok", "snippet for %s: %s", name, p.relPath(path))
+		}
+	}
+	return entries, nil
 }
 
 type caReport struct {
@@ -133,6 +176,21 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	out := newStatus(a.io, o.json)
 	rep := initReport{Project: p.layout.Root, Config: p.layout.ConfigFile}
 
+	detected, err := templates.Detect(p.layout.Root)
+	if err != nil {
+		return err
+	}
+	rsaFor := ""
+	for _, d := range detected {
+		if d.RequiresRSA && !o.rsa && p.config.KeyType != "rsa" {
+			o.rsa, rsaFor = true, d.Target
+		}
+	}
+	for _, d := range detected {
+		if !slices.Contains(p.config.Targets, d.Target) && !p.configExists {
+			p.config.Targets = append(p.config.Targets, d.Target)
+		}
+	}
 	save, err := applyInitFlags(p, o, &rep)
 	if err != nil {
 		return err
@@ -158,6 +216,16 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 		out.line("ok", "wrote %s", p.relPath(p.layout.ConfigFile))
 	}
 
+	if rsaFor != "" {
+		out.line("ok", "switched the project to an RSA key: %s needs one (key_type = \"rsa\" in rtdev.toml)", rsaFor)
+	}
+	if err := a.refreshBundle(p); err != nil {
+		return err
+	}
+	rep.Snippets, err = writeInitSnippets(p, detected, out)
+	if err != nil {
+		return err
+	}
 	rep.Trust, err = a.initTrust(ctx, res.CA, o, out)
 	if err != nil {
 		return err

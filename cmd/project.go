@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -69,4 +70,16 @@ func (p *projectCtx) relPath(path string) string {
 		return rel
 	}
 	return path
+}
+
+// readProjectCA returns the project's copy of the CA certificate.
+func readProjectCA(p *projectCtx) ([]byte, error) {
+	data, err := os.ReadFile(p.layout.CA)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, withHint(fmt.Errorf("%s is missing", p.relPath(p.layout.CA)), "run \"rtdev init\" to create the project's certificate set")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
 }

@@ -79,6 +79,8 @@ Start with:  rtdev init   then   rtdev serve`,
 		newCmdCA(a),
 		newCmdServe(a),
 		newCmdTrust(a),
+		newCmdSnippet(a),
+		newCmdEnv(a),
 		newCmdVersion(a),
 		newCmdCompletion(a),
 	)

@@ -24,6 +24,7 @@ type Layout struct {
 	P12        string // leaf + key + CA as PKCS#12 (Java, .NET)
 	P12Pass    string // the PKCS#12 password (in .rtdev/, never in rtdev.toml)
 	Bundle     string // the system roots + the rtdev CA, for SSL_CERT_FILE and friends
+	TrustStore string // the same roots as a PKCS#12 truststore, for Java
 	Snippets   string // .rtdev/snippets/
 	GitIgnore  string // .gitignore at the root
 }
@@ -43,6 +44,7 @@ func NewLayout(root string) Layout {
 		P12:        filepath.Join(d, "cert.p12"),
 		P12Pass:    filepath.Join(d, "cert.p12.pass"),
 		Bundle:     filepath.Join(d, "ca-bundle.pem"),
+		TrustStore: filepath.Join(d, "truststore.p12"),
 		Snippets:   filepath.Join(d, "snippets"),
 		GitIgnore:  filepath.Join(root, ".gitignore"),
 	}

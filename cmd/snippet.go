@@ -1,0 +1,153 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/templates"
+)
+
+type snippetOptions struct {
+	list     bool
+	write    bool
+	lan      bool
+	relative bool
+}
+
+func newCmdSnippet(a *app) *cobra.Command {
+	o := &snippetOptions{}
+	c := &cobra.Command{
+		Use:   "snippet [TARGET]",
+		Short: "Print the config for a tool (vite, next, peerjs, nginx, ...) with this project's paths",
+		Long: `Print the configuration TARGET needs to use the project's certificate set, filled
+in with its real paths, hosts and rtdev serve settings. The snippet alone goes
+to stdout, so it can be redirected into a file; --write saves it under
+.rtdev/snippets/ instead. --list shows every target.`,
+		Example: `  rtdev snippet --list
+  rtdev snippet vite
+  rtdev snippet peerjs --lan     # for a phone on your network
+  rtdev snippet nginx --write`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(a, o, args) },
+	}
+	f := c.Flags()
+	f.BoolVar(&o.list, "list", false, "list the targets, one line each")
+	f.BoolVar(&o.write, "write", false, "write the snippet to .rtdev/snippets/TARGET/ instead of printing it")
+	f.BoolVar(&o.lan, "lan", false, "address clients to this machine's LAN IP instead of localhost")
+	f.BoolVar(&o.relative, "relative", false, "use project-relative paths where the tool resolves them from the project root")
+	return c
+}
+
+func runSnippet(a *app, o *snippetOptions, args []string) error {
+	if o.list || len(args) == 0 {
+		if len(args) > 0 {
+			return usageErr(`run "rtdev snippet --list" or "rtdev snippet TARGET"`, "--list takes no TARGET")
+		}
+		return printTargets(a)
+	}
+	if len(args) > 1 {
+		return usageErr(`run "rtdev snippet TARGET" once per target`, "rtdev snippet takes one TARGET, got %d", len(args))
+	}
+	p, err := a.loadProject()
+	if err != nil {
+		return err
+	}
+	data, err := snippetData(p, o.lan, o.relative)
+	if err != nil {
+		return err
+	}
+	text, err := templates.Render(args[0], data)
+	if err != nil {
+		var ute *templates.UnknownTargetError
+		if errors.As(err, &ute) {
+			return &exitErr{code: exitUsage, err: err, hint: ute.Hint()}
+		}
+		return err
+	}
+	if !o.write {
+		_, err := fmt.Fprint(a.io.Out, text)
+		return err
+	}
+	path, err := writeSnippet(p, args[0], text)
+	if err != nil {
+		return err
+	}
+	newStatus(a.io, false).line("ok", "wrote %s", p.relPath(path))
+	return nil
+}
+
+// writeSnippet saves a rendered snippet as .rtdev/snippets/TARGET/FILE,
+// FILE being the name of the file it belongs in (vite.config.js, ...).
+func writeSnippet(p *projectCtx, target, text string) (string, error) {
+	t, _ := templates.Lookup(target)
+	dir := filepath.Join(p.layout.Snippets, t.Name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, filepath.Base(t.File))
+	return path, ca.WriteFileAtomic(path, []byte(text), 0o644)
+}
+
+func printTargets(a *app) error {
+	st := a.io.StylesOut()
+	var rows [][]string
+	for _, t := range templates.Targets() {
+		name := t.Name
+		if len(t.Aliases) > 0 {
+			name += " (" + strings.Join(t.Aliases, ", ") + ")"
+		}
+		rows = append(rows, []string{name, t.Kind, t.Description, t.File})
+	}
+	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows))
+	return err
+}
+
+// snippetData fills the template data from the project's real state: the
+// files in .rtdev/, the names in the certificate, and the serve settings.
+func snippetData(p *projectCtx, lan, relative bool) (templates.Data, error) {
+	lay := p.layout
+	if _, err := readProjectCA(p); err != nil {
+		return templates.Data{}, err
+	}
+	d := templates.Data{
+		ProjectDir:    lay.Root,
+		CertFile:      lay.Cert,
+		KeyFile:       lay.Key,
+		CAFile:        lay.CA,
+		FullchainFile: lay.Fullchain,
+		P12File:       lay.P12,
+		CADERFile:     lay.CADER,
+		BundleFile:    lay.Bundle,
+		ServePort:     p.config.Serve.Port,
+		ServePath:     p.config.Serve.Path,
+		ServeKey:      p.config.Serve.Key,
+		KeyType:       p.config.KeyType,
+		Relative:      relative,
+		Host:          "localhost",
+	}
+	if pass, err := os.ReadFile(lay.P12Pass); err == nil {
+		d.P12Password = strings.TrimSpace(string(pass))
+	}
+	if _, err := os.Stat(lay.TrustStore); err == nil {
+		d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, project.TrustStorePassword
+	}
+	if leaf, err := ca.LoadLeaf(lay.Cert, ""); err == nil {
+		d.Hosts = nameStrings(leaf.Names())
+	}
+	if lan || p.config.Serve.LAN {
+		d.LANAddress = project.PrimaryLANAddr(project.OSSystem())
+		if d.LANAddress == "" {
+			return d, withHint(errors.New("no LAN address found on this machine"), "connect to a network, or leave out --lan")
+		}
+	}
+	if lan {
+		d.Host = d.LANAddress
+	}
+	return d, nil
+}
