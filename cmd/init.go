@@ -23,6 +23,7 @@ type initOptions struct {
 	rsa           bool
 	json          bool
 	unconstrained bool
+	onboarding    bool
 }
 
 func newCmdInit(a *app) *cobra.Command {
@@ -51,6 +52,7 @@ is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
 	f.BoolVar(&o.rsa, "rsa", false, "use an RSA-2048 key for the project certificate (saved in rtdev.toml)")
 	f.BoolVar(&o.json, "json", false, "print what was done as JSON on stdout")
 	f.BoolVar(&o.unconstrained, "unconstrained", false, "create the CA without name constraints (only when no CA exists yet)")
+	f.BoolVar(&o.onboarding, "onboarding-script", false, "also write scripts/rtdev-onboard.sh, the team's setup script")
 	return c
 }
 
@@ -66,6 +68,7 @@ type initReport struct {
 	GitignoreUpdated bool           `json:"gitignore_updated"`
 	Trust            []trust.Result `json:"trust"`
 	Snippets         []snippetEntry `json:"snippets"`
+	OnboardingScript string         `json:"onboarding_script,omitempty"`
 }
 
 type snippetEntry struct {
@@ -225,6 +228,16 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	rep.Snippets, err = writeInitSnippets(p, detected, out)
 	if err != nil {
 		return err
+	}
+	if o.onboarding {
+		path, changed, err := writeOnboardScript(p)
+		if err != nil {
+			return err
+		}
+		rep.OnboardingScript = path
+		if changed {
+			out.line("ok", "wrote %s: commit it with rtdev.toml; new developers run it once", p.relPath(path))
+		}
 	}
 	rep.Trust, err = a.initTrust(ctx, res.CA, o, out)
 	if err != nil {

@@ -81,6 +81,7 @@ Start with:  rtdev init   then   rtdev serve`,
 		newCmdTrust(a),
 		newCmdSnippet(a),
 		newCmdEnv(a),
+		newCmdDoctor(a),
 		newCmdVersion(a),
 		newCmdCompletion(a),
 	)

@@ -2,7 +2,6 @@ package project
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -84,7 +83,7 @@ func writeTrustStore(path string, bundle []byte) error {
 			certs = append(certs, c)
 		}
 	}
-	data, err := pkcs12.EncodeTrustStore(rand.Reader, certs, TrustStorePassword)
+	data, err := pkcs12.Modern.EncodeTrustStore(certs, TrustStorePassword)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", path, err)
 	}

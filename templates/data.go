@@ -22,7 +22,7 @@ type Data struct {
 	BundleFile    string // system roots + rtdev root: for variables that replace the default roots
 	P12Password   string
 
-	// A Java truststore (a copy of the JDK's cacerts plus the rtdev root);
+	// A Java truststore (the system roots plus the rtdev root, as PKCS#12);
 	// RenderEnv adds the javax.net.ssl flags only when it is set.
 	TrustStoreFile     string
 	TrustStorePassword string

@@ -45,7 +45,7 @@ func EnvVars(d Data) ([]EnvVar, error) {
 			Name:   "JAVA_TOOL_OPTIONS",
 			Value:  strings.Join(opts, " "),
 			Append: true,
-			Why:    "Java: a copy of the JDK's cacerts plus the rtdev CA (trustStore replaces cacerts)",
+			Why:    "Java: the system roots plus the rtdev CA as a truststore (trustStore replaces cacerts)",
 		})
 	}
 	return vars, nil

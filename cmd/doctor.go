@@ -1,0 +1,163 @@
+package cmd
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/doctor"
+	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/trust"
+)
+
+type doctorOptions struct {
+	json    bool
+	peerjs  bool
+	key     string
+	origin  string
+	timeout time.Duration
+}
+
+func newCmdDoctor(a *app) *cobra.Command {
+	o := &doctorOptions{}
+	c := &cobra.Command{
+		Use:   "doctor [URL...]",
+		Short: "Diagnose the CA, the certificate set, the trust stores and live HTTPS/WSS endpoints",
+		Long: `Check your CA, this project's certificate set, where the CA is trusted, git
+hygiene and runtime variables, then probe each URL given: the TCP port, TLS
+versus plain HTTP (ERR_SSL_PROTOCOL_ERROR, "first record does not look like a
+TLS handshake"), the certificate it presents (unknown authority, name mismatch,
+dates, missing intermediate, weak key), the WebSocket upgrade and, with
+--peerjs, a PeerJS id fetch and OPEN round trip. Each finding is one sentence
+with the command that fixes it. Exit status 3 when there is a problem.
+
+A URL is https://, wss://, http://, ws:// or host:port (taken as https).`,
+		Example: `  rtdev doctor
+  rtdev doctor https://localhost:9000 --peerjs
+  rtdev doctor wss://192.168.1.20:9000/peerjs --origin https://192.168.1.20:5173
+  rtdev doctor localhost:443 --json | jq '.findings[] | select(.severity=="error")'`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runDoctor(cmd.Context(), a, o, args) },
+	}
+	f := c.Flags()
+	f.BoolVar(&o.json, "json", false, "print the findings as JSON on stdout (format in the README)")
+	f.BoolVar(&o.peerjs, "peerjs", false, "also fetch a PeerJS id and wait for OPEN; the URL path is the PeerJS path")
+	f.StringVar(&o.key, "key", "peerjs", "PeerJS `KEY` for --peerjs")
+	f.StringVar(&o.origin, "origin", "", "check CORS and WebSocket access for this page `ORIGIN` (https://localhost:5173)")
+	f.DurationVar(&o.timeout, "timeout", doctor.DefaultProbeTimeout, "time limit for each network step")
+	return c
+}
+
+func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) error {
+	for _, u := range urls {
+		if _, err := doctor.ParseTarget(u); err != nil {
+			return usageErr("give a URL such as https://localhost:9000 or host:port", "%v", err)
+		}
+	}
+	p, err := a.loadProject()
+	if err != nil {
+		return err
+	}
+	var sections [][]doctor.Finding
+	if len(urls) == 0 || isProject(p) {
+		stop := a.io.Progress("checking the CA, the certificate set and the trust stores")
+		sections = append(sections, doctor.CheckLocal(ctx, doctor.LocalOptions{
+			Layout: p.layout,
+			Config: p.config,
+			CADir:  p.caDir,
+			System: project.OSSystem(),
+			Getenv: a.getenv,
+			Trust: func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
+				return a.trustAction(ctx, c, "status", "", false)
+			},
+			Git: gitRunner,
+			Now: a.now(),
+		}))
+		stop()
+	}
+	if len(urls) > 0 {
+		roots, err := x509.SystemCertPool()
+		if err != nil {
+			roots = x509.NewCertPool()
+		}
+		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now()}
+		if c, err := ca.LoadCert(p.caDir); err == nil {
+			po.RTDevCA = c.Cert
+		}
+		for _, u := range urls {
+			stop := a.io.Progress("probing " + u)
+			sections = append(sections, doctor.Probe(ctx, u, po))
+			stop()
+		}
+	}
+	rep := doctor.NewReport(sections...)
+	if o.json {
+		if err := writeJSON(a.io.Out, rep); err != nil {
+			return err
+		}
+	} else {
+		printDoctor(a, rep)
+	}
+	if rep.HasProblems() {
+		return errProblemsFound
+	}
+	return nil
+}
+
+// isProject reports whether the folder has rtdev state to check, so
+// `rtdev doctor https://somewhere` run elsewhere checks only the URL.
+func isProject(p *projectCtx) bool {
+	if p.configExists {
+		return true
+	}
+	_, err := os.Stat(p.layout.Dir)
+	return err == nil
+}
+
+// gitRunner runs git for doctor's ignore and tracked-key checks. A non-zero
+// exit is an answer (git check-ignore says "not ignored" that way), not an
+// error; only a git that cannot start is.
+func gitRunner(ctx context.Context, dir string, args ...string) ([]byte, int, error) {
+	out, err := trust.ExecRunner().Run(ctx, "git", append([]string{"-C", dir}, args...), nil)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return out, ee.ExitCode(), nil
+	}
+	if err != nil {
+		return out, -1, err
+	}
+	return out, 0, nil
+}
+
+func printDoctor(a *app, rep doctor.Report) {
+	st := a.io.StylesOut()
+	w := a.io.Out
+	for _, f := range rep.Findings {
+		kind := map[doctor.Severity]string{
+			doctor.SeverityOK: "ok", doctor.SeverityInfo: "info",
+			doctor.SeverityWarn: "warn", doctor.SeverityError: "error",
+		}[f.Severity]
+		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), f.Message, st.Muted.Render("["+f.ID+"]"))
+		if f.Severity.Problem() && f.Subject != "" {
+			fmt.Fprintf(w, "    %s\n", st.Muted.Render(f.Subject))
+		}
+		if f.Fix != "" && f.Severity.Problem() {
+			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(f.Fix))
+		}
+	}
+	if rep.Problems == 0 {
+		fmt.Fprintf(w, "\n%s\n", st.OK.Render("no problems found"))
+		return
+	}
+	noun := "problems"
+	if rep.Problems == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(w, "\n%s\n", st.Error.Render(fmt.Sprintf("%d %s found", rep.Problems, noun)))
+}

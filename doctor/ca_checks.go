@@ -1,0 +1,76 @@
+package doctor
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/rtdev/rtdev/ca"
+)
+
+// caWarnBefore is how long before its end an expiring CA is reported: the
+// default leaf lifetime, because a leaf cannot outlive its CA (ca.Issue
+// shortens it), so from then on every renewal gives a shorter certificate.
+const caWarnBefore = ca.DefaultValidity
+
+// checkCA loads the CA in dir and judges its files and dates. It returns
+// the CA (certificate, and key when it loaded) for the later checks, or nil
+// when there is no usable CA certificate.
+func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
+	certPath := filepath.Join(dir, ca.CertFileName)
+	keyPath := filepath.Join(dir, ca.KeyFileName)
+	c, err := ca.LoadCert(dir)
+	if errors.Is(err, ca.ErrNotFound) {
+		return nil, []Finding{{ID: IDCAMissing, Severity: SeverityError, Subject: certPath,
+			Message: "there is no rtdev CA in " + dir + ", so no project certificate can be issued or trusted",
+			Fix:     fixInit}}
+	}
+	if err != nil {
+		return nil, []Finding{{ID: IDCAInvalid, Severity: SeverityError, Subject: certPath,
+			Message: "the CA certificate cannot be used: " + err.Error(),
+			// A CA is never overwritten (it may be trusted), so the fix
+			// moves it aside before a new one is made.
+			Fix: "mv " + shellWord(dir) + " " + shellWord(dir+".broken") + " && " + fixInit}}
+	}
+
+	var out []Finding
+	var kme *ca.KeyModeError
+	switch _, err := ca.Load(dir); {
+	case err == nil:
+	case errors.As(err, &kme):
+		out = append(out, Finding{ID: IDCAKeyReadable, Severity: SeverityError, Subject: keyPath,
+			Message: fmt.Sprintf("the CA key can be read by other users (mode %04o), so rtdev refuses to use it", kme.Mode.Perm()),
+			Fix:     kme.Hint(), Details: map[string]any{"mode": fmt.Sprintf("%04o", kme.Mode.Perm())}})
+	case errors.Is(err, ca.ErrNoKey):
+		out = append(out, Finding{ID: IDCAKeyMissing, Severity: SeverityWarn, Subject: keyPath,
+			Message: "the CA key is not here: this machine can trust the CA but cannot issue or renew certificates"})
+	default:
+		out = append(out, Finding{ID: IDCAKeyInvalid, Severity: SeverityError, Subject: keyPath,
+			Message: "the CA key cannot be used: " + err.Error()})
+	}
+
+	details := map[string]any{
+		"fingerprint": c.Fingerprint(),
+		"subject":     c.Cert.Subject.String(),
+		"not_after":   date(c.Cert.NotAfter),
+		"constraints": c.Constraints().String(),
+	}
+	switch left := c.Cert.NotAfter.Sub(now); {
+	case left <= 0:
+		out = append(out, Finding{ID: IDCAExpired, Severity: SeverityError, Subject: certPath,
+			Message: "the rtdev CA expired on " + date(c.Cert.NotAfter) + ", so nothing it signed verifies",
+			Fix:     "rtdev trust uninstall && mv " + shellWord(dir) + " " + shellWord(dir+".old") + " && " + fixInit,
+			Details: details})
+	case left < caWarnBefore:
+		out = append(out, Finding{ID: IDCAExpiring, Severity: SeverityWarn, Subject: certPath,
+			Message: "the rtdev CA expires on " + date(c.Cert.NotAfter) + ", and certificates it issues now end with it",
+			Fix:     "rtdev trust uninstall && mv " + shellWord(dir) + " " + shellWord(dir+".old") + " && " + fixInit,
+			Details: details})
+	}
+	if !hasProblem(out) {
+		out = append(out, Finding{ID: IDCAOK, Severity: SeverityOK, Subject: certPath,
+			Message: "the rtdev CA and its key are usable until " + date(c.Cert.NotAfter), Details: details})
+	}
+	return c, out
+}

@@ -1,0 +1,86 @@
+package doctor
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rtdev/rtdev/ca"
+)
+
+func TestCheckCA(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		name    string
+		prepare func(t *testing.T, dir string)
+		now     time.Time
+		want    string
+		wantFix string
+	}{
+		{name: "healthy", want: IDCAOK},
+		{name: "key readable by others", prepare: func(t *testing.T, dir string) { chmod(t, filepath.Join(dir, ca.KeyFileName), 0o644) },
+			want: IDCAKeyReadable, wantFix: "chmod 600 "},
+		{name: "keyless", prepare: func(t *testing.T, dir string) { remove(t, filepath.Join(dir, ca.KeyFileName)) }, want: IDCAKeyMissing},
+		{name: "key of another CA", prepare: func(t *testing.T, dir string) {
+			other := newRTDevCA(t)
+			copyFile(t, filepath.Join(other.Dir, ca.KeyFileName), filepath.Join(dir, ca.KeyFileName))
+		}, want: IDCAKeyInvalid},
+		{name: "not a certificate", prepare: func(t *testing.T, dir string) { write(t, filepath.Join(dir, ca.CertFileName), "junk", 0o644) },
+			want: IDCAInvalid},
+		{name: "expiring", now: now.AddDate(10, 0, -30), want: IDCAExpiring},
+		{name: "expired", now: now.AddDate(10, 1, 0), want: IDCAExpired},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newRTDevCA(t)
+			if tc.prepare != nil {
+				tc.prepare(t, c.Dir)
+			}
+			at := tc.now
+			if at.IsZero() {
+				at = now
+			}
+			got, fs := checkCA(c.Dir, at)
+			f := mustFind(t, fs, tc.want)
+			if tc.wantFix != "" && (len(f.Fix) < len(tc.wantFix) || f.Fix[:len(tc.wantFix)] != tc.wantFix) {
+				t.Errorf("fix %q, want prefix %q", f.Fix, tc.wantFix)
+			}
+			if (got == nil) != (tc.want == IDCAInvalid) {
+				t.Errorf("returned CA %v for %s", got, tc.want)
+			}
+			if tc.want != IDCAOK {
+				mustNotFind(t, fs, IDCAOK)
+			}
+		})
+	}
+}
+
+func chmod(t *testing.T, path string, mode os.FileMode) {
+	t.Helper()
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func remove(t *testing.T, path string) {
+	t.Helper()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func write(t *testing.T, path, data string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, to, string(data), 0o600)
+}

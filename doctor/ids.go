@@ -1,0 +1,113 @@
+package doctor
+
+// Finding IDs. They are the stable part of `rtdev doctor --json`: scripts
+// match on them, so an ID is never renamed or reused for something else.
+// README-section.md lists each with its severity and Details keys.
+
+// Local checks: the CA.
+const (
+	IDCAMissing     = "ca-missing"      // no ca.pem in the CA folder
+	IDCAInvalid     = "ca-invalid"      // ca.pem does not parse or is not a CA
+	IDCAKeyMissing  = "ca-key-missing"  // a keyless CA: trust works, issuing does not
+	IDCAKeyReadable = "ca-key-readable" // ca-key.pem readable by group or others
+	IDCAKeyInvalid  = "ca-key-invalid"  // ca-key.pem unreadable or not the CA's key
+	IDCAExpired     = "ca-expired"
+	IDCAExpiring    = "ca-expiring"
+	IDCAOK          = "ca-ok"
+)
+
+// Local checks: trust stores (one finding per store location).
+const (
+	IDCANotTrusted      = "ca-not-trusted"
+	IDCATrusted         = "ca-trusted"
+	IDTrustSkipped      = "trust-skipped" // the store does not apply here
+	IDTrustCheckFailed  = "trust-check-failed"
+	IDTrustNotAvailable = "trust-unavailable" // the stores could not be listed
+)
+
+// Local checks: the project certificate in .rtdev/.
+const (
+	IDLeafMissing          = "leaf-missing"
+	IDLeafInvalid          = "leaf-invalid"
+	IDLeafKeyMissing       = "leaf-key-missing"
+	IDLeafKeyMismatch      = "leaf-key-mismatch"
+	IDLeafKeyReadable      = "leaf-key-readable"
+	IDLeafWrongCA          = "leaf-wrong-ca"
+	IDLeafExpired          = "leaf-expired"
+	IDLeafNotYetValid      = "leaf-not-yet-valid"
+	IDLeafRenewalDue       = "leaf-renewal-due"
+	IDLeafHostMissing      = "leaf-host-missing"
+	IDLeafLANChanged       = "leaf-lan-changed"
+	IDLeafHostNotPermitted = "leaf-host-not-permitted"
+	IDLeafOK               = "leaf-ok"
+)
+
+// Local checks: git.
+const (
+	IDGitUnavailable = "git-unavailable"
+	IDGitNotRepo     = "git-not-repo"
+	IDGitNotIgnored  = "git-not-ignored"
+	IDGitKeyTracked  = "git-key-tracked"
+	IDGitOK          = "git-ok"
+)
+
+// Local checks: the variables runtimes read to trust the CA.
+const (
+	IDRuntimeTrustUnset    = "runtime-trust-unset"
+	IDRuntimeCAFileMissing = "runtime-ca-file-missing"
+	IDRuntimeCAFileStale   = "runtime-ca-file-stale"
+	IDRuntimeTrustOK       = "runtime-trust-ok"
+)
+
+// Live probes: reaching the port.
+const (
+	IDTargetInvalid = "target-invalid"
+	IDDNSFailed     = "dns-failed"
+	IDTCPRefused    = "tcp-refused"
+	IDTCPTimeout    = "tcp-timeout"
+	IDTCPFailed     = "tcp-failed"
+)
+
+// Live probes: the protocol spoken on the port.
+const (
+	IDTLSPlainHTTP       = "tls-plain-http" // https/wss URL, plain HTTP server
+	IDPlainTLSPort       = "plain-tls-port" // http/ws URL, TLS server
+	IDPlainNotHTTP       = "plain-not-http" // neither HTTP nor TLS answers
+	IDPlainHTTPOK        = "plain-http-ok"
+	IDTLSHandshakeFailed = "tls-handshake-failed"
+	IDTLSALPNMismatch    = "tls-alpn-mismatch"
+	IDTLSOldVersion      = "tls-old-version"
+	IDTLSOK              = "tls-ok"
+)
+
+// Live probes: the certificate presented.
+const (
+	IDCertUntrustedRTDevCA = "cert-untrusted-rtdev-ca" // your rtdev CA, not trusted here
+	IDCertOtherRTDevCA     = "cert-other-rtdev-ca"     // another machine's (or an old) rtdev CA
+	IDCertSelfSigned       = "cert-self-signed"
+	IDCertUnknownAuthority = "cert-unknown-authority"
+	IDCertIncompleteChain  = "cert-incomplete-chain"
+	IDCertNameMismatch     = "cert-name-mismatch"
+	IDCertNameNotPermitted = "cert-name-not-permitted" // outside the CA's name constraints
+	IDCertExpired          = "cert-expired"
+	IDCertNotYetValid      = "cert-not-yet-valid"
+	IDCertWeakKey          = "cert-weak-key"
+	IDCertWeakSignature    = "cert-weak-signature"
+	IDCertChainInvalid     = "cert-chain-invalid"
+	IDCertOK               = "cert-ok"
+)
+
+// Live probes: WebSocket, PeerJS and CORS.
+const (
+	IDWSUpgradeRejected = "ws-upgrade-rejected"
+	IDWSUpgradeFailed   = "ws-upgrade-failed"
+	IDWSOriginRejected  = "ws-origin-rejected"
+	IDWSOK              = "ws-ok"
+	IDPeerJSIDFailed    = "peerjs-id-failed"
+	IDPeerJSError       = "peerjs-error"
+	IDPeerJSNoOpen      = "peerjs-no-open"
+	IDPeerJSOK          = "peerjs-ok"
+	IDCORSBlocked       = "cors-blocked"
+	IDCORSFailed        = "cors-failed"
+	IDCORSOK            = "cors-ok"
+)

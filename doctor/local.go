@@ -1,0 +1,70 @@
+package doctor
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/trust"
+)
+
+// TrustStatus reports where c is trusted: cmd passes a func that runs
+// Status on trust.Stores for the selected stores.
+type TrustStatus func(ctx context.Context, c *ca.CA) ([]trust.Result, error)
+
+// GitRunner runs git with args in dir and returns what it printed on
+// standard output and its exit status. err is only for git not running at
+// all (not installed, killed); a non-zero exit is reported through exit,
+// because `git check-ignore` answers with its status.
+type GitRunner func(ctx context.Context, dir string, args ...string) (stdout []byte, exit int, err error)
+
+// LocalOptions is what CheckLocal looks at.
+type LocalOptions struct {
+	Layout project.Layout
+	Config project.Config
+	// CADir is the user's CA folder (ca.DefaultDir).
+	CADir string
+	// System gives the hostname and LAN addresses; nil is the real machine.
+	System project.System
+	// Getenv reads the runtime trust variables; nil is os.Getenv.
+	Getenv func(string) string
+	// Trust reports the CA's status in each trust store; nil skips the
+	// trust checks.
+	Trust TrustStatus
+	// Git runs git for the ignore and tracked-key checks; nil skips them.
+	Git GitRunner
+	// Now is the time certificates are judged at; zero is time.Now().
+	Now time.Time
+}
+
+func (o LocalOptions) withDefaults() LocalOptions {
+	if o.System == nil {
+		o.System = project.OSSystem()
+	}
+	if o.Getenv == nil {
+		o.Getenv = os.Getenv
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	return o
+}
+
+// CheckLocal checks the CA, its trust, the project certificate, git and the
+// runtime trust variables, in that order, without any network access. It
+// always returns at least one finding per area it checks.
+func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
+	o = o.withDefaults()
+	c, out := checkCA(o.CADir, o.Now)
+	if c != nil && o.Trust != nil {
+		out = append(out, checkTrust(ctx, o.Trust, c)...)
+	}
+	out = append(out, checkLeaf(o, c)...)
+	if o.Git != nil {
+		out = append(out, checkGit(ctx, o.Git, o.Layout)...)
+	}
+	out = append(out, checkRuntime(o.Getenv, o.Layout, c)...)
+	return out
+}

@@ -1,0 +1,232 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// rtdevCAOrg is the Organization of every rtdev CA's subject (ca package),
+// which tells a certificate from another developer's rtdev CA.
+const rtdevCAOrg = "rtdev development CA"
+
+// Smallest keys browsers and Apple's platforms accept for TLS servers
+// (support.apple.com/103769; CA/Browser Forum Baseline Requirements §6.1.5).
+const (
+	minRSABits   = 2048
+	minCurveBits = 256
+)
+
+// checkCert judges the chain a server presented: dates, name, authority and
+// key, each reported on its own so one problem does not hide another.
+func (p *prober) checkCert(ctx context.Context, chain []*x509.Certificate) []Finding {
+	if len(chain) == 0 {
+		return []Finding{p.finding(IDCertChainInvalid, SeverityError, "the server presented no certificate", "", nil)}
+	}
+	leaf := chain[0]
+	fix := p.reissueFix(chain)
+	var out []Finding
+	out = append(out, p.checkCertDates(chain, fix)...)
+	if err := leaf.VerifyHostname(p.t.Host); err != nil {
+		names := certNames(leaf)
+		fixName := "rtdev cert " + shellWord(p.t.Host)
+		if fix == fixInit {
+			fixName = "rtdev init --host " + shellWord(p.t.Host)
+		}
+		out = append(out, p.finding(IDCertNameMismatch, SeverityError,
+			"the certificate covers "+listOrNone(names)+" but not "+p.t.Host+", the host asked for (ERR_CERT_COMMON_NAME_INVALID)",
+			fixName, map[string]any{"host": p.t.Host, "names": names}))
+	}
+	out = append(out, p.checkAuthority(ctx, chain)...)
+	out = append(out, checkKey(p, leaf)...)
+	if !hasProblem(out) {
+		out = append(out, p.finding(IDCertOK, SeverityOK,
+			"the certificate is valid for "+p.t.Host+" until "+date(leaf.NotAfter)+", issued by "+leaf.Issuer.CommonName, "",
+			certDetails(leaf)))
+	}
+	return out
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "no names"
+	}
+	return strings.Join(names, ", ")
+}
+
+func certDetails(c *x509.Certificate) map[string]any {
+	return map[string]any{
+		"subject":     c.Subject.String(),
+		"issuer":      c.Issuer.String(),
+		"names":       certNames(c),
+		"not_before":  date(c.NotBefore),
+		"not_after":   date(c.NotAfter),
+		"fingerprint": fingerprint(c),
+	}
+}
+
+// signedByRTDev reports whether the user's rtdev CA is, or signed, a
+// certificate of the chain.
+func (p *prober) signedByRTDev(chain []*x509.Certificate) bool {
+	if p.o.RTDevCA == nil {
+		return false
+	}
+	return slices.ContainsFunc(chain, func(c *x509.Certificate) bool {
+		return bytes.Equal(c.Raw, p.o.RTDevCA.Raw) || c.CheckSignatureFrom(p.o.RTDevCA) == nil
+	})
+}
+
+// reissueFix is how to get a better certificate: rtdev init for the
+// project's own, rtdev cert otherwise.
+func (p *prober) reissueFix(chain []*x509.Certificate) string {
+	if p.signedByRTDev(chain) {
+		return fixInit
+	}
+	return "rtdev cert " + shellWord(p.t.Host)
+}
+
+// checkCertDates reports every certificate of the chain that is outside
+// its validity period.
+func (p *prober) checkCertDates(chain []*x509.Certificate, fix string) []Finding {
+	var out []Finding
+	for i, c := range chain {
+		which := "the certificate"
+		if i > 0 {
+			which = "the chain certificate " + c.Subject.CommonName
+		}
+		details := certDetails(c)
+		details["now"] = date(p.o.Now)
+		switch {
+		case p.o.Now.After(c.NotAfter):
+			out = append(out, p.finding(IDCertExpired, SeverityError,
+				which+" expired on "+date(c.NotAfter)+" (ERR_CERT_DATE_INVALID)", fix, details))
+		case p.o.Now.Before(c.NotBefore):
+			out = append(out, p.finding(IDCertNotYetValid, SeverityError,
+				which+" is not valid until "+date(c.NotBefore)+": a clock is wrong or it was made with a future date (ERR_CERT_DATE_INVALID)", fix, details))
+		}
+	}
+	return out
+}
+
+// checkAuthority verifies the chain against RootCAs, at a time inside the
+// leaf's validity (dates are reported by checkCertDates) and without a name
+// (checked on its own), and names what is wrong with the authority.
+func (p *prober) checkAuthority(ctx context.Context, chain []*x509.Certificate) []Finding {
+	leaf := chain[0]
+	opts := x509.VerifyOptions{
+		Roots:         p.o.RootCAs,
+		Intermediates: x509.NewCertPool(),
+		CurrentTime:   withinValidity(leaf, p.o.Now),
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	for _, c := range chain[1:] {
+		opts.Intermediates.AddCert(c)
+	}
+	_, err := leaf.Verify(opts)
+	var cie x509.CertificateInvalidError
+	if errors.As(err, &cie) && cie.Reason == x509.Expired {
+		// The time moved into the leaf's validity falls outside a CA's:
+		// judge at the real time, where a presented certificate's dates
+		// are checkCertDates' business and a root's are reported here.
+		opts.CurrentTime = p.o.Now
+		_, err = leaf.Verify(opts)
+		if errors.As(err, &cie) && cie.Reason == x509.Expired && slices.ContainsFunc(chain, cie.Cert.Equal) {
+			return nil
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	details := certDetails(leaf)
+	details["error"] = err.Error()
+	var uae x509.UnknownAuthorityError
+	var iae x509.InsecureAlgorithmError
+	switch {
+	case errors.As(err, &uae):
+		return []Finding{p.unknownAuthority(ctx, chain, opts, details)}
+	case errors.As(err, &iae):
+		return []Finding{p.finding(IDCertWeakSignature, SeverityError,
+			"the certificate is signed with "+x509.SignatureAlgorithm(iae).String()+", which browsers and Go reject", p.reissueFix(chain), details)}
+	case errors.As(err, &cie) && cie.Reason == x509.Expired:
+		return []Finding{p.finding(IDCertExpired, SeverityError,
+			"the CA certificate "+cie.Cert.Subject.CommonName+" is outside its validity ("+date(cie.Cert.NotBefore)+" to "+date(cie.Cert.NotAfter)+")",
+			"", details)}
+	case errors.As(err, &cie) && (cie.Reason == x509.CANotAuthorizedForThisName || cie.Reason == x509.NameConstraintsWithoutSANs):
+		return []Finding{p.finding(IDCertNameNotPermitted, SeverityError,
+			"the CA's name constraints do not permit the names in this certificate, so clients reject it: "+err.Error(),
+			"", details)}
+	}
+	return []Finding{p.finding(IDCertChainInvalid, SeverityError, "the certificate chain does not verify: "+err.Error(), p.reissueFix(chain), details)}
+}
+
+// unknownAuthority tells apart the causes of "unknown authority": the
+// user's rtdev CA not trusted here, another rtdev CA, a self-signed
+// certificate, a missing intermediate, or a CA this machine does not trust.
+func (p *prober) unknownAuthority(ctx context.Context, chain []*x509.Certificate, opts x509.VerifyOptions, details map[string]any) Finding {
+	leaf, top := chain[0], chain[len(chain)-1]
+	switch {
+	case p.signedByRTDev(chain):
+		details["ca_fingerprint"] = fingerprint(p.o.RTDevCA)
+		return p.finding(IDCertUntrustedRTDevCA, SeverityError,
+			"the certificate comes from your rtdev CA, which this machine does not trust (ERR_CERT_AUTHORITY_INVALID)", fixTrust, details)
+	case slices.Contains(top.Issuer.Organization, rtdevCAOrg) || slices.Contains(top.Subject.Organization, rtdevCAOrg) && selfSigned(top):
+		return p.finding(IDCertOtherRTDevCA, SeverityError,
+			"the certificate comes from another rtdev CA ("+top.Issuer.CommonName+"), not yours: the server uses another machine's or an old .rtdev/ certificate",
+			"rtdev init, then restart the server with .rtdev/cert.pem and .rtdev/key.pem", details)
+	case len(chain) == 1 && selfSigned(leaf):
+		return p.finding(IDCertSelfSigned, SeverityError,
+			"the server presents a self-signed certificate, which browsers accept only after a click-through and WebSocket clients never do",
+			"rtdev init && "+snippetFix(p.t.Port), details)
+	}
+	if !selfSigned(top) {
+		if inter := p.fetchIssuer(ctx, top); inter != nil {
+			opts.Intermediates.AddCert(inter)
+			if _, err := leaf.Verify(opts); err == nil {
+				details["missing"] = inter.Subject.String()
+				return p.finding(IDCertIncompleteChain, SeverityError,
+					"the server sends its certificate without the intermediate "+inter.Subject.CommonName+
+						", so Firefox, Node, Go, Python and curl reject it while Chrome may fetch it and hide the problem",
+					"serve the full chain (certificate then intermediates, as in fullchain.pem) instead of cert.pem", details)
+			}
+		}
+	}
+	msg := "the certificate is signed by " + top.Issuer.CommonName + ", a CA this machine does not trust (ERR_CERT_AUTHORITY_INVALID)"
+	if !selfSigned(top) {
+		msg += "; if that is an intermediate, the server must send it too (fullchain.pem)"
+	}
+	return p.finding(IDCertUnknownAuthority, SeverityError, msg, "rtdev init && "+snippetFix(p.t.Port), details)
+}
+
+// selfSigned reports whether c names itself as issuer and its own key
+// verifies its signature.
+func selfSigned(c *x509.Certificate) bool {
+	// CheckSignature, not CheckSignatureFrom: a self-signed leaf is not a
+	// CA, and CheckSignatureFrom insists on one.
+	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
+}
+
+// checkKey reports a leaf key that clients refuse or will soon refuse.
+func checkKey(p *prober, leaf *x509.Certificate) []Finding {
+	var weak string
+	switch k := leaf.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if bits := k.N.BitLen(); bits < minRSABits {
+			weak = "an RSA key of " + strconv.Itoa(bits) + " bits (at least " + strconv.Itoa(minRSABits) + " are required)"
+		}
+	case *ecdsa.PublicKey:
+		if bits := k.Curve.Params().BitSize; bits < minCurveBits {
+			weak = "an ECDSA key on " + k.Curve.Params().Name
+		}
+	}
+	if weak == "" {
+		return nil
+	}
+	return []Finding{p.finding(IDCertWeakKey, SeverityError, "the certificate has "+weak+", which browsers and macOS reject",
+		p.reissueFix([]*x509.Certificate{leaf}), map[string]any{"key": weak})}
+}

@@ -1,0 +1,91 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/trust"
+)
+
+func TestTrustFinding(t *testing.T) {
+	for _, tc := range []struct {
+		r       trust.Result
+		wantID  string
+		wantSev Severity
+		wantFix string
+	}{
+		{trust.Result{Store: "system", State: trust.Installed}, IDCATrusted, SeverityOK, ""},
+		{trust.Result{Store: "nss", Location: "/h/.pki/nssdb", State: trust.Missing, Command: "certutil -A ..."}, IDCANotTrusted, SeverityError, "rtdev trust install --store nss"},
+		{trust.Result{Store: "java", State: trust.Failed, Command: "keytool -importcert ...", Err: errors.New("keytool failed")}, IDTrustCheckFailed, SeverityError, "keytool -importcert ..."},
+		{trust.Result{Store: "java", State: trust.Skipped, Reason: "no JDK found"}, IDTrustSkipped, SeverityInfo, ""},
+		{trust.Result{Store: "nss", State: trust.Unsupported, Reason: "browsers on windows read the system store"}, IDTrustSkipped, SeverityInfo, ""},
+	} {
+		f := trustFinding(tc.r)
+		if f.ID != tc.wantID || f.Severity != tc.wantSev || f.Fix != tc.wantFix || f.Message == "" {
+			t.Errorf("trustFinding(%+v) = %+v; want %s %s fix %q", tc.r, f, tc.wantID, tc.wantSev, tc.wantFix)
+		}
+	}
+}
+
+func TestCheckTrustError(t *testing.T) {
+	failing := func(context.Context, *ca.CA) ([]trust.Result, error) { return nil, errors.New("no stores") }
+	f := mustFind(t, checkTrust(t.Context(), failing, newRTDevCA(t)), IDTrustNotAvailable)
+	if !f.Severity.Problem() {
+		t.Errorf("%+v", f)
+	}
+}
+
+// TestCheckLocalNSS uses the real NSS store of the trust package with
+// certutil on a database in a throwaway HOME: the rtdev CA is reported
+// missing there until it is installed.
+func TestCheckLocalNSS(t *testing.T) {
+	certutil := needTool(t, "certutil")
+	home := t.TempDir()
+	db := filepath.Join(home, ".pki", "nssdb")
+	if err := os.MkdirAll(db, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(certutil, "-N", "-d", "sql:"+db, "--empty-password").CombinedOutput(); err != nil {
+		t.Fatalf("certutil -N: %v\n%s", err, out)
+	}
+	vars := map[string]string{"HOME": home}
+	env := trust.Env{GOOS: "linux", Getenv: func(k string) string { return vars[k] }, UID: os.Geteuid(),
+		Runner: trust.ExecRunner(), Root: t.TempDir()}
+	var stores []trust.Store
+	status := func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
+		var err error
+		if stores, err = trust.Stores(env, c, []string{trust.StoreNSS}); err != nil {
+			return nil, err
+		}
+		var out []trust.Result
+		for _, s := range stores {
+			out = append(out, s.Status(ctx)...)
+		}
+		return out, nil
+	}
+
+	p := newProject(t, fakeSystem{hostname: "devbox"}, project.Defaults())
+	p.opts.Trust = status
+	fs := CheckLocal(t.Context(), p.opts)
+	f := mustFind(t, fs, IDCANotTrusted)
+	if f.Details["store"] != trust.StoreNSS || f.Details["location"] != db || !strings.Contains(f.Message, "ERR_CERT_AUTHORITY_INVALID") {
+		t.Errorf("finding %+v", f)
+	}
+	mustNotFind(t, fs, IDCATrusted)
+
+	for _, r := range stores[0].Install(t.Context()) {
+		if r.State != trust.Installed {
+			t.Fatalf("install into the throwaway database: %+v", r)
+		}
+	}
+	fs = CheckLocal(t.Context(), p.opts)
+	mustFind(t, fs, IDCATrusted)
+	mustNotFind(t, fs, IDCANotTrusted)
+}
