@@ -14,8 +14,8 @@ import (
 type msDuration struct{ d *time.Duration }
 
 func (m msDuration) String() string {
-	if m.d == nil {
-		return ""
+	if m.d == nil || *m.d == 0 {
+		return "" // so help shows no "(default 0s)": the default lives in rtdev.toml
 	}
 	return m.d.String()
 }
