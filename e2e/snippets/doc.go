@@ -1,0 +1,17 @@
+// Package snippets checks `rtdev snippet` output by running the tools it
+// configures on this machine, in a throwaway HOME where the CA is trusted
+// only through NSS: a Vite dev server started with the rendered
+// vite.config.js serves a page (and its HMR WebSocket) that headless
+// Chromium loads with no certificate flag; a Node ws client trusts
+// `rtdev serve` through nothing but the NODE_EXTRA_CA_CERTS that `rtdev env`
+// names; the rendered Python websockets client gets the PeerJS OPEN message;
+// peerjs-server (npm peer) run from the rendered command line serves /id
+// over HTTPS that curl accepts with the project CA; and nginx with the
+// rendered server block carries a wss:// client through to a plain ws://
+// backend. Each positive check has a control where it matters: without the
+// trust the snippet or `rtdev env` gives, the same client refuses the
+// certificate.
+//
+// The package holds only tests; testdata/ has the Vite page and the ws
+// client script.
+package snippets

@@ -1,0 +1,474 @@
+package snippets
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
+
+	"github.com/rtdev/rtdev/e2e/internal/harness"
+)
+
+// step bounds one wait or one client run; it is a timeout, never an
+// expectation of how long anything takes.
+const step = 30 * time.Second
+
+// python is Debian's interpreter, the one python3-websockets installs into.
+const python = "/usr/bin/python3"
+
+// TestViteTrustedInChromium starts Vite with the rendered vite.config.js and
+// loads its page in Chromium, which trusts the CA only through the sandbox
+// HOME's NSS database: the page, its module and Vite's HMR socket (which the
+// snippet says follows onto wss:// by itself) all work.
+func TestViteTrustedInChromium(t *testing.T) {
+	sb := harness.NewSandbox(t)
+	sb.Init()
+	url := startVite(t, sb)
+
+	tab := sb.Chromium(t)
+	harness.WatchTab(t, tab, "vite")
+	// Subscribe before navigating, so the client's first message is not lost.
+	hmr := consoleSeen(tab, "[vite] connected.")
+	if err := harness.Navigate(tab, step, url); err != nil {
+		t.Fatalf("navigate to %s: %v", url, err)
+	}
+	harness.WaitJS(t, tab, step, `document.getElementById('module').textContent !== ''`)
+	text := harness.Evaluate[string](t, tab, step, `document.body.innerText`)
+	for _, want := range []string{"page served by vite", "module served by vite"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page text %q lacks %q", text, want)
+		}
+	}
+	select {
+	case <-hmr:
+	case <-time.After(step):
+		t.Fatalf("Vite's HMR client never logged %q: its wss:// socket did not connect", "[vite] connected.")
+	}
+}
+
+// TestViteUntrustedRefused is the control: the same setup after `rtdev init
+// --no-trust` gets the certificate refused, so the browser bypasses nothing.
+func TestViteUntrustedRefused(t *testing.T) {
+	sb := harness.NewSandbox(t)
+	sb.Init("--no-trust")
+	url := startVite(t, sb)
+
+	tab := sb.Chromium(t)
+	harness.WatchTab(t, tab, "vite-untrusted")
+	err := harness.Navigate(tab, step, url)
+	var loadErr *chromedp.LoadError
+	if !errors.As(err, &loadErr) || loadErr.ErrorText != "net::ERR_CERT_AUTHORITY_INVALID" {
+		t.Fatalf("navigation with an untrusted CA: got %v, want the load error net::ERR_CERT_AUTHORITY_INVALID", err)
+	}
+}
+
+// TestNodeWSTrustsServeThroughEnv runs a Node ws client against `rtdev serve`
+// with one variable from `rtdev env --json`: NODE_EXTRA_CA_CERTS.
+func TestNodeWSTrustsServeThroughEnv(t *testing.T) {
+	harness.RequireTool(t, "node")
+	sb := harness.NewSandbox(t)
+	sb.Init()
+	linkPackages(t, sb, "ws")
+	script := filepath.Join(sb.Project, "ws-client.mjs")
+	copyFile(t, filepath.Join("testdata", "ws-client.mjs"), script)
+	port := harness.FreePort(t)
+	sb.Serve(port)
+	extra := envVar(t, sb, "NODE_EXTRA_CA_CERTS")
+
+	t.Run("with NODE_EXTRA_CA_CERTS", func(t *testing.T) {
+		env := append(slices.Clone(sb.Env), "NODE_EXTRA_CA_CERTS="+extra)
+		out, errOut, err := runEnv(t, sb, env, "node", script, peerURL(port, "a"))
+		if err != nil {
+			t.Fatalf("node ws client: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+		}
+		requireOpen(t, out)
+	})
+	t.Run("control without it", func(t *testing.T) {
+		// sb.Env never carries NODE_EXTRA_CA_CERTS (the harness drops it), so
+		// Node has only its bundled roots.
+		out, errOut, err := sb.Run("node", script, peerURL(port, "b"))
+		if err == nil {
+			t.Fatalf("node ws client connected without the rtdev CA; stdout: %s", out)
+		}
+		if !hasAny(errOut, "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY") {
+			t.Fatalf("node ws client failed without a certificate error: %v\nstderr:\n%s", err, errOut)
+		}
+	})
+}
+
+// TestPythonWebsocketsClient runs the rendered client.py, unchanged, with
+// Debian's python3-websockets; only its URL constant is pointed at rtdev
+// serve, from a wrapper that imports it (the snippet takes no arguments).
+func TestPythonWebsocketsClient(t *testing.T) {
+	harness.RequireTool(t, python)
+	sb := harness.NewSandbox(t)
+	requirePythonModule(t, sb, "websockets")
+	sb.Init()
+	writeFile(t, filepath.Join(sb.Project, "client.py"), sb.Rtdev("snippet", "python-websockets-client"))
+	port := harness.FreePort(t)
+	sb.Serve(port)
+	// argv[2] "system" swaps the snippet's CA_FILE for Python's default roots:
+	// the control that shows the snippet's own trust setting is what works.
+	const wrapper = `import asyncio, sys
+import client
+client.URL = sys.argv[1]
+if sys.argv[2] == "system":
+    client.CA_FILE = None
+asyncio.run(asyncio.wait_for(client.main(), 30))
+`
+
+	t.Run("snippet CA_FILE", func(t *testing.T) {
+		out, errOut, err := sb.Run(python, "-c", wrapper, peerURL(port, "a"), "snippet")
+		if err != nil {
+			t.Fatalf("python client: %v\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+		}
+		requireOpen(t, out)
+	})
+	t.Run("control with system roots", func(t *testing.T) {
+		out, errOut, err := sb.Run(python, "-c", wrapper, peerURL(port, "b"), "system")
+		if err == nil || !strings.Contains(errOut, "CERTIFICATE_VERIFY_FAILED") {
+			t.Fatalf("python client with system roots: got %v, want CERTIFICATE_VERIFY_FAILED\nstdout:\n%s\nstderr:\n%s", err, out, errOut)
+		}
+	})
+}
+
+// TestPeerjsServerCommand runs the rendered peerjs-server command line as a
+// shell would, with `peerjs` from the pinned npm peer package, and fetches an
+// id with curl trusting only .rtdev/ca.pem.
+func TestPeerjsServerCommand(t *testing.T) {
+	harness.RequireTool(t, "node", "curl")
+	harness.RequireNPM(t, "peer")
+	sb := harness.NewSandbox(t)
+	sb.Init()
+	// The snippet takes its port from rtdev.toml, as rtdev serve does.
+	port := harness.FreePort(t)
+	cfgPath := filepath.Join(sb.Project, "rtdev.toml")
+	writeFile(t, cfgPath, replaceN(t, readFile(t, cfgPath), "\nport = 9000\n", fmt.Sprintf("\nport = %d\n", port), 1))
+	cmdline := sb.Rtdev("snippet", "peerjs-server")
+	if !strings.Contains(cmdline, fmt.Sprintf("--port %d ", port)) {
+		t.Fatalf("snippet does not use rtdev.toml's serve port %d:\n%s", port, cmdline)
+	}
+	sb.Setenv("PATH", filepath.Join(harness.NPMDir(), "node_modules", ".bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	p := sb.Start("", "/bin/sh", "-c", cmdline)
+
+	// peer mounts its API at --path + --key: /peerjs/id for the defaults the
+	// snippet renders (--path / --key peerjs).
+	url := fmt.Sprintf("https://localhost:%d/peerjs/id", port)
+	harness.WaitHTTPS(t, url, sb.CAPool(), p)
+	out, errOut, err := sb.Run("curl", "--silent", "--show-error", "--fail", "--max-time", "30",
+		"--cacert", filepath.Join(".rtdev", "ca.pem"), url)
+	if err != nil {
+		t.Fatalf("curl --cacert .rtdev/ca.pem %s: %v\n%s", url, err, errOut)
+	}
+	// peer 1.0.2 hands out crypto.randomUUID() ids.
+	if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`).MatchString(out) {
+		t.Fatalf("GET %s = %q, want a peer id (a UUID)", url, out)
+	}
+
+	// Control: curl with the system roots only refuses the certificate
+	// (exit 60, CURLE_PEER_FAILED_VERIFICATION).
+	_, errOut, err = sb.Run("curl", "--silent", "--show-error", "--max-time", "30", url)
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 60 {
+		t.Fatalf("curl without --cacert: got %v (%s), want exit status 60", err, errOut)
+	}
+}
+
+// TestNginxProxiesWSS puts the rendered server block in a throwaway nginx and
+// dials wss:// through it to a plain ws:// echo backend, trusting only the
+// sandbox CA.
+func TestNginxProxiesWSS(t *testing.T) {
+	nginx := nginxPath(t)
+	sb := harness.NewSandbox(t)
+	sb.Init()
+
+	backend := httptest.NewServer(echoBackend(t))
+	t.Cleanup(backend.Close)
+	backendPort := backend.Listener.Addr().(*net.TCPAddr).Port
+	port := harness.FreePort(t)
+
+	// The block renders the target's default ports (8443, and 3000 for the
+	// app behind it); neither comes from rtdev.toml, so fit them here.
+	block := sb.Rtdev("snippet", "nginx")
+	block = replaceN(t, block, "8443 ssl;", fmt.Sprintf("%d ssl;", port), 2)
+	block = replaceN(t, block, "proxy_pass http://127.0.0.1:3000;", fmt.Sprintf("proxy_pass http://127.0.0.1:%d;", backendPort), 1)
+
+	prefix := filepath.Join(sb.Project, "nginx")
+	if err := os.MkdirAll(prefix, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(prefix, "rtdev.conf"), block)
+	conf := filepath.Join(prefix, "nginx.conf")
+	writeFile(t, conf, nginxConf(prefix))
+	p := sb.Start(prefix, nginx, "-p", prefix+"/", "-c", conf, "-g", "daemon off;")
+	harness.WaitHTTPS(t, fmt.Sprintf("https://localhost:%d/", port), sb.CAPool(), p)
+
+	dialer := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: sb.CAPool()}, HandshakeTimeout: step}
+	ctx, cancel := context.WithTimeout(context.Background(), step)
+	defer cancel()
+	conn, res, err := dialer.DialContext(ctx, fmt.Sprintf("wss://localhost:%d/echo", port), nil)
+	if err != nil {
+		status := ""
+		if res != nil {
+			status = res.Status
+		}
+		t.Fatalf("dial wss through nginx: %v %s", err, status)
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(step)
+	if err := errors.Join(conn.SetReadDeadline(deadline), conn.SetWriteDeadline(deadline)); err != nil {
+		t.Fatal(err)
+	}
+	const msg = "hello through nginx"
+	if err := conn.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	_, got, err := conn.ReadMessage()
+	if err != nil {
+		t.Fatalf("read the echo: %v", err)
+	}
+	// The backend appends the X-Forwarded-Proto it saw: the block's headers
+	// reach the app too.
+	if want := msg + " via https"; string(got) != want {
+		t.Fatalf("echo = %q, want %q", got, want)
+	}
+}
+
+// startVite makes the sandbox project a Vite app (testdata/vite plus the
+// rendered vite.config.js on a free port), starts the pinned Vite with
+// --strictPort and returns the page URL once it answers over TLS.
+func startVite(t *testing.T, sb *harness.Sandbox) string {
+	t.Helper()
+	harness.RequireTool(t, "node")
+	linkPackages(t, sb, "vite")
+	for _, name := range []string{"index.html", "main.js", "package.json"} {
+		copyFile(t, filepath.Join("testdata", "vite", name), filepath.Join(sb.Project, name))
+	}
+	// The snippet renders Vite's default port; rtdev.toml has no setting for
+	// it, so the test moves it to a free one.
+	port := harness.FreePort(t)
+	config := replaceN(t, sb.Rtdev("snippet", "vite"), "port: 5173,", fmt.Sprintf("port: %d,", port), 1)
+	writeFile(t, filepath.Join(sb.Project, "vite.config.js"), config)
+	p := sb.Start("", filepath.Join(sb.Project, "node_modules", ".bin", "vite"), "--strictPort")
+	url := fmt.Sprintf("https://localhost:%d/", port)
+	harness.WaitHTTPS(t, url, sb.CAPool(), p)
+	return url
+}
+
+// linkPackages makes the pinned npm packages resolvable from the project as
+// an installed dependency would be: project/node_modules/PKG links to the
+// package and its bin links are recreated in node_modules/.bin. Only the
+// packages are links; node_modules itself is the project's own folder, so
+// what tools write there (Vite's cache) stays in the sandbox.
+func linkPackages(t *testing.T, sb *harness.Sandbox, pkgs ...string) {
+	t.Helper()
+	bin := filepath.Join(sb.Project, "node_modules", ".bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range pkgs {
+		dir := harness.RequireNPM(t, pkg)
+		if err := os.Symlink(dir, filepath.Join(sb.Project, "node_modules", pkg)); err != nil {
+			t.Fatal(err)
+		}
+		// npm's bin links are relative (../vite/bin/vite.js), so the same
+		// target works from the project's .bin.
+		target, err := os.Readlink(filepath.Join(harness.NPMDir(), "node_modules", ".bin", pkg))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(bin, pkg)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// consoleSeen returns a channel closed when the tab's console shows a
+// message containing text. It subscribes before it returns.
+func consoleSeen(tab context.Context, text string) <-chan struct{} {
+	seen := make(chan struct{})
+	messages := chromedp.Console(tab)
+	// The loop ends with the tab's context.
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if strings.Contains(m.Text, text) {
+				close(seen)
+				return
+			}
+		}
+	}()
+	return seen
+}
+
+// envVar is one variable's value from `rtdev env --json`.
+func envVar(t *testing.T, sb *harness.Sandbox, name string) string {
+	t.Helper()
+	var vars []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	}
+	out := sb.Rtdev("env", "--json")
+	if err := json.Unmarshal([]byte(out), &vars); err != nil {
+		t.Fatalf("rtdev env --json: %v\n%s", err, out)
+	}
+	for _, v := range vars {
+		if v.Name == name {
+			return v.Value
+		}
+	}
+	t.Fatalf("rtdev env --json has no %s:\n%s", name, out)
+	return ""
+}
+
+// peerURL is the WebSocket address of `rtdev serve` on port for a PeerJS
+// client with the default key.
+func peerURL(port int, id string) string {
+	return fmt.Sprintf("wss://localhost:%d/peerjs?key=peerjs&id=%s&token=t-%s", port, id, id)
+}
+
+// requireOpen checks that out is the PeerJS server's first message, OPEN.
+func requireOpen(t *testing.T, out string) {
+	t.Helper()
+	var msg struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &msg); err != nil || msg.Type != "OPEN" {
+		t.Fatalf("first message = %q, want {\"type\":\"OPEN\"}", out)
+	}
+}
+
+// requirePythonModule skips (or fails in CI) when python cannot import mod.
+func requirePythonModule(t *testing.T, sb *harness.Sandbox, mod string) {
+	t.Helper()
+	if _, errOut, err := sb.Run(python, "-c", "import "+mod); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s cannot import %s (make test installs python3-%s): %s", python, mod, mod, errOut)
+		}
+		t.Skipf("%s cannot import %s; run scripts/test-deps.sh", python, mod)
+	}
+}
+
+// nginxPath finds nginx; Debian puts it in /usr/sbin, which a non-root PATH
+// often lacks.
+func nginxPath(t *testing.T) string {
+	t.Helper()
+	name := "nginx"
+	if _, err := exec.LookPath(name); err != nil {
+		if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
+			name = "/usr/sbin/nginx"
+		}
+	}
+	harness.RequireTool(t, name)
+	return name
+}
+
+// nginxConf is a whole nginx.conf that keeps every file nginx writes under
+// prefix and includes the rendered block inside http {}, where its map must
+// sit. Errors go to stderr, which the harness logs if the test fails.
+func nginxConf(prefix string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "pid %s;\nerror_log stderr info;\nevents {}\nhttp {\n", filepath.Join(prefix, "nginx.pid"))
+	fmt.Fprintf(&b, "    access_log %s;\n", filepath.Join(prefix, "access.log"))
+	for _, kind := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
+		fmt.Fprintf(&b, "    %s_temp_path %s;\n", kind, filepath.Join(prefix, kind))
+	}
+	fmt.Fprintf(&b, "    include %s;\n}\n", filepath.Join(prefix, "rtdev.conf"))
+	return b.String()
+}
+
+// echoBackend is the plain-HTTP app behind nginx: a WebSocket echo that adds
+// the X-Forwarded-Proto it was given, and 200 for plain requests (so the
+// test can wait for nginx with an HTTPS GET).
+func echoBackend(t *testing.T) http.Handler {
+	upgrader := websocket.Upgrader{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !websocket.IsWebSocketUpgrade(r) {
+			fmt.Fprintln(w, "backend")
+			return
+		}
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			t.Errorf("backend upgrade: %v", err)
+			return
+		}
+		defer conn.Close()
+		deadline := time.Now().Add(step)
+		_ = conn.SetReadDeadline(deadline)
+		_ = conn.SetWriteDeadline(deadline)
+		kind, msg, err := conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		_ = conn.WriteMessage(kind, []byte(string(msg)+" via "+r.Header.Get("X-Forwarded-Proto")))
+	})
+}
+
+// runEnv runs a program in the project folder as sb.Run does, but with
+// exactly env instead of the sandbox's environment.
+func runEnv(t *testing.T, sb *harness.Sandbox, env []string, name string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*step)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir, cmd.Env = sb.Project, env
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
+}
+
+// replaceN replaces old in s, failing the test unless it occurs exactly n
+// times: a snippet whose shape changed must be noticed, not half-edited.
+func replaceN(t *testing.T, s, old, repl string, n int) string {
+	t.Helper()
+	if got := strings.Count(s, old); got != n {
+		t.Fatalf("want %q %d times, found %d in:\n%s", old, n, got, s)
+	}
+	return strings.ReplaceAll(s, old, repl)
+}
+
+func hasAny(s string, subs ...string) bool {
+	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	writeFile(t, dst, readFile(t, src))
+}
