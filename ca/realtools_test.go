@@ -18,23 +18,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // toolTimeout bounds every external command, so a hung tool fails the test
 // instead of the whole run.
 const toolTimeout = time.Minute
 
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed: %v", name, err)
-	}
-	return path
-}
+func needTool(t *testing.T, name string) string { return testtool.Need(t, name) }
 
 // run runs a tool and returns its combined output and error.
 func run(t *testing.T, name string, args ...string) (string, error) {

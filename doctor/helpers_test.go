@@ -16,12 +16,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
@@ -33,17 +33,7 @@ const testTimeout = 10 * time.Second
 
 // needTool returns the path of an external program. In CI a missing tool
 // is a failure; elsewhere the test is skipped with the reason.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s is not installed: %v", name, err)
-	}
-	return p
-}
+func needTool(t *testing.T, name string) string { return testtool.Need(t, name) }
 
 // newRTDevCA creates a real rtdev CA in a temporary folder.
 func newRTDevCA(t *testing.T) *ca.CA {

@@ -16,25 +16,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // needTool returns the path of an external tool the test drives. In CI a
 // missing tool is a failure (scripts/test-deps.sh installs it); elsewhere the
 // test is skipped with the reason.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/bin"} {
-		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.Mode()&0o111 != 0 {
-			return filepath.Join(dir, name)
-		}
-	}
-	missing(t, name+" is not installed (scripts/test-deps.sh installs it)")
-	return ""
-}
+func needTool(t *testing.T, name string) string { return testtool.Need(t, name) }
 
 // needNPM returns the templates/testdata/npm folder once `npm ci` has run there.
 func needNPM(t *testing.T) string {
@@ -49,13 +38,7 @@ func needNPM(t *testing.T) string {
 	return dir
 }
 
-func missing(t *testing.T, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
-}
+func missing(t *testing.T, why string) { t.Helper(); testtool.Missing(t, why) }
 
 // toolTimeout bounds every external command, so a hung tool fails its test
 // instead of the whole run.

@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtdev/rtdev/internal/testtool"
+
 	"github.com/rtdev/rtdev/ca"
 )
 
@@ -45,20 +47,7 @@ func need(t *testing.T, tools ...string) map[string]string {
 	t.Helper()
 	paths := map[string]string{}
 	for _, tool := range tools {
-		p, err := exec.LookPath(tool)
-		if err != nil {
-			for _, dir := range []string{"/usr/sbin", "/sbin"} {
-				if fi, e := os.Stat(filepath.Join(dir, tool)); e == nil && !fi.IsDir() {
-					p, err = filepath.Join(dir, tool), nil
-				}
-			}
-		}
-		if err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI (scripts/test-deps.sh installs it): %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
-		}
+		p := testtool.Need(t, tool)
 		paths[tool] = p
 	}
 	return paths

@@ -20,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 var (
@@ -63,12 +65,7 @@ func Binary(t testing.TB) string {
 func RequireTool(t testing.TB, names ...string) {
 	t.Helper()
 	for _, name := range names {
-		if _, err := exec.LookPath(name); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (make test installs it: scripts/test-deps.sh)", name)
-			}
-			t.Skipf("%s is not installed; run scripts/test-deps.sh", name)
-		}
+		testtool.Need(t, name)
 	}
 }
 
@@ -77,10 +74,7 @@ func RequireNPM(t testing.TB, pkg string) string {
 	t.Helper()
 	dir := filepath.Join(NPMDir(), "node_modules", pkg)
 	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("npm package %s is missing in %s (make test runs npm ci there)", pkg, NPMDir())
-		}
-		t.Skipf("npm package %s is missing; run scripts/test-deps.sh", pkg)
+		testtool.Missing(t, fmt.Sprintf("npm package %s is missing in %s (scripts/test-deps.sh runs npm ci there)", pkg, NPMDir()))
 	}
 	return dir
 }

@@ -1,0 +1,45 @@
+// Package testtool is what rtdev's tests share about the external programs
+// they drive for real (openssl, certutil, chromium, nginx, node, ...).
+//
+// The rule is one for every package: in CI (CI=true) a missing program is
+// a test failure — `make test` installs everything through
+// scripts/test-deps.sh, so a gap there must show — and elsewhere the test
+// is skipped with the reason.
+package testtool
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// Need returns the path of the program name, looking in PATH and then in
+// the sbin folders a non-login PATH may lack (nginx, update-ca-certificates).
+func Need(t testing.TB, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/bin"} {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	Missing(t, name+" is not installed (scripts/test-deps.sh installs it)")
+	return ""
+}
+
+// Missing ends the test for something the environment lacks: a failure in
+// CI, a skip elsewhere.
+func Missing(t testing.TB, reason string) {
+	t.Helper()
+	if InCI() {
+		t.Fatal(reason)
+	}
+	t.Skip(reason)
+}
+
+// InCI reports whether the tests run in CI, where nothing may be skipped.
+func InCI() bool { return os.Getenv("CI") == "true" }
