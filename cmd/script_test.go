@@ -1,15 +1,20 @@
 package cmd
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -45,6 +50,7 @@ func TestScripts(t *testing.T) {
 			"filemode": cmdFileMode,
 			"sans":     cmdSANs,
 			"exits":    cmdExits,
+			"httpsget": cmdHTTPSGet,
 		},
 	})
 }
@@ -125,5 +131,36 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", strings.Join(args[1:], " "), got, want)
+	}
+}
+
+// httpsget URL CAFILE waits (up to 20s) for URL to answer over TLS with
+// only CAFILE as root, then prints the status and body to stdout, so a
+// script can start `rtdev serve &` and check what it serves.
+func cmdHTTPSGet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: httpsget URL CAFILE")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		// The server may still be writing the CA it creates on first start.
+		pemData, err := os.ReadFile(ts.MkAbs(args[1]))
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pemData)
+		client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+		var res *http.Response
+		if err == nil {
+			res, err = client.Get(args[0])
+		}
+		if err == nil {
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			fmt.Fprintf(ts.Stdout(), "%d\n%s\n", res.StatusCode, body)
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("GET %s: %v", args[0], err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
