@@ -125,6 +125,7 @@
       const other = ev.data && ev.data.hello;
       if (!myId || !other || other === myId || peers.has(other)) return;
       peers.set(other, newPeer(other));
+      set("p2p", "wait", "connecting to " + other);
       announce();
       if (myId < other) offer(other);
     };
@@ -132,10 +133,24 @@
 
   function newPeer(remote) {
     const pc = new RTCPeerConnection({ iceServers: [] });
-    const p = { pc, dc: null, pending: [], ok: false };
+    const p = { pc, dc: null, pending: [], ok: false, candidates: 0 };
     pc.onicecandidate = (ev) => {
-      if (ev.candidate) send({ type: "CANDIDATE", dst: remote, payload: { candidate: ev.candidate.toJSON(), type: "data" } });
+      if (!ev.candidate) return;
+      p.candidates++;
+      send({ type: "CANDIDATE", dst: remote, payload: { candidate: ev.candidate.toJSON(), type: "data" } });
     };
+    // With no address to offer, ICE never fails, it just waits: say why.
+    // Chromium offers only the address of the default route when the page
+    // has no camera or microphone permission, so a machine with no default
+    // route (offline, or a container without a network) has none to offer;
+    // its gathering may end with no candidate or never end.
+    const noAddress = "this browser found no network address for WebRTC: connect to a network (it need not reach the internet)";
+    pc.onicegatheringstatechange = () => {
+      if (pc.iceGatheringState === "complete" && p.candidates === 0 && !p.ok) set("p2p", "fail", noAddress);
+    };
+    setTimeout(() => {
+      if (p.candidates === 0 && !p.ok && $("p2p").dataset.state === "wait") set("p2p", "wait", "still connecting: " + noAddress);
+    }, 10000);
     pc.ondatachannel = (ev) => wire(remote, p, ev.channel);
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === "failed" && !p.ok) set("p2p", "fail", "ICE failed between this tab and " + remote);

@@ -114,7 +114,7 @@ const pageDump = `(() => {
 })()`
 
 // WaitJS evaluates expr in the tab until it is true, and fails the test
-// with the last value or error once timeout has passed. expr must yield a
+// with the last evaluation error once timeout has passed. expr must yield a
 // boolean. The tab must have been started (OpenTab, or Sandbox.Chromium).
 func WaitJS(t testing.TB, tab context.Context, timeout time.Duration, expr string) {
 	t.Helper()
