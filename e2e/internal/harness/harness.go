@@ -39,6 +39,17 @@ func RepoRoot() string {
 // NPMDir holds the pinned npm packages the tests use (peerjs, vite, ws, peer).
 func NPMDir() string { return filepath.Join(RepoRoot(), "e2e", "testdata", "npm") }
 
+// Main runs a test package's tests and then removes the binary Binary
+// built, so runs leave nothing in the temporary folder. Call it from
+// TestMain.
+func Main(m *testing.M) int {
+	code := m.Run()
+	if binPath != "" {
+		_ = os.RemoveAll(filepath.Dir(binPath))
+	}
+	return code
+}
+
 // Binary builds rtdev once and returns its path.
 func Binary(t testing.TB) string {
 	t.Helper()
