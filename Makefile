@@ -38,8 +38,10 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) $(PKGS)
 
-bench: build
-	@echo "bench: not yet implemented"
+# rtdev serve, peerjs-server and a floor server side by side (about 10
+# minutes on 2 cores); the table, JSON and chart land in bench/results/.
+bench: build deps
+	./bench/run.sh
 
 fuzz:
 	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime 30s ./devserver

@@ -1,0 +1,198 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtdev/rtdev/bench/report"
+)
+
+// need fails in CI and skips elsewhere when a tool the benchmark drives is
+// missing.
+func need(t *testing.T, what string, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing (scripts/test-deps.sh installs it): %v", what, err)
+	}
+	t.Skipf("%s is missing (run scripts/test-deps.sh): %v", what, err)
+}
+
+// TestTinyBench builds rtdev, the floor server and the load generator, runs
+// every scenario once at tiny size against the three servers, and checks
+// that the results are complete and well-formed and that the churn checks
+// passed. It asserts no timing: the numbers only have to exist.
+func TestTinyBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three binaries and starts eight servers")
+	}
+	_, err := exec.LookPath("node")
+	need(t, "node", err)
+	_, err = os.Stat("peerjs-server/node_modules/peer/dist/bin/peerjs.js")
+	need(t, "peerjs-server (npm ci in bench/peerjs-server)", err)
+	_, err = exec.LookPath("taskset")
+	need(t, "taskset (util-linux)", err)
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	bins := map[string]string{
+		"rtdev":       "github.com/rtdev/rtdev",
+		"rtdev-bench": "./cmd/rtdev-bench",
+		"floor":       "./floor",
+		"devprof":     "./devprof",
+	}
+	for name, pkg := range bins {
+		out, err := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+		}
+	}
+	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
+	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny",
+		"-rtdev", filepath.Join(dir, "rtdev"), "-floor", filepath.Join(dir, "floor"),
+		"-devprof", filepath.Join(dir, "devprof"), "-peerjs-dir", "peerjs-server",
+		"-out", outDir, "-work", work)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("rtdev-bench: %v\n%s%s", err, stderr.String(), serverLogs(work))
+	}
+
+	res, err := report.Read(filepath.Join(outDir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResults(t, res)
+	if t.Failed() {
+		t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(work))
+	}
+	checkRenderings(t, outDir, stdout.String())
+}
+
+func checkResults(t *testing.T, res *report.Results) {
+	t.Helper()
+	if res.Machine.Cores < 1 || res.Machine.GoVersion == "" || res.Versions["npm peer"] != "1.0.2" {
+		t.Errorf("machine or versions not recorded: %+v %v", res.Machine, res.Versions)
+	}
+	if len(res.Servers) != 3 {
+		t.Fatalf("results for %d servers, want rtdev, peerjs-server and floor", len(res.Servers))
+	}
+	for _, s := range res.Servers {
+		if len(s.Failed) > 0 {
+			t.Errorf("%s: failed runs: %v", s.Name, s.Failed)
+		}
+		if len(s.Relay) != 1 {
+			t.Errorf("%s: %d relay runs, want 1", s.Name, len(s.Relay))
+		}
+		for _, r := range s.Relay {
+			if r.Messages <= 0 || r.Negotiations <= 0 || r.MessagesPerSec <= 0 {
+				t.Errorf("%s relay: nothing relayed: %+v", s.Name, r)
+			}
+			if r.LatencyP50Ms <= 0 || r.LatencyP99Ms < r.LatencyP50Ms {
+				t.Errorf("%s relay: latency p50 %v p99 %v", s.Name, r.LatencyP50Ms, r.LatencyP99Ms)
+			}
+			if r.PeersLost != 0 || r.ErrorCount != 0 {
+				t.Errorf("%s relay: %d peers lost, errors %v", s.Name, r.PeersLost, r.Errors)
+			}
+			if r.ServerRSS <= 0 {
+				t.Errorf("%s relay: server RSS not read", s.Name)
+			}
+		}
+		if len(s.Connect) != 1 || len(s.Connect[0].Runs) != 1 {
+			t.Fatalf("%s: connect levels %+v, want one run at one size", s.Name, s.Connect)
+		}
+		c := s.Connect[0].Runs[0]
+		if c.Peers != 20 || c.Opened != 20 || c.Held != 20 || c.ConnPerSec <= 0 {
+			t.Errorf("%s connect: %+v", s.Name, c)
+		}
+		if c.BaseRSS <= 0 || c.PeakRSS < c.OpenRSS || c.OpenRSS <= 0 {
+			t.Errorf("%s connect: memory not read: %+v", s.Name, c)
+		}
+		wantChurn := 1
+		if s.Name == "floor" {
+			wantChurn = 0 // no offline queue to check
+		}
+		if len(s.Churn) != wantChurn {
+			t.Errorf("%s: %d churn runs, want %d", s.Name, len(s.Churn), wantChurn)
+		}
+		for _, ch := range s.Churn {
+			if !ch.Passed || ch.Probes == 0 || ch.Expired != ch.Probes || ch.Sent == 0 || ch.Delivered != ch.Sent {
+				t.Errorf("%s churn did not pass: %+v", s.Name, ch)
+			}
+		}
+	}
+	if res.Summary == nil || len(res.Summary.Goals) != 6 {
+		t.Fatalf("summary missing or incomplete: %+v", res.Summary)
+	}
+	for _, g := range res.Summary.Goals {
+		if g.Shown == "" {
+			t.Errorf("goal %q not evaluated", g.Name)
+		}
+	}
+}
+
+func checkRenderings(t *testing.T, outDir, stdout string) {
+	t.Helper()
+	for _, want := range []string{"relay: messages/s", "rtdev/peerjs", "rtdev/floor", "connect 20: RSS per idle conn", "churn: checks passed", "goals:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("table on stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(outDir, "table.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(md, []byte("| metric (median / p99 of runs) | rtdev | peerjs-server | floor |")) {
+		t.Errorf("table.md has no table header:\n%s", md)
+	}
+	svg, err := os.ReadFile(filepath.Join(outDir, "chart.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	rects := 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("chart.svg is not well-formed XML: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "rect" {
+			rects++
+		}
+	}
+	if rects != 1+4*3 { // the background and four panels of three bars
+		t.Errorf("chart.svg has %d rects, want 13", rects)
+	}
+}
+
+// serverLogs is the tail of every server log, to explain a failure.
+func serverLogs(work string) string {
+	var b strings.Builder
+	logs, _ := filepath.Glob(filepath.Join(work, "logs", "*.log"))
+	for _, l := range logs {
+		data, err := os.ReadFile(l)
+		if err != nil {
+			continue
+		}
+		if len(data) > 2000 {
+			data = data[len(data)-2000:]
+		}
+		b.WriteString("\n== " + filepath.Base(l) + "\n" + string(data))
+	}
+	return b.String()
+}

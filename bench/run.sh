@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs the side-by-side benchmark (`make bench`): builds rtdev, the floor
+# server and the load generator, installs the pinned peerjs-server, and runs
+# every scenario against each server in turn (about 10 minutes on 2 cores).
+# The table goes to stdout; results.json, table.txt, table.md and chart.svg
+# go to bench/results/. Extra arguments go to rtdev-bench, for example:
+#   bench/run.sh -preset tiny
+#   bench/run.sh -servers rtdev,floor -scenarios relay -runs 1
+set -eu
+cd "$(dirname "$0")/.."
+GO=${GO:-go}
+
+mkdir -p bin
+$GO build -o bin/rtdev .
+$GO build -o bin/rtdev-bench ./bench/cmd/rtdev-bench
+$GO build -o bin/rtdev-bench-floor ./bench/floor
+$GO build -o bin/rtdev-bench-devprof ./bench/devprof
+
+if ! command -v node >/dev/null 2>&1; then
+	echo "bench: node is missing: run scripts/test-deps.sh" >&2
+	exit 1
+fi
+if [ ! -f bench/peerjs-server/node_modules/peer/package.json ]; then
+	(cd bench/peerjs-server && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+exec bin/rtdev-bench -rtdev bin/rtdev -floor bin/rtdev-bench-floor \
+	-devprof bin/rtdev-bench-devprof -peerjs-dir bench/peerjs-server -out bench/results "$@"

@@ -1,0 +1,164 @@
+package suite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/rtdev/rtdev/bench/harness"
+	"github.com/rtdev/rtdev/bench/loadgen"
+	"github.com/rtdev/rtdev/bench/report"
+)
+
+// stopGrace is how long a server gets to end after SIGTERM.
+const stopGrace = 15 * time.Second
+
+// Logf receives progress lines.
+type Logf func(format string, args ...any)
+
+// Run prepares env and runs plan. A server that cannot be started at all
+// (a missing binary or npm package) is an error; a run that fails is
+// recorded in the results and the plan goes on.
+func Run(ctx context.Context, env *harness.Env, plan Plan, m report.Machine, logf Logf) (*report.Results, error) {
+	start := time.Now()
+	if _, err := env.Prepare(ctx); err != nil {
+		return nil, err
+	}
+	res := &report.Results{Started: start, Machine: m, Versions: env.Versions(ctx), Plan: plan, LoadAvg: []string{loadAvg()}}
+	for _, k := range plan.Servers {
+		res.Server(string(k))
+	}
+	r := &runner{env: env, res: res, logf: logf}
+	if plan.Has(ScenarioRelay) {
+		for run := range plan.Runs {
+			for _, k := range plan.Servers {
+				if err := r.one(ctx, k, fmt.Sprintf("relay %d/%d", run+1, plan.Runs), func(t loadgen.Target, sr *report.ServerResults) error {
+					x, err := loadgen.Relay(ctx, t, plan.Relay)
+					if err == nil {
+						sr.Relay = append(sr.Relay, x)
+						logf("  %.0f msg/s, latency p50 %.2f ms p99 %.2f ms, server cpu %.2f s/100k, peers lost %d",
+							x.MessagesPerSec, x.LatencyP50Ms, x.LatencyP99Ms, x.ServerCPUPer100k, x.PeersLost)
+					}
+					return err
+				}); err != nil {
+					return res, err
+				}
+			}
+		}
+	}
+	if plan.Has(ScenarioConnect) {
+		for _, size := range plan.ConnectSizes {
+			cfg := plan.Connect
+			cfg.Peers = size
+			for run := range plan.Runs {
+				for _, k := range plan.Servers {
+					if err := r.one(ctx, k, fmt.Sprintf("connect %d %d/%d", size, run+1, plan.Runs), func(t loadgen.Target, sr *report.ServerResults) error {
+						x, err := loadgen.Connect(ctx, t, cfg)
+						if err == nil {
+							sr.AddConnect(x)
+							logf("  %d/%d open in %.2f s (%.0f/s), held %d, peak rss %.1f MiB, %.1f KiB/conn",
+								x.Opened, x.Peers, x.Seconds, x.ConnPerSec, x.Held, float64(x.PeakRSS)/(1<<20), x.RSSPerConn/1024)
+						}
+						return err
+					}); err != nil {
+						return res, err
+					}
+				}
+			}
+		}
+	}
+	if plan.Has(ScenarioChurn) {
+		for run := range plan.ChurnRuns {
+			for _, k := range plan.Servers {
+				if k == harness.Floor {
+					continue // no offline queue, so no EXPIRE to check
+				}
+				if err := r.one(ctx, k, fmt.Sprintf("churn %d/%d", run+1, plan.ChurnRuns), func(t loadgen.Target, sr *report.ServerResults) error {
+					x, err := loadgen.Churn(ctx, t, plan.Churn)
+					if err == nil {
+						sr.Churn = append(sr.Churn, x)
+						logf("  passed %v: %d joined, %d/%d delivered, %d/%d EXPIRE %v",
+							x.Passed, x.Joined, x.Delivered, x.Sent, x.Expired, x.Probes, x.Problems)
+					}
+					return err
+				}); err != nil {
+					return res, err
+				}
+			}
+		}
+	}
+	res.DurationSeconds = time.Since(start).Seconds()
+	res.LoadAvg = append(res.LoadAvg, loadAvg())
+	res.Summary = report.Summarize(res)
+	return res, ctx.Err()
+}
+
+type runner struct {
+	env  *harness.Env
+	res  *report.Results
+	logf Logf
+	seq  int
+}
+
+// one starts a fresh server of kind, runs f against it and stops it. Only
+// a server that cannot start is returned as an error; anything else that
+// goes wrong is filed under the server's failures.
+func (r *runner) one(ctx context.Context, kind harness.Kind, what string, f func(loadgen.Target, *report.ServerResults) error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	r.seq++
+	sr := r.res.Server(string(kind))
+	r.logf("%s: %s", kind, what)
+	srv, err := r.env.Start(ctx, kind, r.seq)
+	if err != nil {
+		var missing *harness.MissingError
+		if errors.As(err, &missing) {
+			return err
+		}
+		sr.Failed = append(sr.Failed, fmt.Sprintf("%s: %v", what, err))
+		r.logf("  failed to start: %v", err)
+		return nil
+	}
+	t := loadgen.Target{Addr: srv.Addr, ServerName: harness.ServerName, Path: "/", Key: "peerjs", TLS: r.env.TLSConfig(), Meter: srv}
+	runErr := f(t, sr)
+	if kind == harness.Rtdev {
+		if st, err := rtdevStats(ctx, r.env, srv); err == nil {
+			sr.Stats = append(sr.Stats, st)
+		}
+	}
+	if err := srv.Stop(stopGrace); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		sr.Failed = append(sr.Failed, fmt.Sprintf("%s: %v", what, runErr))
+		r.logf("  failed: %v", runErr)
+	}
+	return nil
+}
+
+// rtdevStats reads rtdev's own counters (rate-limited, evicted, relayed...)
+// from its health document, to explain a run.
+func rtdevStats(ctx context.Context, env *harness.Env, srv *harness.Server) (map[string]any, error) {
+	c := env.HTTPClient(srv.Addr)
+	defer c.CloseIdleConnections()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+harness.ServerName+"/rtdev/health", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Server map[string]any `json:"server"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("rtdev health: %w", err)
+	}
+	return doc.Server, nil
+}
