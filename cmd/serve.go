@@ -38,6 +38,8 @@ type serveOptions struct {
 	static          string
 	logFormat       string
 	maxMessage      int64
+	rateLimit       float64
+	rateBurst       int
 }
 
 func newCmdServe(a *app) *cobra.Command {
@@ -84,6 +86,8 @@ after the open connections are closed.`,
 	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
+	f.Float64Var(&o.rateLimit, "rate-limit", 0, "messages per second one connection may send before it is closed (100)")
+	f.IntVar(&o.rateBurst, "rate-burst", 0, "messages a connection may send at once above --rate-limit (200)")
 	return c
 }
 
@@ -145,6 +149,28 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if opts.lan {
 		p.config.Serve.LAN = true
 	}
+	// Settings are checked before anything is written, so a bad flag
+	// never leaves a half-set-up project behind.
+	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
+	srv, err := devserver.New(devserver.Config{
+		Path:            opts.path,
+		Key:             opts.key,
+		ExpireTimeout:   opts.expireTimeout,
+		AliveTimeout:    opts.aliveTimeout,
+		ConcurrentLimit: opts.concurrentLimit,
+		AllowDiscovery:  opts.allowDiscovery,
+		AllowOverride:   opts.allowOverride,
+		CORSOrigins:     opts.cors,
+		MaxMessageBytes: opts.maxMessage,
+		// A browser's peerjs client sends a HEARTBEAT every 5 s and a burst
+		// of ICE candidates per call; the limit only stops a runaway client.
+		MessagesPerSecond: opts.rateLimit,
+		Burst:             opts.rateBurst,
+		Logger:            logger,
+	})
+	if err != nil {
+		return serveConfigError(err)
+	}
 	out := newStatus(a.io, false)
 	ensure := func() (*project.EnsureResult, error) {
 		return project.Ensure(project.EnsureOptions{
@@ -166,22 +192,6 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
 	}
 
-	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
-	srv, err := devserver.New(devserver.Config{
-		Path:            opts.path,
-		Key:             opts.key,
-		ExpireTimeout:   opts.expireTimeout,
-		AliveTimeout:    opts.aliveTimeout,
-		ConcurrentLimit: opts.concurrentLimit,
-		AllowDiscovery:  opts.allowDiscovery,
-		AllowOverride:   opts.allowOverride,
-		CORSOrigins:     opts.cors,
-		MaxMessageBytes: opts.maxMessage,
-		Logger:          logger,
-	})
-	if err != nil {
-		return usageErr(`run "rtdev serve --help"`, "%v", err)
-	}
 	reloader, err := devserver.NewCertReloader(p.layout.Cert, p.layout.Key)
 	if err != nil {
 		return withHint(err, "run \"rtdev init\" to issue the project certificate")
@@ -361,4 +371,27 @@ func trustSummary(ctx context.Context, a *app, res *project.EnsureResult) string
 	default:
 		return st.Warn.Render("not in "+strings.Join(missing, ", ")) + " — run " + st.Code.Render("rtdev trust install")
 	}
+}
+
+// serveFlagFor names the flag (or rtdev.toml key) behind each devserver
+// Config field, so a bad value is reported in the user's words.
+var serveFlagFor = map[string]string{
+	"Path":              "--path (serve.path)",
+	"Key":               "--key (serve.key)",
+	"ExpireTimeout":     "--expire-timeout (serve.expire_timeout)",
+	"AliveTimeout":      "--alive-timeout (serve.alive_timeout)",
+	"ConcurrentLimit":   "--concurrent-limit (serve.concurrent_limit)",
+	"MaxMessageBytes":   "--max-message-bytes",
+	"MessagesPerSecond": "--rate-limit",
+	"Burst":             "--rate-burst",
+}
+
+func serveConfigError(err error) error {
+	var ce *devserver.ConfigError
+	if errors.As(err, &ce) {
+		if flag, ok := serveFlagFor[ce.Field]; ok {
+			return usageErr(`run "rtdev serve --help"`, "%s: %v", flag, ce.Err)
+		}
+	}
+	return usageErr(`run "rtdev serve --help"`, "%v", err)
 }
