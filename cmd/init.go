@@ -71,47 +71,6 @@ type initReport struct {
 	OnboardingScript string         `json:"onboarding_script,omitempty"`
 }
 
-type snippetEntry struct {
-	Target  string `json:"target"`
-	File    string `json:"file"`
-	Because string `json:"because,omitempty"`
-}
-
-// writeInitSnippets writes a snippet for each target in rtdev.toml and each
-// tool detected in the project, and names them.
-func writeInitSnippets(p *projectCtx, detected []templates.Detection, out *status) ([]snippetEntry, error) {
-	why := map[string]string{}
-	targets := append([]string{}, p.config.Targets...)
-	for _, d := range detected {
-		why[d.Target] = d.Because
-		if !slices.Contains(targets, d.Target) {
-			targets = append(targets, d.Target)
-		}
-	}
-	data, err := snippetData(p, false, false)
-	if err != nil {
-		return nil, err
-	}
-	entries := []snippetEntry{}
-	for _, name := range targets {
-		text, err := templates.Render(name, data)
-		if err != nil {
-			return nil, fmt.Errorf("snippet %s (from %s): %w", name, p.relPath(p.layout.ConfigFile), err)
-		}
-		path, err := writeSnippet(p, name, text)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, snippetEntry{Target: name, File: path, Because: why[name]})
-		if why[name] != "" {
-			out.line("ok", "snippet for %s (%s): %s", name, why[name], p.relPath(path))
-		} else {
-			out.line("ok", "snippet for %s: %s", name, p.relPath(path))
-		}
-	}
-	return entries, nil
-}
-
 type caReport struct {
 	Dir         string `json:"dir"`
 	Fingerprint string `json:"fingerprint_sha256"`
@@ -132,43 +91,6 @@ type leftOut struct {
 	Host   string `json:"host"`
 	Source string `json:"source"`
 	Reason string `json:"reason"`
-}
-
-// initTrust installs the CA into the selected stores unless --no-trust.
-// A store that fails does not fail init (the certificate set is there and
-// usable): it is a warning with the command to run by hand, and
-// `rtdev doctor` keeps reporting it.
-func (a *app) initTrust(ctx context.Context, authority *ca.CA, o *initOptions, out *status) ([]trust.Result, error) {
-	if o.noTrust {
-		out.line("info", "trust: skipped (--no-trust); run rtdev trust install when you want it")
-		return []trust.Result{}, nil
-	}
-	results, err := a.trustAction(ctx, authority, "install", "", !o.yes)
-	if err != nil {
-		return nil, err
-	}
-	if len(results) == 0 {
-		out.line("info", "trust: no stores selected (RTDEV_TRUST_STORES=%s)", a.getenv(trust.EnvStores))
-	}
-	for _, r := range results {
-		switch {
-		case r.State == trust.Installed:
-			out.line("ok", "trusted in %s (%s)", r.Store, r.Location)
-		case r.State == trust.Already:
-			continue
-		case r.State == trust.Failed || r.Problem():
-			out.line("warn", "could not install into %s (%s): %s", r.Store, r.Location, r.Reason)
-			if h := hintFor(r); h != "" {
-				out.detail("%s", h)
-			}
-		default:
-			out.line("info", "%s %s: %s", r.Store, r.State, r.Reason)
-		}
-	}
-	if trust.RestartNeeded(results) {
-		out.line("warn", "restart Chrome and Firefox so they read the new CA")
-	}
-	return results, nil
 }
 
 func runInit(ctx context.Context, a *app, o *initOptions) error {

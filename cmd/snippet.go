@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -150,4 +151,45 @@ func snippetData(p *projectCtx, lan, relative bool) (templates.Data, error) {
 		d.Host = d.LANAddress
 	}
 	return d, nil
+}
+
+type snippetEntry struct {
+	Target  string `json:"target"`
+	File    string `json:"file"`
+	Because string `json:"because,omitempty"`
+}
+
+// writeInitSnippets writes a snippet for each target in rtdev.toml and each
+// tool detected in the project, and names them.
+func writeInitSnippets(p *projectCtx, detected []templates.Detection, out *status) ([]snippetEntry, error) {
+	why := map[string]string{}
+	targets := append([]string{}, p.config.Targets...)
+	for _, d := range detected {
+		why[d.Target] = d.Because
+		if !slices.Contains(targets, d.Target) {
+			targets = append(targets, d.Target)
+		}
+	}
+	data, err := snippetData(p, false, false)
+	if err != nil {
+		return nil, err
+	}
+	entries := []snippetEntry{}
+	for _, name := range targets {
+		text, err := templates.Render(name, data)
+		if err != nil {
+			return nil, fmt.Errorf("snippet %s (from %s): %w", name, p.relPath(p.layout.ConfigFile), err)
+		}
+		path, err := writeSnippet(p, name, text)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, snippetEntry{Target: name, File: path, Because: why[name]})
+		if why[name] != "" {
+			out.line("ok", "snippet for %s (%s): %s", name, why[name], p.relPath(path))
+		} else {
+			out.line("ok", "snippet for %s: %s", name, p.relPath(path))
+		}
+	}
+	return entries, nil
 }

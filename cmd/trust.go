@@ -193,3 +193,40 @@ func stateMark(mark func(string) string, s trust.State) string {
 		return mark("info") + " " + string(s)
 	}
 }
+
+// initTrust installs the CA into the selected stores unless --no-trust.
+// A store that fails does not fail init (the certificate set is there and
+// usable): it is a warning with the command to run by hand, and
+// `rtdev doctor` keeps reporting it.
+func (a *app) initTrust(ctx context.Context, authority *ca.CA, o *initOptions, out *status) ([]trust.Result, error) {
+	if o.noTrust {
+		out.line("info", "trust: skipped (--no-trust); run rtdev trust install when you want it")
+		return []trust.Result{}, nil
+	}
+	results, err := a.trustAction(ctx, authority, "install", "", !o.yes)
+	if err != nil {
+		return nil, err
+	}
+	if len(results) == 0 {
+		out.line("info", "trust: no stores selected (RTDEV_TRUST_STORES=%s)", a.getenv(trust.EnvStores))
+	}
+	for _, r := range results {
+		switch {
+		case r.State == trust.Installed:
+			out.line("ok", "trusted in %s (%s)", r.Store, r.Location)
+		case r.State == trust.Already:
+			continue
+		case r.State == trust.Failed || r.Problem():
+			out.line("warn", "could not install into %s (%s): %s", r.Store, r.Location, r.Reason)
+			if h := hintFor(r); h != "" {
+				out.detail("%s", h)
+			}
+		default:
+			out.line("info", "%s %s: %s", r.Store, r.State, r.Reason)
+		}
+	}
+	if trust.RestartNeeded(results) {
+		out.line("warn", "restart Chrome and Firefox so they read the new CA")
+	}
+	return results, nil
+}
