@@ -1,8 +1,8 @@
 package cmd
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -144,10 +144,26 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 		}
 		out.line("ok", "wrote %s, password: %s", o.p12File, pass)
 	}
-	if repo := gitRepoAbove(keyFile); repo != "" && leaf.KeyPEM != nil {
-		out.line("warn", "%s is inside the git repository %s: make sure it is ignored (echo %s >> .gitignore)", keyFile, repo, filepath.Base(keyFile))
+	if leaf.KeyPEM != nil && keyNotIgnored(keyFile) {
+		out.line("warn", "%s is in a git work tree and not ignored: a key must never be committed", keyFile)
+		out.detail("fix: echo %s >> .gitignore", filepath.Base(keyFile))
 	}
 	return nil
+}
+
+// keyNotIgnored reports whether path lies in a git work tree that does not
+// ignore it. Without git, or outside a work tree, there is nothing to say.
+func keyNotIgnored(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	dir := filepath.Dir(abs)
+	if _, code, err := gitRunner(context.Background(), dir, "rev-parse", "--is-inside-work-tree"); err != nil || code != 0 {
+		return false
+	}
+	_, code, err := gitRunner(context.Background(), dir, "check-ignore", "-q", abs)
+	return err == nil && code == 1
 }
 
 // certBaseName is mkcert's naming: the first name with ":" as "_" and "*"
@@ -167,21 +183,3 @@ func certBaseName(names []ca.Name, client bool) string {
 	}
 	return base
 }
-
-// gitRepoAbove returns the work tree root above path when there is one.
-func gitRepoAbove(path string) string {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return ""
-	}
-	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		if filepath.Dir(dir) == dir {
-			return ""
-		}
-	}
-}
-
-var _ = fmt.Sprintf
