@@ -3,6 +3,7 @@ package devserver
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"strings"
 	"time"
 )
@@ -67,6 +68,9 @@ type Config struct {
 	// inbound messages (HEARTBEAT included); a connection that empties it is
 	// closed with 1008. Defaults 100 and 200: a peerjs client sends one
 	// HEARTBEAT every 5s and a burst of candidates when a call starts.
+	// A negative MessagesPerSecond (NoRateLimit) turns the limit off, for
+	// load tests and trusted clients; Burst is then unused. Zero, as for
+	// every field, means the default.
 	MessagesPerSecond float64
 	Burst             int
 
@@ -75,8 +79,9 @@ type Config struct {
 	HandshakeTimeout time.Duration
 
 	// IdleReadTimeout closes a WebSocket that sends no frame at all for this
-	// long, which catches dead TCP connections below the PeerJS heartbeat.
-	// Default AliveTimeout + 30s, so the HEARTBEAT check normally acts first.
+	// long (up to a sixteenth more: the deadline is moved in steps), which
+	// catches dead TCP connections below the PeerJS heartbeat. Default
+	// AliveTimeout + 30s, so the HEARTBEAT check normally acts first.
 	IdleReadTimeout time.Duration
 
 	// WriteTimeout bounds each write to a peer (and the wait for its close
@@ -123,6 +128,10 @@ const (
 	// idleReadSlack is added to AliveTimeout for the IdleReadTimeout default.
 	idleReadSlack = 30 * time.Second
 )
+
+// NoRateLimit as Config.MessagesPerSecond turns the per-connection message
+// rate limit off.
+const NoRateLimit = -1
 
 // ConfigError is an invalid Config field.
 type ConfigError struct {
@@ -188,8 +197,10 @@ func (c Config) withDefaults() (Config, error) {
 		c.MaxMessageBytes = DefaultMaxMessageBytes
 	}
 	switch {
-	case c.MessagesPerSecond < 0 || c.MessagesPerSecond != c.MessagesPerSecond:
-		return bad("MessagesPerSecond", "must be a positive number, got %v", c.MessagesPerSecond)
+	case c.MessagesPerSecond != c.MessagesPerSecond || math.IsInf(c.MessagesPerSecond, 0):
+		return bad("MessagesPerSecond", "must be a number of messages, got %v", c.MessagesPerSecond)
+	case c.MessagesPerSecond < 0:
+		c.MessagesPerSecond = NoRateLimit
 	case c.MessagesPerSecond == 0:
 		c.MessagesPerSecond = DefaultMessagesPerSecond
 	}

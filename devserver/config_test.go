@@ -20,6 +20,10 @@ func TestConfigDefaults(t *testing.T) {
 		c.AllowDiscovery || c.AllowOverride || c.CORSOrigins != nil {
 		t.Errorf("defaults: %+v", c)
 	}
+	c, err = Config{MessagesPerSecond: -0.5}.withDefaults()
+	if err != nil || c.MessagesPerSecond != NoRateLimit {
+		t.Errorf("a negative MessagesPerSecond turns the limit off: %v %v", c.MessagesPerSecond, err)
+	}
 	c, err = Config{AliveTimeout: time.Second}.withDefaults()
 	if err != nil || c.IdleReadTimeout != 31*time.Second {
 		t.Errorf("IdleReadTimeout follows AliveTimeout: %v %v", c.IdleReadTimeout, err)
@@ -46,8 +50,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{ConcurrentLimit: -1}, "ConcurrentLimit"},
 		{Config{SendQueueLen: -1}, "SendQueueLen"},
 		{Config{MaxMessageBytes: -1}, "MaxMessageBytes"},
-		{Config{MessagesPerSecond: -1}, "MessagesPerSecond"},
 		{Config{MessagesPerSecond: math.NaN()}, "MessagesPerSecond"},
+		{Config{MessagesPerSecond: math.Inf(1)}, "MessagesPerSecond"},
 		{Config{Burst: -1}, "Burst"},
 		{Config{MaxTokenLen: -1}, "MaxTokenLen"},
 		{Config{Path: "/a?b"}, "Path"},

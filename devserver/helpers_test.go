@@ -92,11 +92,11 @@ func startServerTLS(t *testing.T, cfg Config, tlsConf *tls.Config, extra http.Ha
 	return ts
 }
 
-func listen(t *testing.T) net.Listener {
-	t.Helper()
+func listen(tb testing.TB) net.Listener {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return ln
 }

@@ -1,7 +1,6 @@
 package devserver
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,43 +47,150 @@ var (
 	errInvalidUTF8 = errors.New("invalid UTF-8")
 )
 
-// decode parses one inbound frame. Only "type", "dst" and "payload" are
-// read: the server stamps "src" itself and drops every other field, as
-// upstream does. Keys match exactly (encoding/json alone would also accept
-// "Type"; JSON.parse does not). A "type" or "dst" that is not a string reads
-// as absent, so the message is ignored or dropped rather than guessed at.
+// decode parses one inbound frame in a single pass that also validates it.
+// Only "type", "dst" and "payload" are read: the server stamps "src" itself
+// and drops every other field, as upstream does. Keys match exactly after
+// unescaping (encoding/json alone would also accept "Type"; JSON.parse does
+// not), and a repeated key's last value wins, as in JSON.parse. A "type" or
+// "dst" that is not a string reads as absent, so the message is ignored or
+// dropped rather than guessed at. Payload is a slice of data, not a copy.
 func decode(data []byte) (message, error) {
-	if !utf8.Valid(data) {
-		return message{}, fmt.Errorf("decode message: %w", errInvalidUTF8)
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
+	m, err := scanMessage(data)
+	if err != nil {
 		return message{}, fmt.Errorf("decode message: %w", err)
-	}
-	if fields == nil {
-		return message{}, fmt.Errorf("decode message: %w", errNotObject)
-	}
-	m := message{Type: rawString(fields["type"]), Dst: rawString(fields["dst"])}
-	if p, ok := fields["payload"]; ok {
-		m.Payload = p
 	}
 	return m, nil
 }
 
-// rawString returns raw as a string if it is a JSON string, else "".
-func rawString(raw json.RawMessage) string {
-	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+func scanMessage(data []byte) (message, error) {
+	var m message
+	s := jsonScanner{data: data}
+	s.skipSpace()
+	if s.peek() != '{' {
+		// Still tell invalid UTF-8 apart, as for an object.
+		if !utf8.Valid(data) {
+			return m, errInvalidUTF8
+		}
+		return m, errNotObject
+	}
+	s.i++
+	s.skipSpace()
+	if s.peek() == '}' {
+		s.i++
+	} else {
+		for {
+			if s.peek() != '"' {
+				return message{}, errSyntax
+			}
+			key, keyEscaped, err := s.str()
+			if err != nil {
+				return message{}, err
+			}
+			s.skipSpace()
+			if s.peek() != ':' {
+				return message{}, errSyntax
+			}
+			s.i++
+			s.skipSpace()
+			start := s.i
+			isString := s.peek() == '"'
+			var str []byte
+			var strEscaped bool
+			if isString {
+				str, strEscaped, err = s.str()
+			} else {
+				err = s.value(1)
+			}
+			if err != nil {
+				return message{}, err
+			}
+			switch memberKey(key, keyEscaped) {
+			case "type":
+				m.Type = ""
+				if isString {
+					m.Type = messageType(str, strEscaped)
+				}
+			case "dst":
+				m.Dst = ""
+				if isString {
+					m.Dst = unquote(str, strEscaped)
+				}
+			case "payload":
+				m.Payload = json.RawMessage(data[start:s.i:s.i])
+			}
+			s.skipSpace()
+			if s.peek() == ',' {
+				s.i++
+				s.skipSpace()
+				continue
+			}
+			if s.peek() != '}' {
+				return message{}, errSyntax
+			}
+			s.i++
+			break
+		}
+	}
+	s.skipSpace()
+	if s.i != len(data) {
+		return message{}, errTrailing
+	}
+	return m, nil
+}
+
+// memberKey returns the key if it is one decode reads, else "". It does not
+// allocate for a plain key.
+func memberKey(raw []byte, escaped bool) string {
+	if escaped {
+		switch k := unquote(raw, true); k {
+		case "type", "dst", "payload":
+			return k
+		}
 		return ""
 	}
-	return s
+	switch string(raw) {
+	case "type":
+		return "type"
+	case "dst":
+		return "dst"
+	case "payload":
+		return "payload"
+	}
+	return ""
+}
+
+// messageType returns the type string, shared for the known types so that
+// the hot path does not allocate for it.
+func messageType(raw []byte, escaped bool) string {
+	if escaped {
+		return unquote(raw, true)
+	}
+	switch string(raw) {
+	case typeHeartbeat:
+		return typeHeartbeat
+	case typeOffer:
+		return typeOffer
+	case typeAnswer:
+		return typeAnswer
+	case typeCandidate:
+		return typeCandidate
+	case typeLeave:
+		return typeLeave
+	case typeExpire:
+		return typeExpire
+	}
+	return string(raw)
 }
 
 // encode writes m as JSON.stringify would write upstream's rebuilt object:
 // keys in the order type, src, dst, payload, and empty src/dst or an absent
-// payload left out.
+// payload left out. The buffer comes from the frame pool; whoever ends up
+// holding it (a send queue, an offline queue) gives it back with putBuf.
 func (m message) encode() []byte {
-	b := make([]byte, 0, 48+len(m.Type)+len(m.Src)+len(m.Dst)+len(m.Payload))
+	return m.appendTo(getBuf(48 + len(m.Type) + len(m.Src) + len(m.Dst) + len(m.Payload)))
+}
+
+func (m message) appendTo(b []byte) []byte {
 	b = append(b, `{"type":`...)
 	b = appendJSONString(b, m.Type)
 	if m.Src != "" {
@@ -114,25 +220,60 @@ func serverMessage(typ, msg string) []byte {
 }
 
 // appendJSONString appends s as a JSON string without HTML escaping, which
-// JSON.stringify does not do either.
+// JSON.stringify does not do either: '"' and '\\' escaped, \b \t \n \f \r
+// by name, other control bytes as \u00XX, and <, > and & as they are. The
+// rest follows encoding/json with SetEscapeHTML(false), which this replaced
+// (FuzzAppendJSONString holds it to that): invalid UTF-8 becomes U+FFFD and
+// U+2028/U+2029 are escaped, so the output is valid JSON and JavaScript.
 func appendJSONString(b []byte, s string) []byte {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
-			plain = false
-			break
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
 		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\r':
+				b = append(b, '\\', 'r')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, "\\ufffd"...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
 	}
-	if plain {
-		b = append(b, '"')
-		b = append(b, s...)
-		return append(b, '"')
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a Go string always encodes
-	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // relayable reports whether upstream forwards messages of this type.

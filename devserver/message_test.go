@@ -1,9 +1,12 @@
 package devserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDecode(t *testing.T) {
@@ -114,6 +117,83 @@ func FuzzDecode(f *testing.F) {
 		// An empty dst is left out, so it comes back empty too.
 		if back.Type != m.Type || back.Dst != m.Dst || string(back.Payload) != string(m.Payload) || (back.Payload == nil) != (m.Payload == nil) {
 			t.Fatalf("round trip of %q: got %+v, want %+v", data, back, m)
+		}
+	})
+}
+
+// decodeStdlib is the decoder decode replaced (utf8.Valid, then
+// json.Unmarshal into a map of raw values), kept as the reference that
+// FuzzDecodeMatchesStdlib holds decode to.
+func decodeStdlib(data []byte) (message, bool) {
+	if !utf8.Valid(data) {
+		return message{}, false
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil || fields == nil {
+		return message{}, false
+	}
+	str := func(raw json.RawMessage) string {
+		var s string
+		if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return s
+	}
+	m := message{Type: str(fields["type"]), Dst: str(fields["dst"])}
+	if p, ok := fields["payload"]; ok {
+		m.Payload = p
+	}
+	return m, true
+}
+
+// FuzzDecodeMatchesStdlib checks that the single-pass decoder accepts
+// exactly the frames encoding/json accepts as an object and reads the same
+// type, dst and payload bytes from them.
+func FuzzDecodeMatchesStdlib(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"OFFER","dst":"b","payload":{"sdp":"v=0\r\n","a":[1,-2.5e+3,true,false,null,{}]}}`,
+		`{"type":"A","type":1}`,
+		`{"payload":1,"payload":[ ]}`,
+		` {"dst" : "\u00e9\ud83d\ude00\ud800x" } `,
+		`{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":1e}`, `{"a":"\x"}`, `{"a":"\u12G4"}`,
+		`{"a":tru}`, `{"a":[1,]}`, `{"a":{"b":1,}}`, `{,}`, `{"a" 1}`, `{"a":1}}`,
+		"{\"a\":\"\x1f\"}", "{\"a\":\"\x7f\xc3\xa9\"}", "{\"a\":\"\xed\xa0\x80\"}",
+		`{"payload":` + strings.Repeat("[", maxJSONDepth-1) + strings.Repeat("]", maxJSONDepth-1) + `}`,
+		`{"payload":` + strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth) + `}`,
+		`{"payload":` + strings.Repeat(`{"a":`, maxJSONDepth-1) + "0" + strings.Repeat("}", maxJSONDepth-1) + `}`,
+		`{"payload":` + strings.Repeat(`{"a":`, maxJSONDepth) + "0" + strings.Repeat("}", maxJSONDepth) + `}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decode(data)
+		want, ok := decodeStdlib(data)
+		if (err == nil) != ok {
+			t.Fatalf("decode(%q): err %v, encoding/json accepts it: %v", data, err, ok)
+		}
+		if got.Type != want.Type || got.Dst != want.Dst || string(got.Payload) != string(want.Payload) ||
+			(got.Payload == nil) != (want.Payload == nil) {
+			t.Fatalf("decode(%q) = %+v (payload %q), encoding/json reads %+v (payload %q)", data, got, got.Payload, want, want.Payload)
+		}
+	})
+}
+
+// FuzzAppendJSONString holds the hand-written string encoder to
+// encoding/json without HTML escaping, which it replaced.
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "peer-1", "a\"b\\c\n\r\t\b\f\x00\x1f\x7f<>&", "é\u2028\u2029😀", "\xff\xed\xa0\x80x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		want := strings.TrimSuffix(buf.String(), "\n")
+		if got := string(appendJSONString([]byte("x"), s)); got != "x"+want {
+			t.Fatalf("appendJSONString(%q) = %s, want x%s", s, got, want)
 		}
 	})
 }

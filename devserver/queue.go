@@ -50,6 +50,7 @@ func (s *Server) queueOffline(dst, src string, msg []byte) {
 	q := r.queues[dst]
 	if q == nil {
 		if r.closed {
+			putBuf(msg)
 			return
 		}
 		q = &offlineQueue{}
@@ -57,6 +58,7 @@ func (s *Server) queueOffline(dst, src string, msg []byte) {
 		r.queues[dst] = q
 	}
 	if !q.add(src, msg, s.cfg.OfflineQueueLen) {
+		putBuf(msg)
 		s.stats.offlineDropped.Add(1)
 		if q.dropped == 1 {
 			s.log.Warn("offline queue full, dropping messages", "dst", dst, "limit", s.cfg.OfflineQueueLen)
@@ -77,6 +79,9 @@ func (s *Server) expire(dst string, q *offlineQueue) {
 	delete(r.queues, dst)
 	r.mu.Unlock()
 	// q is unreachable now, so reading it without the lock is safe.
+	for _, m := range q.msgs {
+		putBuf(m)
+	}
 	for _, m := range q.expiry(dst) {
 		s.stats.expired.Add(1)
 		s.transmit(m, nil)
@@ -102,5 +107,8 @@ func (r *realm) dropQueue(id string) {
 	if q := r.queues[id]; q != nil {
 		q.timer.Stop()
 		delete(r.queues, id)
+		for _, m := range q.msgs {
+			putBuf(m)
+		}
 	}
 }

@@ -68,7 +68,7 @@ func (r *realm) admit(c *client, limit int, allowOverride bool) (outcome, *clien
 		o = admitNew
 	}
 	r.peers[c.id] = c
-	c.backlog = append([][]byte{serverMessage(typeOpen, "")}, r.takeQueue(c.id)...)
+	c.setBacklog(append([][]byte{serverMessage(typeOpen, "")}, r.takeQueue(c.id)...))
 	return o, old
 }
 

@@ -44,6 +44,7 @@ func (s *Server) transmit(m message, from *client) {
 		// stalled reader costs bounded memory and never blocks its senders.
 		r.removeIfLocked(dst)
 		r.mu.Unlock()
+		putBuf(data)
 		s.evict(dst, "send queue full")
 		// Upstream answers a failed send with a LEAVE from dst to the sender;
 		// a LEAVE that fails in turn ends there, so this cannot loop.
@@ -55,11 +56,13 @@ func (s *Server) transmit(m message, from *client) {
 		// orphaned; closing it as well frees the connection.
 		left := r.removeIfLocked(from)
 		r.mu.Unlock()
+		putBuf(data)
 		if left {
 			from.stop(closeReq{code: closeNormal, reason: "left"})
 		}
 	case m.Type == typeLeave || m.Type == typeExpire || m.Dst == "":
 		r.mu.Unlock()
+		putBuf(data)
 	default:
 		s.queueOffline(m.Dst, m.Src, data)
 		r.mu.Unlock()

@@ -47,8 +47,15 @@ type client struct {
 	id, token string
 	remote    string
 
-	send     chan []byte // written by transmit (non-blocking), drained by writeLoop
-	backlog  [][]byte    // OPEN and the offline queue, written before send
+	// The send queue: frames for the write goroutine, which runs only while
+	// there is something to write, so an idle peer holds neither a queue
+	// nor a second goroutine stack (see writer.go).
+	qmu     sync.Mutex
+	backlog [][]byte // OPEN and the offline queue, written before queue
+	queue   [][]byte // from transmit; queue[head:] waits, at most SendQueueLen
+	head    int
+	writing bool // a write goroutine is running, or has finished the connection
+
 	lastPing atomic.Int64
 
 	stopOnce  sync.Once
@@ -63,6 +70,22 @@ type client struct {
 	ended   bool
 }
 
+// writeBufferSize is gorilla's write buffer. A frame that fits goes out as
+// one TLS record in one write(2); with the default 4 KiB an OFFER or ANSWER
+// (4 KiB of SDP and the JSON around it) took two. 16 KiB is TLS's largest
+// record (RFC 8446 section 5.1). Buffers come from a pool and go back after
+// each message, so idle connections hold none.
+const writeBufferSize = 16 << 10
+
+// readBufferSize is gorilla's read buffer, which every connection keeps for
+// its whole life. It only has to hold a frame header or a control frame
+// (125 bytes, RFC 6455 section 5.5): frame payloads are read straight into
+// a pooled buffer (readFrame), past it. Without a size gorilla would keep
+// net/http's 4 KiB reader instead. A client may not send frames before the
+// 101 response (RFC 6455 section 4.1), so nothing is left in that reader;
+// gorilla refuses the upgrade if something is.
+const readBufferSize = 512
+
 // newUpgrader accepts any Origin: upstream's WebSocket bypasses CORS and
 // checks no Origin, and a page on any dev origin must reach the server.
 // No compression, no subprotocol (ws 8 defaults, which the client expects).
@@ -70,6 +93,9 @@ func newUpgrader(cfg Config) *websocket.Upgrader {
 	return &websocket.Upgrader{
 		HandshakeTimeout: cfg.HandshakeTimeout,
 		CheckOrigin:      func(*http.Request) bool { return true },
+		ReadBufferSize:   readBufferSize,
+		WriteBufferSize:  writeBufferSize,
+		WriteBufferPool:  &sync.Pool{},
 	}
 }
 
@@ -83,7 +109,10 @@ func lastParam(q url.Values, key string) string {
 	return ""
 }
 
-// serveWS upgrades r and runs the connection until it ends.
+// serveWS upgrades r and hands the connection to a goroutine of its own.
+// Returning frees what net/http keeps for the handler (the request, the
+// response, and a goroutine stack grown by the TLS handshake) for as long
+// as the peer stays connected.
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
@@ -96,8 +125,6 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close()
 		return
 	}
-	defer s.untrack(ws)
-
 	q := r.URL.Query()
 	c := &client{
 		s:         s,
@@ -105,12 +132,17 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		id:        lastParam(q, "id"),
 		token:     lastParam(q, "token"),
 		remote:    r.RemoteAddr,
-		send:      make(chan []byte, s.cfg.SendQueueLen),
 		closing:   make(chan struct{}),
 		readDone:  make(chan struct{}),
 		writeDone: make(chan struct{}),
 	}
-	if msg := s.checkParams(c.id, c.token, lastParam(q, "key")); msg != "" {
+	go s.session(c, lastParam(q, "key"))
+}
+
+// session admits c and runs it until its connection ends.
+func (s *Server) session(c *client, key string) {
+	defer s.untrack(c.ws)
+	if msg := s.checkParams(c.id, c.token, key); msg != "" {
 		s.reject(c, typeError, msg)
 		return
 	}
@@ -126,7 +158,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		s.stats.overrides.Add(1)
 		s.log.Warn("peer id taken over", "id", c.id, "remote", c.remote, "previous_remote", old.remote)
 	}
-	if s.attach(ws, c) {
+	if s.attach(c.ws, c) {
 		c.stop(closeReq{code: closeGoingAway, reason: "server shutting down"})
 	}
 	s.log.Info("peer connected", "id", c.id, "remote", c.remote, "admission", o.String())
@@ -175,7 +207,7 @@ func (s *Server) reject(c *client, typ, msg string) {
 func (c *client) run() {
 	c.lastPing.Store(time.Now().UnixNano())
 	c.armAlive(c.s.cfg.AliveTimeout)
-	go c.writeLoop()
+	c.kick() // OPEN and the offline queue
 	c.readLoop()
 	close(c.readDone)
 	c.s.realm.removeIf(c)
@@ -200,56 +232,81 @@ func (c *client) stop(req closeReq) bool {
 		c.stopping.Store(true)
 		close(c.closing)
 	})
-	return first
-}
-
-// enqueue hands msg to the write loop without blocking; false means the
-// client's send queue is full.
-func (c *client) enqueue(msg []byte) bool {
-	select {
-	case c.send <- msg:
-		return true
-	default:
-		return false
+	if first {
+		c.kick() // the write goroutine ends the connection
 	}
+	return first
 }
 
 // readLoop reads frames until the connection fails or closes.
 func (c *client) readLoop() {
 	cfg := &c.s.cfg
 	c.ws.SetReadLimit(cfg.MaxMessageBytes) // gorilla closes with 1009 past it
-	bucket := newTokenBucket(cfg.MessagesPerSecond, cfg.Burst, time.Now())
+	var bucket *tokenBucket
+	now := time.Now()
+	if cfg.MessagesPerSecond > 0 {
+		bucket = newTokenBucket(cfg.MessagesPerSecond, cfg.Burst, now)
+	}
+	// Moving the read deadline costs a timer update in the runtime; doing
+	// it once per refresh instead of per frame keeps it off the relay path.
+	// The deadline lands IdleReadTimeout plus at most refresh after the
+	// last frame, never sooner.
+	refresh := cfg.IdleReadTimeout / 16
+	var deadlineSet time.Time
 	for {
-		_ = c.ws.SetReadDeadline(time.Now().Add(cfg.IdleReadTimeout))
-		typ, data, err := c.ws.ReadMessage()
+		if now.Sub(deadlineSet) >= refresh {
+			_ = c.ws.SetReadDeadline(now.Add(cfg.IdleReadTimeout + refresh))
+			deadlineSet = now
+		}
+		typ, data, err := c.readMessage()
 		if err != nil {
 			c.readFailed(err)
 			return
 		}
-		if c.stopping.Load() {
-			continue // waiting for the close reply; the session is over
-		}
-		if !bucket.allow(time.Now()) {
-			c.s.stats.rateLimited.Add(1)
-			c.s.log.Warn("peer closed: message rate limit exceeded", "id", c.id,
-				"messages_per_second", cfg.MessagesPerSecond, "burst", cfg.Burst)
-			c.s.realm.removeIf(c)
-			c.stop(closeReq{code: closePolicyViolation, reason: "message rate limit exceeded"})
-			continue
-		}
-		// gorilla/websocket does not check UTF-8 in text frames; RFC 6455
-		// section 8.1 requires failing the connection, with 1007 (7.4.1).
-		// Relaying the bytes would instead make each receiving browser drop
-		// its own connection.
-		if typ == websocket.TextMessage && !utf8.Valid(data) {
-			c.s.stats.invalidUTF8.Add(1)
-			c.s.log.Warn("peer closed: invalid UTF-8 in a text frame", "id", c.id)
-			c.s.realm.removeIf(c)
-			c.stop(closeReq{code: closeInvalidPayload, reason: "invalid UTF-8"})
-			continue
-		}
-		c.s.handle(c, data)
+		now = time.Now()
+		c.frame(typ, data, bucket, now)
+		putBuf(data) // nothing holds on to an inbound frame: relays copy it
 	}
+}
+
+// readMessage is gorilla's ReadMessage reading into a pooled buffer.
+func (c *client) readMessage() (int, []byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return 0, nil, err
+	}
+	data, err := readFrame(r)
+	return typ, data, err
+}
+
+// frame applies the per-connection checks to one inbound frame and hands it
+// to the server.
+// A nil bucket means no rate limit.
+func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time) {
+	cfg := &c.s.cfg
+	if c.stopping.Load() {
+		return // waiting for the close reply; the session is over
+	}
+	if bucket != nil && !bucket.allow(now) {
+		c.s.stats.rateLimited.Add(1)
+		c.s.log.Warn("peer closed: message rate limit exceeded", "id", c.id,
+			"messages_per_second", cfg.MessagesPerSecond, "burst", cfg.Burst)
+		c.s.realm.removeIf(c)
+		c.stop(closeReq{code: closePolicyViolation, reason: "message rate limit exceeded"})
+		return
+	}
+	// gorilla/websocket does not check UTF-8 in text frames; RFC 6455
+	// section 8.1 requires failing the connection, with 1007 (7.4.1).
+	// Relaying the bytes would instead make each receiving browser drop
+	// its own connection.
+	if typ == websocket.TextMessage && !utf8.Valid(data) {
+		c.s.stats.invalidUTF8.Add(1)
+		c.s.log.Warn("peer closed: invalid UTF-8 in a text frame", "id", c.id)
+		c.s.realm.removeIf(c)
+		c.stop(closeReq{code: closeInvalidPayload, reason: "invalid UTF-8"})
+		return
+	}
+	c.s.handle(c, data)
 }
 
 // readFailed logs why reading ended and, for an idle connection, asks for a
@@ -271,83 +328,6 @@ func (c *client) readFailed(err error) {
 	case !c.stopping.Load() && !errors.Is(err, net.ErrClosed):
 		c.s.log.Info("peer connection lost", "id", c.id, "err", err)
 	}
-}
-
-// writeLoop is the only writer of data frames: OPEN and the offline queue
-// first, then whatever transmit hands over, until stop.
-func (c *client) writeLoop() {
-	defer close(c.writeDone)
-	ok := true
-	for _, m := range c.backlog {
-		if c.stopping.Load() {
-			break
-		}
-		if ok = c.write(m); !ok {
-			break
-		}
-	}
-	c.backlog = nil
-	for ok {
-		// Check closing first: once stopped, nothing more is sent.
-		select {
-		case <-c.closing:
-			c.finish(true)
-			return
-		default:
-		}
-		select {
-		case <-c.closing:
-			c.finish(true)
-			return
-		case m := <-c.send:
-			ok = c.write(m)
-		}
-	}
-	c.finish(false)
-}
-
-// write sends one text frame; on failure it stops the client, evicting it
-// if the peer stopped reading (the write timed out).
-func (c *client) write(m []byte) bool {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
-	err := c.ws.WriteMessage(websocket.TextMessage, m)
-	if err == nil {
-		return true
-	}
-	if isTimeout(err) && c.s.realm.removeIf(c) {
-		c.s.evict(c, "write timed out: the peer is not reading")
-	}
-	c.stop(closeReq{noFrame: true})
-	return false
-}
-
-// finish ends the connection as requested: the final message and the close
-// frame if the socket can still take them, a bounded wait for the peer's
-// close reply, then the TCP close, which also ends readLoop.
-func (c *client) finish(canWrite bool) {
-	<-c.closing
-	req := c.req
-	if canWrite && !req.noFrame {
-		deadline := time.Now().Add(c.s.cfg.WriteTimeout)
-		sent := true
-		if req.final != nil {
-			_ = c.ws.SetWriteDeadline(deadline)
-			sent = c.ws.WriteMessage(websocket.TextMessage, req.final) == nil
-		}
-		var payload []byte
-		if req.code != closeBare {
-			payload = websocket.FormatCloseMessage(req.code, req.reason)
-		}
-		if sent && c.ws.WriteControl(websocket.CloseMessage, payload, deadline) == nil {
-			t := time.NewTimer(c.s.cfg.WriteTimeout)
-			select {
-			case <-c.readDone:
-			case <-t.C:
-			}
-			t.Stop()
-		}
-	}
-	_ = c.ws.Close()
 }
 
 // armAlive schedules the next liveness check. Upstream polls every client
