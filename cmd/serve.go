@@ -86,7 +86,7 @@ after the open connections are closed.`,
 	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
-	f.Float64Var(&o.rateLimit, "rate-limit", 0, "messages per second one connection may send before it is closed (100)")
+	f.Float64Var(&o.rateLimit, "rate-limit", 0, "messages per second one connection may send before it is closed (100; -1 for no limit)")
 	f.IntVar(&o.rateBurst, "rate-burst", 0, "messages a connection may send at once above --rate-limit (200)")
 	return c
 }
@@ -164,7 +164,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		MaxMessageBytes: opts.maxMessage,
 		// A browser's peerjs client sends a HEARTBEAT every 5 s and a burst
 		// of ICE candidates per call; the limit only stops a runaway client.
-		MessagesPerSecond: opts.rateLimit,
+		MessagesPerSecond: rateLimit(opts.rateLimit),
 		Burst:             opts.rateBurst,
 		Logger:            logger,
 	})
@@ -394,4 +394,13 @@ func serveConfigError(err error) error {
 		}
 	}
 	return usageErr(`run "rtdev serve --help"`, "%v", err)
+}
+
+// rateLimit maps the flag to devserver's Config: any negative value turns
+// the limit off, 0 keeps the default.
+func rateLimit(perSecond float64) float64 {
+	if perSecond < 0 {
+		return devserver.NoRateLimit
+	}
+	return perSecond
 }
