@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 
 	"github.com/rtdev/rtdev/bench/report"
 )
@@ -23,10 +26,7 @@ func need(t *testing.T, what string, err error) {
 	if err == nil {
 		return
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing (scripts/test-deps.sh installs it): %v", what, err)
-	}
-	t.Skipf("%s is missing (run scripts/test-deps.sh): %v", what, err)
+	testtool.Missing(t, fmt.Sprintf("%s is missing (scripts/test-deps.sh installs it): %v", what, err))
 }
 
 // TestTinyBench builds rtdev, the floor server and the load generator, runs
