@@ -28,13 +28,12 @@ var checkers = map[string]checker{
 	"nginx":           checkNginx,
 	"caddy":           checkCaddy,
 	"java-properties": checkProperties,
-	"dart": func(t *testing.T, _, _ string) []string {
-		// The Dart SDK is not packaged for Debian; its string quoting is
-		// covered by TestQuoteTable.
-		t.Skip("no Dart SDK on this machine")
-		return nil
-	},
 }
+
+// unchecked are the languages no tool on this machine can parse; their
+// string quoting is covered by TestQuoteTable instead. The Dart SDK is not
+// packaged for Debian.
+var unchecked = map[string]bool{"dart": true}
 
 // wantValues are the files each target must name, checked against the
 // values the tool parsed (only for languages whose checker returns values).
@@ -64,6 +63,9 @@ func valueOf(d Data, what string) string {
 func TestSnippetsParse(t *testing.T) {
 	for label, d := range projects(t) {
 		for _, tg := range Targets() {
+			if unchecked[tg.Lang] {
+				continue
+			}
 			if tg.Name == "env" {
 				continue // TestEnvShells runs it in each shell
 			}

@@ -58,17 +58,11 @@ func TestEnvShells(t *testing.T) {
 			names = append(names, v.Name)
 		}
 		for _, sr := range shellRuns {
+			if _, err := exec.LookPath(sr.tool); err != nil && sr.optional {
+				continue // not packaged for Debian: covered by the quoting tests
+			}
 			t.Run(label+"/"+sr.tool, func(t *testing.T) {
-				var tool string
-				if sr.optional {
-					p, err := exec.LookPath(sr.tool)
-					if err != nil {
-						t.Skipf("%s is not installed (not packaged for Debian)", sr.tool)
-					}
-					tool = p
-				} else {
-					tool = needTool(t, sr.tool)
-				}
+				tool := needTool(t, sr.tool)
 				cmd := exec.Command(tool, sr.args(envFile(t, sr.render, d), names)...)
 				cmd.Env = append(os.Environ(), "JAVA_TOOL_OPTIONS=-Xmx64m")
 				got, _ := output(t, cmd)

@@ -19,7 +19,7 @@ func TestRegistry(t *testing.T) {
 		if tg.Description == "" || tg.File == "" || tg.Lang == "" || !kinds[tg.Kind] {
 			t.Errorf("%s: incomplete %+v", tg.Name, tg)
 		}
-		if _, ok := checkers[tg.Lang]; !ok && tg.Name != "env" {
+		if _, ok := checkers[tg.Lang]; !ok && !unchecked[tg.Lang] && tg.Name != "env" {
 			t.Errorf("%s: no checker runs language %q", tg.Name, tg.Lang)
 		}
 		for _, n := range append([]string{tg.Name}, tg.Aliases...) {

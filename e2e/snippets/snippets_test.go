@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtdev/rtdev/internal/testtool"
+
 	"github.com/chromedp/chromedp"
 	"github.com/gorilla/websocket"
 
@@ -362,10 +364,7 @@ func requireOpen(t *testing.T, out string) {
 func requirePythonModule(t *testing.T, sb *harness.Sandbox, mod string) {
 	t.Helper()
 	if _, errOut, err := sb.Run(python, "-c", "import "+mod); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s cannot import %s (make test installs python3-%s): %s", python, mod, mod, errOut)
-		}
-		t.Skipf("%s cannot import %s; run scripts/test-deps.sh", python, mod)
+		testtool.Missing(t, fmt.Sprintf("%s cannot import %s (scripts/test-deps.sh installs python3-%s): %s", python, mod, mod, errOut))
 	}
 }
 
