@@ -284,7 +284,7 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 		out.line("ok", "added /%s/ to %s", project.DirName, p.relPath(p.layout.GitIgnore))
 	}
 	if res.P12Password != "" && containsPath(res.Written, p.layout.P12) {
-		out.line("ok", "wrote %s for Java/.NET (password in %s)", p.relPath(p.layout.P12), p.relPath(p.layout.P12Pass))
+		out.line("ok", "wrote %s for Java/.NET, password: %s (kept in %s)", p.relPath(p.layout.P12), res.P12Password, p.relPath(p.layout.P12Pass))
 	}
 }
 
