@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -201,10 +202,13 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	started := a.now()
-	extra := serveExtras(srv, res, opts, started)
+	// current is what /rtdev/health reports; renewLoop replaces it.
+	var current atomic.Pointer[project.EnsureResult]
+	current.Store(res)
+	extra := serveExtras(srv, &current, opts, started)
 	printServeBanner(ctx, a, p, res, opts, addrs)
 
-	go renewLoop(ctx, ensure, logger)
+	go renewLoop(ctx, ensure, &current, logger)
 	tlsConf := &tls.Config{GetCertificate: reloader.GetCertificate, MinVersion: tls.VersionTLS12}
 	if err := srv.Serve(ctx, ln, tlsConf, extra); err != nil && !errors.Is(err, context.Canceled) {
 		return err
@@ -215,7 +219,8 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 
 // serveExtras mounts the check page under /rtdev/ and, with --static, the
 // app's files at /; both get only what the PeerJS routes do not claim.
-func serveExtras(srv *devserver.Server, res *project.EnsureResult, o serveOptions, started time.Time) http.Handler {
+func serveExtras(srv *devserver.Server, current *atomic.Pointer[project.EnsureResult], o serveOptions, started time.Time) http.Handler {
+	res := current.Load()
 	mux := http.NewServeMux()
 	mux.Handle("/rtdev/", checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
@@ -226,7 +231,7 @@ func serveExtras(srv *devserver.Server, res *project.EnsureResult, o serveOption
 				"status":  "ok",
 				"version": Version(),
 				"uptime":  time.Since(started).Round(time.Second).String(),
-				"cert":    map[string]any{"not_after": res.Leaf.Cert.NotAfter.UTC(), "names": nameStrings(res.Names)},
+				"cert":    certHealth(current.Load()),
 				"server":  srv.Stats(),
 			}
 		},
@@ -235,6 +240,10 @@ func serveExtras(srv *devserver.Server, res *project.EnsureResult, o serveOption
 		mux.Handle("/", http.FileServer(http.Dir(o.static)))
 	}
 	return mux
+}
+
+func certHealth(res *project.EnsureResult) map[string]any {
+	return map[string]any{"not_after": res.Leaf.Cert.NotAfter.UTC(), "names": nameStrings(res.Names)}
 }
 
 // listen opens the listening sockets: by default 127.0.0.1 and ::1 (a
@@ -274,7 +283,7 @@ func listen(o serveOptions) (net.Listener, []string, error) {
 
 // renewLoop renews the certificate set while serving (a long-running dev
 // server outlives a short leaf); the reloader picks up the new files.
-func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error), log *slog.Logger) {
+func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error), current *atomic.Pointer[project.EnsureResult], log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -287,6 +296,7 @@ func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error)
 				log.Warn("certificate renewal failed", "err", err)
 				continue
 			}
+			current.Store(res)
 			if res.LeafAction != project.LeafUnchanged {
 				log.Info("certificate renewed", "reason", res.Reason)
 			}
