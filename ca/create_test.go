@@ -107,7 +107,7 @@ func TestCreateFileModes(t *testing.T) {
 		}
 	}
 	key, _ := os.ReadFile(filepath.Join(dir, KeyFileName))
-	if !bytes.HasPrefix(key, []byte("-----BEGIN PRIVATE KEY-----")) {
+	if !isPKCS8PEM(key) {
 		t.Errorf("CA key is not PKCS#8 PEM: %.40q", key)
 	}
 	entries, _ := os.ReadDir(dir)

@@ -1,8 +1,10 @@
 package ca
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"net"
 	"os"
 	"path/filepath"
@@ -97,4 +99,11 @@ func issueP12(t *testing.T, c *CA, kt KeyType) (leaf *Leaf, password string, p12
 		t.Fatal(err)
 	}
 	return l, pw, data
+}
+
+// isPKCS8PEM reports whether data starts with one PEM block of type
+// "PRIVATE KEY" (PKCS#8), with nothing before it.
+func isPKCS8PEM(data []byte) bool {
+	b, _ := pem.Decode(data)
+	return b != nil && b.Type == "PRIVATE KEY" && bytes.HasPrefix(data, pem.EncodeToMemory(b))
 }

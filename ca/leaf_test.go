@@ -95,7 +95,7 @@ func TestIssueProfile(t *testing.T) {
 			if cert.IsCA || !cert.BasicConstraintsValid {
 				t.Error("leaf is not marked CA:FALSE")
 			}
-			if !bytes.HasPrefix(l.KeyPEM, []byte("-----BEGIN PRIVATE KEY-----\n")) {
+			if !isPKCS8PEM(l.KeyPEM) {
 				t.Errorf("key PEM is not PKCS#8: %.30q", l.KeyPEM)
 			}
 			if k, err := parseKeyPEM(l.KeyPEM); err != nil || !keyMatches(k, cert.PublicKey) {

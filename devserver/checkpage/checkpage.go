@@ -1,11 +1,12 @@
 package checkpage
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
+	"encoding/pem"
 	"html/template"
 	"net/http"
-	"strings"
 )
 
 //go:embed assets
@@ -40,6 +41,9 @@ func Handler(cfg Config) http.Handler {
 	if cfg.PeerKey == "" {
 		cfg.PeerKey = "peerjs"
 	}
+	// Decided once: only a PEM made of certificates is ever served, so a
+	// key handed in by mistake cannot leak through the download.
+	servable := onlyCertificates(cfg.CACertPEM)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+cfg.Prefix+"{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -55,7 +59,7 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("GET "+cfg.Prefix+"check.js", serveAsset("assets/check.js", "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET "+cfg.Prefix+"check.css", serveAsset("assets/check.css", "text/css; charset=utf-8"))
 	mux.HandleFunc("GET "+cfg.Prefix+"ca.pem", func(w http.ResponseWriter, r *http.Request) {
-		if len(cfg.CACertPEM) == 0 || strings.Contains(string(cfg.CACertPEM), "PRIVATE KEY") {
+		if !servable {
 			http.Error(w, "no CA certificate configured", http.StatusNotFound)
 			return
 		}
@@ -87,5 +91,21 @@ func serveAsset(name, contentType string) http.HandlerFunc {
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(data)
+	}
+}
+
+// onlyCertificates reports whether data holds at least one PEM block and
+// nothing but CERTIFICATE blocks (and white space between them).
+func onlyCertificates(data []byte) bool {
+	n := 0
+	for rest := data; ; n++ {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return n > 0 && len(bytes.TrimSpace(rest)) == 0
+		}
+		if b.Type != "CERTIFICATE" {
+			return false
+		}
 	}
 }

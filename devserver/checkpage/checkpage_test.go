@@ -1,7 +1,12 @@
 package checkpage
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -51,9 +56,12 @@ func TestCACertServedNeverAKey(t *testing.T) {
 	if ct := res.Header.Get("Content-Type"); ct != "application/x-x509-ca-cert" {
 		t.Errorf("content type %q", ct)
 	}
-	withKey := append(append([]byte{}, pemCert...), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"...)
+	withKey := append(append([]byte{}, pemCert...), testKeyPEM(t)...)
 	if res := get(t, Handler(Config{CACertPEM: withKey}), "/rtdev/ca.pem"); res.StatusCode != 404 {
 		t.Fatalf("a PEM holding a key was served: %d", res.StatusCode)
+	}
+	if res := get(t, Handler(Config{CACertPEM: []byte("not a certificate")}), "/rtdev/ca.pem"); res.StatusCode != 404 {
+		t.Fatalf("text that is no PEM was served: %d", res.StatusCode)
 	}
 	if res := get(t, Handler(Config{}), "/rtdev/ca.pem"); res.StatusCode != 404 {
 		t.Fatalf("no CA configured: %d", res.StatusCode)
@@ -77,4 +85,19 @@ func TestAssetsAndUnknownPaths(t *testing.T) {
 	if res := get(t, h, "/rtdev/nope"); res.StatusCode != 404 {
 		t.Fatalf("unknown path: %d", res.StatusCode)
 	}
+}
+
+// testKeyPEM is a fresh PKCS#8 private key, made at test time so that no
+// key is ever stored in the repository.
+func testKeyPEM(t *testing.T) []byte {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
