@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -77,14 +76,7 @@ func newCmdCAInfo(a *app) *cobra.Command {
 }
 
 func runCAInfo(ctx context.Context, a *app, o *caInfoOptions) error {
-	dir, err := a.caDir()
-	if err != nil {
-		return err
-	}
-	c, err := ca.LoadCert(dir)
-	if errors.Is(err, ca.ErrNotFound) {
-		return withHint(err, "run \"rtdev init\" to create your CA")
-	}
+	c, err := a.loadCA(ca.LoadCert)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -67,14 +66,7 @@ func runCert(a *app, o *certOptions, args []string) error {
 	if err != nil {
 		return usageErr("a NAME is a DNS name, *.wildcard, IP address, email or URI", "%v", err)
 	}
-	dir, err := a.caDir()
-	if err != nil {
-		return err
-	}
-	authority, err := ca.Load(dir)
-	if errors.Is(err, ca.ErrNotFound) {
-		return withHint(err, "run \"rtdev init\" to create your CA first")
-	}
+	authority, err := a.loadCA(ca.Load)
 	if err != nil {
 		return err
 	}
@@ -93,12 +85,8 @@ func runCert(a *app, o *certOptions, args []string) error {
 	} else {
 		leaf, err = authority.Issue(opts)
 	}
-	var ce *ca.ConstraintError
-	if errors.As(err, &ce) {
-		return &exitErr{code: exitUsage, err: err, hint: ce.Hint()}
-	}
 	if err != nil {
-		return err
+		return usageIf[*ca.ConstraintError](err)
 	}
 	return writeCertFiles(a, o, leaf, authority)
 }
@@ -158,11 +146,8 @@ func keyNotIgnored(path string) bool {
 	if err != nil {
 		return false
 	}
-	dir := filepath.Dir(abs)
-	if _, code, err := gitRunner(context.Background(), dir, "rev-parse", "--is-inside-work-tree"); err != nil || code != 0 {
-		return false
-	}
-	_, code, err := gitRunner(context.Background(), dir, "check-ignore", "-q", abs)
+	// check-ignore answers 0 ignored, 1 not ignored, 128 outside a work tree.
+	_, code, err := gitRunner(context.Background(), filepath.Dir(abs), "check-ignore", "-q", abs)
 	return err == nil && code == 1
 }
 

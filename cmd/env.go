@@ -49,7 +49,7 @@ func runEnv(a *app, o *envOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := a.refreshBundle(p); err != nil {
+	if err := refreshBundle(p, newStatus(a.io, false)); err != nil {
 		return err
 	}
 	data, err := snippetData(p, false, false)
@@ -69,11 +69,7 @@ func runEnv(a *app, o *envOptions) error {
 	}
 	text, err := templates.RenderEnv(o.shell, data)
 	if err != nil {
-		var use *templates.UnknownShellError
-		if errors.As(err, &use) {
-			return &exitErr{code: exitUsage, err: err, hint: use.Hint()}
-		}
-		return err
+		return usageIf[*templates.UnknownShellError](err)
 	}
 	_, err = fmt.Fprint(a.io.Out, text)
 	return err
@@ -81,21 +77,21 @@ func runEnv(a *app, o *envOptions) error {
 
 // refreshBundle rewrites .rtdev/ca-bundle.pem when the system roots or the
 // CA changed; it needs the project's certificate set.
-func (a *app) refreshBundle(p *projectCtx) error {
+func refreshBundle(p *projectCtx, out *status) error {
 	caPEM, err := readProjectCA(p)
 	if err != nil {
 		return err
 	}
 	changed, source, err := project.WriteBundle(p.layout, caPEM, project.SystemBundles)
 	if errors.Is(err, project.ErrNoSystemBundle) {
-		newStatus(a.io, false).line("warn", "no system CA bundle found: SSL_CERT_FILE and friends are left out")
+		out.line("warn", "no system CA bundle found: SSL_CERT_FILE and friends are left out")
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	if changed {
-		newStatus(a.io, false).line("ok", "updated %s (roots from %s + your CA)", p.relPath(p.layout.Bundle), source)
+		out.line("ok", "updated %s (roots from %s + your CA)", p.relPath(p.layout.Bundle), source)
 	}
 	return nil
 }

@@ -29,6 +29,17 @@ func usageErr(hint, format string, args ...any) error {
 	return &exitErr{code: exitUsage, err: fmt.Errorf(format, args...), hint: hint}
 }
 
+// usageIf makes err a usage error (exit 2) carrying its own hint when it is
+// of type E: a library's typed error for input the user typed (an unknown
+// target, a name the CA does not permit). Other errors pass unchanged.
+func usageIf[E hinter](err error) error {
+	var e E
+	if errors.As(err, &e) {
+		return &exitErr{code: exitUsage, err: err, hint: e.Hint()}
+	}
+	return err
+}
+
 // withHint wraps err so Main prints hint under it. The exit status stays 1
 // unless err already carries another.
 func withHint(err error, hint string) error {
@@ -50,7 +61,10 @@ var errProblemsFound = &exitErr{code: exitProblems, err: errors.New("problems fo
 
 // hinter is implemented by typed errors from the libraries that know the
 // command which fixes them (a CA key others can read: chmod 600 ...).
-type hinter interface{ Hint() string }
+type hinter interface {
+	error
+	Hint() string
+}
 
 // exitCode and hint pick the status and hint for err.
 func describe(err error) (code int, hint string) {

@@ -110,9 +110,8 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 		if d.RequiresRSA && !o.rsa && p.config.KeyType != "rsa" {
 			o.rsa, rsaFor = true, d.Target
 		}
-	}
-	for _, d := range detected {
-		if !slices.Contains(p.config.Targets, d.Target) && !p.configExists {
+		// A new rtdev.toml lists what was found; an existing one is the team's.
+		if !p.configExists && !slices.Contains(p.config.Targets, d.Target) {
 			p.config.Targets = append(p.config.Targets, d.Target)
 		}
 	}
@@ -149,7 +148,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if rsaFor != "" {
 		out.line("ok", "switched the project to an RSA key: %s needs one (key_type = \"rsa\" in rtdev.toml)", rsaFor)
 	}
-	if err := a.refreshBundle(p); err != nil {
+	if err := refreshBundle(p, out); err != nil {
 		return err
 	}
 	rep.Snippets, err = writeInitSnippets(p, detected, out)
@@ -229,7 +228,7 @@ func flagHostError(err error, hosts []string) error {
 	}
 	for _, h := range hosts {
 		if n, perr := ca.ParseName(h); perr == nil && n.Value == ce.Name.Value {
-			return &exitErr{code: exitUsage, err: err, hint: ce.Hint()}
+			return usageIf[*ca.ConstraintError](err)
 		}
 	}
 	return err
@@ -272,23 +271,26 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 	default:
 		out.line("ok", "%s is up to date (valid until %s)", p.relPath(p.layout.Cert), res.Leaf.Cert.NotAfter.Format("2006-01-02"))
 	}
-	for _, l := range res.LeftOut {
-		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
-		var ce *ca.ConstraintError
-		if !errors.As(l.Err, &ce) {
-			continue
-		}
-		out.detail("fix: your CA only permits the networks it was created on; to add this one, retire it and init again: rtdev trust uninstall && mv \"$(rtdev ca path)\" \"$(rtdev ca path).old\" && rtdev init")
-	}
+	reportLeftOut(out, res.LeftOut)
 	if res.GitignoreUpdated {
 		out.line("ok", "added /%s/ to %s", project.DirName, p.relPath(p.layout.GitIgnore))
 	}
-	if res.P12Password != "" && containsPath(res.Written, p.layout.P12) {
+	if res.P12Password != "" && slices.Contains(res.Written, p.layout.P12) {
 		out.line("ok", "wrote %s for Java/.NET, password: %s (kept in %s)", p.relPath(p.layout.P12), res.P12Password, p.relPath(p.layout.P12Pass))
 	}
 }
 
-func containsPath(list []string, p string) bool { return slices.Contains(list, p) }
+// reportLeftOut warns about each detected host the CA does not permit,
+// with the command that makes a CA which does.
+func reportLeftOut(out *status, left []project.LeftOut) {
+	for _, l := range left {
+		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
+		var ce *ca.ConstraintError
+		if errors.As(l.Err, &ce) {
+			out.detail("fix: your CA permits only the networks it was created on; a new CA for this one: %s", ce.Hint())
+		}
+	}
+}
 
 func nameStrings(ns []ca.Name) []string {
 	out := make([]string, len(ns))

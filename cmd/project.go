@@ -53,6 +53,20 @@ func (a *app) caDir() (string, error) {
 	return d, nil
 }
 
+// loadCA loads the user's CA with load (ca.Load with its key, ca.LoadCert
+// without), saying to run init when there is none.
+func (a *app) loadCA(load func(dir string) (*ca.CA, error)) (*ca.CA, error) {
+	dir, err := a.caDir()
+	if err != nil {
+		return nil, err
+	}
+	c, err := load(dir)
+	if errors.Is(err, ca.ErrNotFound) {
+		return nil, withHint(err, "run \"rtdev init\" to create your CA")
+	}
+	return c, err
+}
+
 // owner is "user@host", shown in a new CA's subject so a user with CAs from
 // several machines can tell them apart (as mkcert does).
 func owner() string {

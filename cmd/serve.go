@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
 	"github.com/rtdev/rtdev/internal/netutil"
@@ -165,7 +166,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		MaxMessageBytes: opts.maxMessage,
 		// A browser's peerjs client sends a HEARTBEAT every 5 s and a burst
 		// of ICE candidates per call; the limit only stops a runaway client.
-		MessagesPerSecond: rateLimit(opts.rateLimit),
+		MessagesPerSecond: opts.rateLimit, // negative: no limit (devserver.NoRateLimit)
 		Burst:             opts.rateBurst,
 		Logger:            logger,
 	})
@@ -189,9 +190,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	case project.LeafRenewed:
 		out.line("ok", "renewed %s: %s", p.relPath(p.layout.Cert), res.Reason)
 	}
-	for _, l := range res.LeftOut {
-		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
-	}
+	reportLeftOut(out, res.LeftOut)
 
 	reloader, err := devserver.NewCertReloader(p.layout.Cert, p.layout.Key)
 	if err != nil {
@@ -206,7 +205,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	var current atomic.Pointer[project.EnsureResult]
 	current.Store(res)
 	extra := serveExtras(srv, &current, opts, started)
-	printServeBanner(ctx, a, p, res, opts, addrs)
+	printServeBanner(ctx, a, p, srv, res, opts, addrs)
 
 	go renewLoop(ctx, ensure, &current, logger)
 	tlsConf := &tls.Config{GetCertificate: reloader.GetCertificate, MinVersion: tls.VersionTLS12}
@@ -304,7 +303,7 @@ func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error)
 	}
 }
 
-func printServeBanner(ctx context.Context, a *app, p *projectCtx, res *project.EnsureResult, o serveOptions, bound []string) {
+func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound []string) {
 	st := a.io.StylesErr()
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
@@ -321,38 +320,24 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, res *project.E
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
-	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%speerjs", o.port, normalizedPath(o.path)))
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%s", o.port, srv.WebSocketPath()))
 	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))
 	if o.lan {
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone     "), "install the CA from /rtdev/ca.pem on the device first")
 	}
-	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet("localhost", o)))
+	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet("localhost", o.port, srv.Config())))
 }
 
-// peerSnippet is the client configuration that matches this server.
-func peerSnippet(host string, o serveOptions) string {
+// peerSnippet is the client configuration that matches this server, with
+// the path as the server normalised it.
+func peerSnippet(host string, port int, cfg devserver.Config) string {
 	return fmt.Sprintf(`const peer = new Peer({ host: %q, port: %d, path: %q, secure: true, key: %q });`,
-		host, o.port, normalizedPath(o.path), o.key)
-}
-
-func normalizedPath(p string) string {
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p
-	}
-	if !strings.HasSuffix(p, "/") {
-		p += "/"
-	}
-	return p
+		host, port, cfg.Path, cfg.Key)
 }
 
 func hostInCert(res *project.EnsureResult, host string) bool {
-	for _, n := range res.Names {
-		if n.Value == host {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(res.Names, func(n ca.Name) bool { return n.Value == host })
 }
 
 // trustSummary says in a few words where the CA is trusted, from the same
@@ -404,13 +389,4 @@ func serveConfigError(err error) error {
 		}
 	}
 	return usageErr(`run "rtdev serve --help"`, "%v", err)
-}
-
-// rateLimit maps the flag to devserver's Config: any negative value turns
-// the limit off, 0 keeps the default.
-func rateLimit(perSecond float64) float64 {
-	if perSecond < 0 {
-		return devserver.NoRateLimit
-	}
-	return perSecond
 }

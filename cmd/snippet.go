@@ -65,11 +65,7 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	}
 	text, err := templates.Render(args[0], data)
 	if err != nil {
-		var ute *templates.UnknownTargetError
-		if errors.As(err, &ute) {
-			return &exitErr{code: exitUsage, err: err, hint: ute.Hint()}
-		}
-		return err
+		return usageIf[*templates.UnknownTargetError](err)
 	}
 	if !o.write {
 		_, err := fmt.Fprint(a.io.Out, text)

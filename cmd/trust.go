@@ -62,14 +62,7 @@ func newCmdTrustAction(a *app, action string) *cobra.Command {
 }
 
 func runTrustCmd(ctx context.Context, a *app, o *trustOptions, action string) error {
-	dir, err := a.caDir()
-	if err != nil {
-		return err
-	}
-	authority, err := ca.LoadCert(dir)
-	if errors.Is(err, ca.ErrNotFound) {
-		return withHint(err, "run \"rtdev init\" to create your CA")
-	}
+	authority, err := a.loadCA(ca.LoadCert)
 	if err != nil {
 		return err
 	}
@@ -94,6 +87,9 @@ type trustReport struct {
 	Results []trust.Result `json:"results"`
 }
 
+// storeHint is how to name stores right, for --store and RTDEV_TRUST_STORES.
+const storeHint = "choose from system, nss and java, or none, e.g. --store nss"
+
 // trustAction runs install, uninstall or status on the selected stores.
 // canPrompt is false with --yes; it is also false when stdin is no terminal.
 func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFlag string, canPrompt bool) ([]trust.Result, error) {
@@ -101,12 +97,12 @@ func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFl
 	env.Getenv = a.getenv
 	sel, err := trust.SelectionFor(storeFlag, env)
 	if err != nil {
-		return nil, usageErr("choose from system, nss and java, or none, e.g. --store nss", "%v", err)
+		return nil, usageErr(storeHint, "%v", err)
 	}
 	stores, err := trust.Stores(env, authority, sel)
 	if err != nil {
 		if errors.Is(err, trust.ErrUnknownStore) {
-			return nil, usageErr("choose from system, nss and java, or none, e.g. --store nss", "%v", err)
+			return nil, usageErr(storeHint, "%v", err)
 		}
 		return nil, err
 	}
@@ -216,7 +212,7 @@ func (a *app) initTrust(ctx context.Context, authority *ca.CA, o *initOptions, o
 			out.line("ok", "trusted in %s (%s)", r.Store, r.Location)
 		case r.State == trust.Already:
 			continue
-		case r.State == trust.Failed || r.Problem():
+		case r.Problem():
 			out.line("warn", "could not install into %s (%s): %s", r.Store, r.Location, r.Reason)
 			if h := hintFor(r); h != "" {
 				out.detail("%s", h)
