@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/project"
 )
 
 // OnboardScript is where `rtdev init --onboarding-script` writes the team's
@@ -84,16 +84,11 @@ func writeOnboardScript(p *projectCtx) (path string, changed bool, err error) {
 	if err != nil {
 		return "", false, err
 	}
-	if cur, rerr := os.ReadFile(path); rerr == nil && bytes.Equal(cur, b.Bytes()) {
-		return path, false, nil
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", false, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	if err := ca.WriteFileAtomic(path, b.Bytes(), 0o755); err != nil {
-		return "", false, err
-	}
-	return path, true, nil
+	changed, err = project.WriteIfChanged(path, b.Bytes(), 0o755)
+	return path, changed, err
 }
 
 // nextCommands are the commands a new developer runs next: the app's own

@@ -128,9 +128,7 @@ func snippetData(p *projectCtx, lan, relative bool) (templates.Data, error) {
 		Relative:      relative,
 		Host:          "localhost",
 	}
-	if pass, err := os.ReadFile(lay.P12Pass); err == nil {
-		d.P12Password = strings.TrimSpace(string(pass))
-	}
+	d.P12Password = project.P12Password(lay)
 	if _, err := os.Stat(lay.TrustStore); err == nil {
 		d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, project.TrustStorePassword
 	}

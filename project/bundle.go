@@ -58,17 +58,16 @@ func WriteBundle(lay Layout, caPEM []byte, candidates []string) (changed bool, s
 		b.WriteString("# rtdev development CA\n")
 		b.Write(caPEM)
 	}
-	_, tsErr := os.Stat(lay.TrustStore)
-	if cur, rerr := os.ReadFile(lay.Bundle); rerr == nil && bytes.Equal(cur, b.Bytes()) && tsErr == nil {
-		return false, source, nil
+	changed, err = WriteIfChanged(lay.Bundle, b.Bytes(), 0o644)
+	if err != nil {
+		return false, source, err
 	}
-	if err := ca.WriteFileAtomic(lay.Bundle, b.Bytes(), 0o644); err != nil {
-		return false, source, fmt.Errorf("write %s: %w", lay.Bundle, err)
+	// The truststore is encoded with a random salt, so it is rebuilt only
+	// when the bundle changed or it is missing, never compared.
+	if _, statErr := os.Stat(lay.TrustStore); changed || statErr != nil {
+		return true, source, writeTrustStore(lay.TrustStore, b.Bytes())
 	}
-	if err := writeTrustStore(lay.TrustStore, b.Bytes()); err != nil {
-		return true, source, err
-	}
-	return true, source, nil
+	return false, source, nil
 }
 
 func writeTrustStore(path string, bundle []byte) error {

@@ -3,7 +3,6 @@ package project
 import (
 	"crypto/ecdsa"
 	"crypto/rsa"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -201,37 +200,28 @@ func LeafKeyType(l *ca.Leaf) ca.KeyType {
 // password hold the key, so they are 0600 too).
 func writeCertSet(lay Layout, c *ca.CA, res *EnsureResult) error {
 	leaf := res.Leaf
-	caDER, _ := pem.Decode(c.CertPEM)
-	fullchain := append(append([]byte{}, leaf.CertPEM...), c.CertPEM...)
+	// Key first: a crash between the writes then leaves a new key with an
+	// old cert, which LoadLeaf rejects as a mismatch and the next run fixes,
+	// never a cert whose key is missing.
 	files := []struct {
 		path string
 		data []byte
 		mode fs.FileMode
 	}{
-		{lay.CA, c.CertPEM, 0o644},
-		{lay.CADER, caDER.Bytes, 0o644},
+		{lay.Key, leaf.KeyPEM, 0o600},
+		{lay.Fullchain, append(append([]byte{}, leaf.CertPEM...), c.CertPEM...), 0o644},
 		{lay.Cert, leaf.CertPEM, 0o644},
-		{lay.Fullchain, fullchain, 0o644},
+		{lay.CADER, c.Cert.Raw, 0o644},
+		{lay.CA, c.CertPEM, 0o644},
 	}
-	if leaf.KeyPEM != nil {
-		files = append(files, struct {
-			path string
-			data []byte
-			mode fs.FileMode
-		}{lay.Key, leaf.KeyPEM, 0o600})
-	}
-	// Key first: a crash between the writes then leaves a new key with an
-	// old cert, which LoadLeaf rejects as a mismatch and the next run fixes,
-	// never a cert whose key is missing.
-	for i := len(files) - 1; i >= 0; i-- {
-		f := files[i]
-		if cur, err := os.ReadFile(f.path); err == nil && string(cur) == string(f.data) {
-			continue
+	for _, f := range files {
+		wrote, err := WriteIfChanged(f.path, f.data, f.mode)
+		if err != nil {
+			return err
 		}
-		if err := ca.WriteFileAtomic(f.path, f.data, f.mode); err != nil {
-			return fmt.Errorf("write %s: %w", f.path, err)
+		if wrote {
+			res.Written = append(res.Written, f.path)
 		}
-		res.Written = append(res.Written, f.path)
 	}
 	return writeP12(lay, c, res)
 }
@@ -239,13 +229,9 @@ func writeCertSet(lay Layout, c *ca.CA, res *EnsureResult) error {
 // writeP12 keeps cert.p12 in step with the leaf, reusing the saved password
 // so Java/.NET configs that name it keep working across renewals.
 func writeP12(lay Layout, c *ca.CA, res *EnsureResult) error {
-	pass, err := os.ReadFile(lay.P12Pass)
-	res.P12Password = strings.TrimSpace(string(pass))
+	res.P12Password = P12Password(lay)
 	_, p12Err := os.Stat(lay.P12)
-	if err == nil && p12Err == nil && res.LeafAction == LeafUnchanged && res.P12Password != "" {
-		return nil
-	}
-	if res.Leaf.Key == nil {
+	if p12Err == nil && res.LeafAction == LeafUnchanged && res.P12Password != "" {
 		return nil
 	}
 	if res.P12Password == "" {
