@@ -70,7 +70,7 @@ func TestPermitsAgreesWithGoVerifier(t *testing.T) {
 			if (err == nil) != tt.permits {
 				t.Fatalf("Permits(%s) = %v, want permitted=%v", tt.name, err, tt.permits)
 			}
-			verr := goVerify(c, signBypass(t, c, []Name{n}))
+			verr := goVerify(c, signBypass(t, c, []Name{n}).Cert)
 			if (verr == nil) != tt.permits {
 				t.Fatalf("Go verifier on a leaf for %s: %v, want permitted=%v", tt.name, verr, tt.permits)
 			}
@@ -93,7 +93,7 @@ func TestPermitsAgreesWithGoVerifier(t *testing.T) {
 func TestBypassLeafRejectedByGo(t *testing.T) {
 	c := newCA(t, constrainedOpts())
 	for _, name := range []string{"example.com", "8.8.8.8"} {
-		err := goVerify(c, signBypass(t, c, mustNames(t, "localhost", name)))
+		err := goVerify(c, signBypass(t, c, mustNames(t, "localhost", name)).Cert)
 		var cie x509.CertificateInvalidError
 		if !errors.As(err, &cie) || cie.Reason != x509.CANotAuthorizedForThisName {
 			t.Fatalf("%s: Verify = %v, want CertificateInvalidError CANotAuthorizedForThisName", name, err)
@@ -111,7 +111,7 @@ func TestUnconstrainedPermitsAnything(t *testing.T) {
 		if err := c.Permits(n); err != nil {
 			t.Errorf("Permits(%s): %v", name, err)
 		}
-		if err := goVerify(c, signBypass(t, c, []Name{n})); err != nil {
+		if err := goVerify(c, signBypass(t, c, []Name{n}).Cert); err != nil {
 			t.Errorf("Go verifier on %s: %v", name, err)
 		}
 	}

@@ -21,7 +21,7 @@ import (
 
 // CreateOptions says what a new CA permits and who owns it.
 type CreateOptions struct {
-	Hostname      string       // machine hostname: permitted DNS subtree (and Hostname.local)
+	Hostname      string       // machine hostname: permitted DNS subtree (Hostname.local is under "local" already)
 	ExtraDNS      []string     // --host names given at creation, permitted as DNS subtrees (IPs become single-address ranges)
 	ExtraNets     []*net.IPNet // subnets of this machine's interfaces at creation time
 	Unconstrained bool         // no name constraints at all (--unconstrained)
@@ -55,6 +55,13 @@ const (
 	widestNet4 = 8
 	widestNet6 = 32
 )
+
+// tooWide reports whether n is too wide to be a name constraint, or has a
+// mask that is not a prefix at all.
+func tooWide(n *net.IPNet) bool {
+	ones, bits := n.Mask.Size()
+	return bits == 0 || (bits == 32 && ones < widestNet4) || (bits == 128 && ones < widestNet6)
+}
 
 // Create makes a new CA in dir: the folder 0700, ca.pem 0644 and
 // ca-key.pem 0600, each written atomically while dir is locked. It refuses
@@ -168,7 +175,8 @@ func caTemplate(pub crypto.PublicKey, o CreateOptions) (*x509.Certificate, error
 		MaxPathLen:            0,
 		MaxPathLenZero:        true,
 		// Set explicitly, so leaves signed with this template (not only the
-		// parsed certificate) also get an AKI (snippets.md §1.2).
+		// parsed certificate) also get an AKI: x509.CreateCertificate copies
+		// it from the parent's SubjectKeyId.
 		SubjectKeyId: ski,
 	}
 	if o.Unconstrained {
@@ -213,10 +221,10 @@ func permittedFor(o CreateOptions) ([]string, []*net.IPNet, error) {
 		}
 	}
 	// The hostname is best effort: a name that is not a valid DNS name
-	// (some machines have odd ones) is skipped, not an error.
-	if h, reason := canonicalDNS(o.Hostname, false); o.Hostname != "" && reason == "" {
+	// (some machines have odd ones) is skipped, not an error. Its mDNS name
+	// (h.local) is already under "local".
+	if h, reason := canonicalDNS(o.Hostname, false); reason == "" {
 		addDNS(h)
-		addDNS(h + ".local")
 	}
 	for _, s := range o.ExtraDNS {
 		n, err := ParseName(s)
@@ -234,8 +242,7 @@ func permittedFor(o CreateOptions) ([]string, []*net.IPNet, error) {
 	}
 	for _, n := range o.ExtraNets {
 		n = normalizeNet(n)
-		ones, bits := n.Mask.Size()
-		if bits == 0 || (bits == 32 && ones < widestNet4) || (bits == 128 && ones < widestNet6) {
+		if tooWide(n) {
 			return nil, nil, fmt.Errorf("extra network %s is too wide to be a name constraint (at most /%d for IPv4, /%d for IPv6)", n, widestNet4, widestNet6)
 		}
 		addNet(n)

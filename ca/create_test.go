@@ -52,9 +52,12 @@ func TestCreateProfile(t *testing.T) {
 	if cert.KeyUsage != x509.KeyUsageCertSign|x509.KeyUsageCRLSign {
 		t.Errorf("KeyUsage = %v, want CertSign|CRLSign", cert.KeyUsage)
 	}
-	ski, _ := subjectKeyID(cert.PublicKey)
-	if !bytes.Equal(cert.SubjectKeyId, ski) {
-		t.Errorf("SubjectKeyId = %x, want %x", cert.SubjectKeyId, ski)
+	// RFC 7093 §2 method 1, worked out here without subjectKeyID: the
+	// subjectPublicKey BIT STRING of a P-256 key is its uncompressed point.
+	if point, err := k.Bytes(); err != nil {
+		t.Errorf("encode CA public key: %v", err)
+	} else if sum := sha256.Sum256(point); !bytes.Equal(cert.SubjectKeyId, sum[:20]) {
+		t.Errorf("SubjectKeyId = %x, want %x", cert.SubjectKeyId, sum[:20])
 	}
 	if got := cert.Subject; got.CommonName != "rtdev CA dev@devbox" || strings.Join(got.Organization, "") != "rtdev development CA" || strings.Join(got.OrganizationalUnit, "") != "dev@devbox" {
 		t.Errorf("Subject = %v", got)
@@ -155,17 +158,20 @@ func readAll(t *testing.T, dir string) string {
 
 func TestCreateRejectsBadOptions(t *testing.T) {
 	_, wide, _ := net.ParseCIDR("0.0.0.0/0")
-	tests := map[string]CreateOptions{
-		"too wide net":     {ExtraNets: []*net.IPNet{wide}},
-		"email as a host":  {ExtraDNS: []string{"dev@corp.example"}},
-		"invalid host":     {ExtraDNS: []string{"256.1.1.1"}},
-		"wildcard too top": {ExtraDNS: []string{"*.com"}},
+	tests := map[string]struct {
+		o    CreateOptions
+		want string
+	}{
+		"too wide net":     {CreateOptions{ExtraNets: []*net.IPNet{wide}}, "0.0.0.0/0 is too wide"},
+		"email as a host":  {CreateOptions{ExtraDNS: []string{"dev@corp.example"}}, "a CA permits DNS names and IP addresses"},
+		"invalid host":     {CreateOptions{ExtraDNS: []string{"256.1.1.1"}}, `invalid name "256.1.1.1"`},
+		"wildcard too top": {CreateOptions{ExtraDNS: []string{"*.com"}}, "wildcard on a top-level name"},
 	}
-	for name, o := range tests {
+	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "ca")
-			if _, err := Create(dir, o); err == nil {
-				t.Fatal("Create accepted it")
+			if _, err := Create(dir, tt.o); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Create = %v, want an error containing %q", err, tt.want)
 			}
 			if _, err := os.Stat(filepath.Join(dir, KeyFileName)); !errors.Is(err, fs.ErrNotExist) {
 				t.Fatal("a failed Create left a key behind")
@@ -237,7 +243,9 @@ func TestLoadErrors(t *testing.T) {
 	})
 	t.Run("keyless", func(t *testing.T) {
 		c := newCA(t, CreateOptions{})
-		os.Remove(filepath.Join(c.Dir, KeyFileName))
+		if err := os.Remove(filepath.Join(c.Dir, KeyFileName)); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := Load(c.Dir); !errors.Is(err, ErrNoKey) {
 			t.Fatalf("Load = %v, want ErrNoKey", err)
 		}
@@ -339,7 +347,10 @@ func TestLoadOrCreateAcrossProcesses(t *testing.T) {
 		t.Fatalf("%d processes report creating the CA, want 1", ncreated)
 	}
 	c, err := Load(dir)
-	if err != nil || c.Fingerprint() != fp {
-		t.Fatalf("Load after the race: %v (fingerprint %s, processes saw %s)", err, c.Fingerprint(), fp)
+	if err != nil {
+		t.Fatalf("Load after the race: %v", err)
+	}
+	if c.Fingerprint() != fp {
+		t.Fatalf("Load after the race: fingerprint %s, processes saw %s", c.Fingerprint(), fp)
 	}
 }

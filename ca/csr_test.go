@@ -82,16 +82,16 @@ func TestSignCSRRefusals(t *testing.T) {
 	good, _ := makeCSR(t, &x509.CertificateRequest{DNSNames: []string{"localhost"}}, "CERTIFICATE REQUEST")
 	block, _ := pem.Decode(good)
 	block.Bytes[len(block.Bytes)-5] ^= 0xff // break the signature
-	if _, err := c.SignCSR(pem.EncodeToMemory(block), LeafOptions{}); err == nil {
-		t.Fatal("SignCSR accepted a CSR with a bad signature")
+	if _, err := c.SignCSR(pem.EncodeToMemory(block), LeafOptions{}); err == nil || !strings.Contains(err.Error(), "bad signature") {
+		t.Fatalf("SignCSR of a CSR with a broken signature = %v, want a bad signature error", err)
 	}
 
 	empty, _ := makeCSR(t, &x509.CertificateRequest{}, "CERTIFICATE REQUEST")
 	if _, err := c.SignCSR(empty, LeafOptions{}); err == nil || !strings.Contains(err.Error(), "names no host") {
 		t.Fatalf("SignCSR of a nameless CSR = %v", err)
 	}
-	if _, err := c.SignCSR([]byte("not pem"), LeafOptions{}); err == nil {
-		t.Fatal("SignCSR accepted garbage")
+	if _, err := c.SignCSR([]byte("not pem"), LeafOptions{}); err == nil || !strings.Contains(err.Error(), "no CERTIFICATE REQUEST PEM block") {
+		t.Fatalf("SignCSR of garbage = %v, want a missing PEM block error", err)
 	}
 
 	small, err := rsa.GenerateKey(rand.Reader, 1024)

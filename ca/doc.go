@@ -4,12 +4,11 @@
 // CSRs, encodes PKCS#12 bundles, decides when a leaf is due for renewal, and
 // writes every file atomically under a folder lock.
 //
-// The certificate profile follows the design (docs: design.md, "Certificate
-// profile"): the CA is ECDSA P-256 with a critical basicConstraints (pathlen
-// 0), a Subject Key Identifier and critical name constraints, so a leaked CA
-// key cannot impersonate public sites; leaves carry every name in the SAN,
-// an Authority Key Identifier (Python 3.13+ verifies strictly,
-// python/cpython#107361) and a PKCS#8 key.
+// The certificate profile: the CA is ECDSA P-256 with a critical
+// basicConstraints (pathlen 0), a Subject Key Identifier and critical name
+// constraints, so a leaked CA key cannot impersonate public sites; leaves
+// carry every name in the SAN, an Authority Key Identifier (Python 3.13+
+// verifies strictly, python/cpython#107361) and a PKCS#8 key.
 //
 // The package never prints and never exits. Errors are wrapped, lowercase,
 // and those that know their fix implement Hint() string.

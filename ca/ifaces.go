@@ -42,8 +42,7 @@ func uncoveredNets(addrs []net.Addr) []*net.IPNet {
 			continue
 		}
 		n := normalizeNet(ipn)
-		ones, bits := n.Mask.Size()
-		if (bits == 32 && ones < widestNet4) || (bits == 128 && ones < widestNet6) {
+		if tooWide(n) {
 			n = singleAddress(ipn.IP)
 		}
 		if !netCovered(fixed, n) && !seen[n.String()] {

@@ -84,7 +84,8 @@ func serialAndKeyID(pub crypto.PublicKey) (*big.Int, []byte, error) {
 // subjectKeyID is method 1 of RFC 7093 §2: the leftmost 160 bits of the
 // SHA-256 of the subjectPublicKey BIT STRING. It is set on every template
 // explicitly: x509.CreateCertificate only derives it for CA templates, and
-// the leaf's AKI is copied from the parent's SKI (see snippets.md §1.2).
+// the leaf's AKI is copied from the parent's SKI, which Python 3.13+'s strict
+// verification requires (python/cpython#107361).
 func subjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
@@ -102,7 +103,8 @@ func subjectKeyID(pub crypto.PublicKey) ([]byte, error) {
 }
 
 // marshalKeyPEM encodes a private key as PKCS#8 PEM ("PRIVATE KEY"), the
-// form every target reads (snippets.md §1.4).
+// form every target reads (Node, Go, Python, PHP, Deno, Bun; Spring Boot asks
+// for PKCS#8 "wherever possible").
 func marshalKeyPEM(k crypto.Signer) ([]byte, error) {
 	der, err := x509.MarshalPKCS8PrivateKey(k)
 	if err != nil {
@@ -185,7 +187,7 @@ func keyUsageFor(pub crypto.PublicKey) (x509.KeyUsage, error) {
 		return x509.KeyUsageDigitalSignature, nil
 	case *rsa.PublicKey:
 		if k.N.BitLen() < rsaBits {
-			// Apple rejects RSA below 2048 bits (snippets.md §1.1).
+			// Apple rejects RSA below 2048 bits (support.apple.com/103769).
 			return 0, fmt.Errorf("RSA key of %d bits is too small (at least %d)", k.N.BitLen(), rsaBits)
 		}
 		return x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment, nil

@@ -89,7 +89,7 @@ func (c *CA) sign(pub crypto.PublicKey, o LeafOptions) (*x509.Certificate, []byt
 		return nil, nil, fmt.Errorf("issue certificate: %w", err)
 	}
 	// The parsed CA certificate is the parent: its SubjectKeyId becomes the
-	// leaf's Authority Key Identifier (snippets.md §1.2).
+	// leaf's Authority Key Identifier (python/cpython#107361).
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.Cert, pub, c.Key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("issue certificate: sign: %w", err)

@@ -13,7 +13,7 @@ import (
 // PKCS12 bundles the leaf, its key and (when caCert is not nil) the CA in
 // the modern PKCS#12 format: PBES2 with AES-256-CBC and a SHA-256 MAC. The
 // legacy RC2 format that mkcert writes fails in OpenSSL 3 and Node 17+
-// without the legacy provider (mkcert issue #496, snippets.md §1.6).
+// without the legacy provider (mkcert issue #496).
 func (l *Leaf) PKCS12(caCert *x509.Certificate, password string) ([]byte, error) {
 	if l.Key == nil {
 		return nil, errors.New("encode PKCS#12: the certificate has no private key here (signed from a CSR?)")

@@ -24,8 +24,8 @@ func TestPKCS12RoundTrip(t *testing.T) {
 	if _, _, _, err := pkcs12.DecodeChain(data, pw+"x"); err == nil {
 		t.Fatal("PKCS#12 opened with a wrong password")
 	}
-	if _, err := l.PKCS12(c.Cert, ""); err == nil {
-		t.Fatal("PKCS#12 with an empty password")
+	if _, err := l.PKCS12(c.Cert, ""); err == nil || !strings.Contains(err.Error(), "empty password") {
+		t.Fatalf("PKCS#12 with an empty password = %v, want a refusal", err)
 	}
 	noCA, err := l.PKCS12(nil, pw)
 	if err != nil {
@@ -40,8 +40,8 @@ func TestNewPassword(t *testing.T) {
 	seen := map[string]bool{}
 	for range 50 {
 		p := NewPassword()
-		if len(p) < 16 || strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" || p[0] == '-' {
-			t.Fatalf("password %q is not 16+ URL-safe characters", p)
+		if len(p) != 22 || strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" || p[0] == '-' {
+			t.Fatalf("password %q is not 22 URL-safe characters (128 bits) without a leading -", p)
 		}
 		if seen[p] {
 			t.Fatalf("password %q repeated", p)

@@ -6,9 +6,7 @@ package ca
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -25,8 +23,6 @@ import (
 // toolTimeout bounds every external command, so a hung tool fails the test
 // instead of the whole run.
 const toolTimeout = time.Minute
-
-func needTool(t *testing.T, name string) string { return testtool.Need(t, name) }
 
 // run runs a tool and returns its combined output and error.
 func run(t *testing.T, name string, args ...string) (string, error) {
@@ -45,7 +41,7 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 }
 
 func TestOpenSSLVerifiesEveryLeafKind(t *testing.T) {
-	openssl := needTool(t, "openssl")
+	openssl := testtool.Need(t, "openssl")
 	c := newCA(t, constrainedOpts())
 	caFile := writeTemp(t, "ca.pem", c.CertPEM)
 	kinds := []struct {
@@ -79,13 +75,13 @@ func TestOpenSSLVerifiesEveryLeafKind(t *testing.T) {
 // for each name of constraintCases, bypassing Issue: OpenSSL must accept
 // exactly the names Permits accepts.
 func TestOpenSSLAgreesOnConstraints(t *testing.T) {
-	openssl := needTool(t, "openssl")
+	openssl := testtool.Need(t, "openssl")
 	c := newCA(t, constrainedOpts())
 	caFile := writeTemp(t, "ca.pem", c.CertPEM)
 	for _, tt := range constraintCases {
 		t.Run(tt.name, func(t *testing.T) {
 			leaf := signBypass(t, c, mustNames(t, tt.name))
-			leafFile := writeTemp(t, "leaf.pem", certPEM(leaf.Raw))
+			leafFile := writeTemp(t, "leaf.pem", leaf.CertPEM)
 			out, err := run(t, openssl, "verify", "-x509_strict", "-CAfile", caFile, leafFile)
 			if tt.permits && err != nil {
 				t.Fatalf("openssl rejects %s, which Permits allows: %v\n%s", tt.name, err, out)
@@ -103,7 +99,7 @@ func TestOpenSSLAgreesOnConstraints(t *testing.T) {
 }
 
 func TestOpenSSLReadsModernPKCS12(t *testing.T) {
-	openssl := needTool(t, "openssl")
+	openssl := testtool.Need(t, "openssl")
 	if out, _ := run(t, openssl, "version"); !strings.HasPrefix(out, "OpenSSL 3") {
 		t.Fatalf("want OpenSSL 3 (the version that rejects legacy PKCS#12), have %s", out)
 	}
@@ -144,9 +140,10 @@ for host in sys.argv[3:]:
             print(host, tls.version(), tls.recv(16).decode().strip())
 `
 
-// serveTLS answers every connection with "hello" over TLS using cert.
-func serveTLS(t *testing.T, cert tls.Certificate) string {
+// serveTLS answers every connection with "hello" over TLS using l.
+func serveTLS(t *testing.T, l *Leaf) string {
 	t.Helper()
+	cert := tls.Certificate{Certificate: [][]byte{l.Cert.Raw}, PrivateKey: l.Key, Leaf: l.Cert}
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
 	if err != nil {
 		t.Fatal(err)
@@ -172,9 +169,9 @@ func serveTLS(t *testing.T, cert tls.Certificate) string {
 }
 
 func TestPythonStrictHandshake(t *testing.T) {
-	python := "/usr/bin/python3"
+	python := "/usr/bin/python3" // Debian's interpreter, not a user's pyenv shim
 	if _, err := os.Stat(python); err != nil {
-		python = needTool(t, "python3")
+		python = testtool.Need(t, "python3")
 	}
 	c := newCA(t, constrainedOpts())
 	caFile := writeTemp(t, "ca.pem", c.CertPEM)
@@ -184,7 +181,7 @@ func TestPythonStrictHandshake(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			port := serveTLS(t, tls.Certificate{Certificate: [][]byte{l.Cert.Raw}, PrivateKey: l.Key, Leaf: l.Cert})
+			port := serveTLS(t, l)
 			out, err := run(t, python, "-c", pythonClient, caFile, port, "localhost", "127.0.0.1")
 			if err != nil {
 				t.Fatalf("python strict handshake: %v\n%s", err, out)
@@ -198,23 +195,15 @@ func TestPythonStrictHandshake(t *testing.T) {
 	}
 
 	// Control: the same client refuses a leaf without an Authority Key
-	// Identifier (what signing with a CA lacking SubjectKeyId produces; the
-	// pitfall in snippets.md §1.2), so the strict flag is really in effect.
-	key, err := generateKey(ECDSA)
-	if err != nil {
-		t.Fatal(err)
+	// Identifier (what signing with a CA lacking SubjectKeyId produces), so
+	// the strict flag is really in effect.
+	noSKI := *c.Cert
+	noSKI.SubjectKeyId = nil
+	noAKI := signBypass(t, &CA{Cert: &noSKI, Key: c.Key}, mustNames(t, "localhost"))
+	if len(noAKI.Cert.AuthorityKeyId) != 0 {
+		t.Fatalf("the control leaf has an AKI (%x)", noAKI.Cert.AuthorityKeyId)
 	}
-	tmpl, err := c.leafTemplate(key.Public(), mustNames(t, "localhost"), false, time.Now(), DefaultValidity)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parent := *c.Cert
-	parent.SubjectKeyId = nil
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, &parent, key.Public(), c.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := serveTLS(t, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key})
+	port := serveTLS(t, noAKI)
 	out, err := run(t, python, "-c", pythonClient, caFile, port, "localhost")
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || !strings.Contains(out, "Missing Authority Key Identifier") {

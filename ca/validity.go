@@ -1,6 +1,7 @@
 package ca
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -30,16 +31,14 @@ var validityUnits = map[string]time.Duration{
 // "1y" (365 days). It must be positive and at most MaxValidity.
 func ParseValidity(s string) (time.Duration, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
-	if len(t) < 2 {
-		return 0, fmt.Errorf("invalid validity %q: use a number and a unit h, d, w or y (for example 90d)", s)
-	}
-	unit, ok := validityUnits[t[len(t)-1:]]
-	n, err := strconv.ParseUint(t[:len(t)-1], 10, 32)
+	i := max(len(t)-1, 0) // the unit is the last character
+	unit, ok := validityUnits[t[i:]]
+	n, err := strconv.ParseUint(t[:i], 10, 32)
 	if !ok || err != nil {
 		return 0, fmt.Errorf("invalid validity %q: use a number and a unit h, d, w or y (for example 90d)", s)
 	}
 	if n > uint64(MaxValidity/unit) { // also keeps the product below from overflowing
-		return 0, fmt.Errorf("invalid validity %q: longer than the %d days Apple platforms accept", s, MaxValidity/day)
+		return 0, fmt.Errorf("invalid validity %q: %w", s, errTooLong)
 	}
 	d := time.Duration(n) * unit
 	if err := checkValidity(d); err != nil {
@@ -48,12 +47,14 @@ func ParseValidity(s string) (time.Duration, error) {
 	return d, nil
 }
 
+var errTooLong = fmt.Errorf("longer than the %d days Apple platforms accept", MaxValidity/day)
+
 func checkValidity(d time.Duration) error {
 	if d <= 0 {
-		return fmt.Errorf("validity must be positive")
+		return errors.New("validity must be positive")
 	}
 	if d > MaxValidity {
-		return fmt.Errorf("longer than the %d days Apple platforms accept", MaxValidity/day)
+		return errTooLong
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func TestParseValidity(t *testing.T) {
 }
 
 func TestParseKeyType(t *testing.T) {
-	tests := map[string]KeyType{"": ECDSA, "ecdsa": ECDSA, "ECDSA": ECDSA, "rsa": RSA, "RSA": RSA}
+	tests := map[string]KeyType{"": ECDSA, "ecdsa": ECDSA, "ECDSA": ECDSA, "ec": ECDSA, "P-256": ECDSA, "p256": ECDSA, "rsa": RSA, "RSA": RSA, " rsa2048 ": RSA}
 	for in, want := range tests {
 		if got, err := ParseKeyType(in); err != nil || got != want {
 			t.Errorf("ParseKeyType(%q) = %q, %v; want %q", in, got, err, want)
