@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // checker runs a rendered snippet through the real tool for its language
@@ -117,7 +119,7 @@ func write(t *testing.T, dir, name, content string) string {
 
 // checkJS parses the snippet as an ES module (strict mode) without running it.
 func checkJS(t *testing.T, dir, snippet string) []string {
-	node := needTool(t, "node")
+	node := testtool.Need(t, "node")
 	run(t, exec.Command(node, "--check", write(t, dir, "snippet.mjs", snippet)))
 	return nil
 }
@@ -175,7 +177,7 @@ func stringLeaves(v any) []string {
 // checkDotenv reads the file with the dotenv and dotenv-expand versions
 // react-scripts 5.0.1 uses, the way its config/env.js does.
 func checkDotenv(t *testing.T, dir, snippet string) []string {
-	node := needTool(t, "node")
+	node := testtool.Need(t, "node")
 	npm := needNPM(t)
 	env := write(t, dir, ".env", snippet)
 	script := write(t, dir, "read.cjs", `
@@ -202,13 +204,13 @@ func checkPython(t *testing.T, dir, snippet string) []string {
 }
 
 func checkPHP(t *testing.T, dir, snippet string) []string {
-	run(t, exec.Command(needTool(t, "php"), "-l", write(t, dir, "server.php", snippet)))
+	run(t, exec.Command(testtool.Need(t, "php"), "-l", write(t, dir, "server.php", snippet)))
 	return nil
 }
 
 // checkGo vets the snippet as the main package of a module of its own.
 func checkGo(t *testing.T, dir, snippet string) []string {
-	goTool := needTool(t, "go")
+	goTool := testtool.Need(t, "go")
 	write(t, dir, "go.mod", "module snippet\n\ngo 1.22\n")
 	write(t, dir, "main.go", snippet)
 	cmd := exec.Command(goTool, "vet", ".")
@@ -225,10 +227,10 @@ var stubbed = []string{"next", "nuxi", "peerjs"}
 // checkShell runs sh -n and shellcheck on the snippet, then runs it with
 // stubs for the commands and returns the arguments they were given.
 func checkShell(t *testing.T, dir, snippet string) []string {
-	sh := needTool(t, "sh")
+	sh := testtool.Need(t, "sh")
 	file := write(t, dir, "snippet.sh", snippet)
 	run(t, exec.Command(sh, "-n", file))
-	run(t, exec.Command(needTool(t, "shellcheck"), "-s", "sh", "-S", "warning", file))
+	run(t, exec.Command(testtool.Need(t, "shellcheck"), "-s", "sh", "-S", "warning", file))
 
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {
@@ -255,7 +257,7 @@ func checkShell(t *testing.T, dir, snippet string) []string {
 // minimal nginx.conf whose prefix, pid and logs are in a temp folder. nginx
 // loads the certificate and key, so their paths must be read right.
 func checkNginx(t *testing.T, dir, snippet string) []string {
-	nginx := needTool(t, "nginx")
+	nginx := testtool.Need(t, "nginx")
 	write(t, dir, "rtdev.conf", snippet)
 	conf := write(t, dir, "nginx.conf", `
 pid nginx.pid;
@@ -285,7 +287,7 @@ http {
 // certificate files, and returns the file names in the adapted config. HOME
 // and XDG folders point into the temp folder.
 func checkCaddy(t *testing.T, dir, snippet string) []string {
-	caddy := needTool(t, "caddy")
+	caddy := testtool.Need(t, "caddy")
 	file := write(t, dir, "Caddyfile", snippet)
 	cmd := exec.Command(caddy, "adapt", "--config", file, "--adapter", "caddyfile", "--validate")
 	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
@@ -318,7 +320,7 @@ func checkCaddy(t *testing.T, dir, snippet string) []string {
 // checkProperties loads the file with java.util.Properties and returns its
 // values.
 func checkProperties(t *testing.T, dir, snippet string) []string {
-	java := needTool(t, "java")
+	java := testtool.Need(t, "java")
 	file := write(t, dir, "application.properties", snippet)
 	src := write(t, dir, "Props.java", `
 import java.io.FileInputStream;

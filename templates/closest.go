@@ -13,6 +13,7 @@ func Closest(name string, n int) []string {
 	if n <= 0 || name == "" {
 		return nil
 	}
+	limit := maxDistance(name)
 	best := map[string]int{} // target name -> smallest distance
 	for _, t := range registry {
 		for _, cand := range append([]string{t.Name}, t.Aliases...) {
@@ -20,7 +21,7 @@ func Closest(name string, n int) []string {
 			if strings.HasPrefix(cand, name) || strings.HasPrefix(name, cand) {
 				d = min(d, 1)
 			}
-			if d > maxDistance(name) {
+			if d > limit {
 				continue
 			}
 			if old, ok := best[t.Name]; !ok || d < old {

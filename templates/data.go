@@ -88,16 +88,6 @@ func (d Data) withDefaults(t Target) Data {
 	return d
 }
 
-// bind is the address a generated server listens on: every interface when
-// the project has a LAN address (phones on Wi-Fi), loopback otherwise, as
-// rtdev serve does.
-func (d Data) bind() string {
-	if d.LANAddress != "" {
-		return "0.0.0.0"
-	}
-	return "127.0.0.1"
-}
-
 // relativePath returns p relative to the project folder, with forward
 // slashes (Node, Python and the JVM accept them on Windows too), or p itself
 // when it lies outside the project.
@@ -112,32 +102,7 @@ func (d Data) relativePath(p string) string {
 	return filepath.ToSlash(rel)
 }
 
-// origins are the https:// origins a page of this project is opened at, for
-// CORS and allowed-origin lists: the client host, localhost and the LAN
-// address, on PagePort.
-func (d Data) origins() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, h := range []string{d.Host, "localhost", "127.0.0.1", d.LANAddress} {
-		if h == "" || seen[h] {
-			continue
-		}
-		seen[h] = true
-		out = append(out, "https://"+hostPort(h, d.PagePort))
-	}
-	return out
-}
-
 // hostPort joins host and port, bracketing IPv6 literals (RFC 3986 §3.2.2).
 func hostPort(host string, port int) string {
 	return net.JoinHostPort(host, strconv.Itoa(port))
-}
-
-// urlHost brackets an IPv6 literal so it can stand where a host name does in
-// a URL, a Caddy site address or an nginx server_name.
-func urlHost(host string) string {
-	if strings.Contains(host, ":") {
-		return "[" + host + "]"
-	}
-	return host
 }

@@ -46,6 +46,7 @@ var configFiles = []struct{ glob, target string }{
 	{"astro.config.*", "astro"},
 	{"vite.config.*", "vite"},
 	{"next.config.*", "next"},
+	{"next.config.*", "next-config"},
 	{"angular.json", "angular"},
 	{"go.mod", "go"},
 	{"deno.json", "deno"},
@@ -94,9 +95,6 @@ func Detect(dir string) ([]Detection, error) {
 	}
 	if det.has("nuxt") || det.has("astro") {
 		det.drop("vite")
-	}
-	if det.has("next") {
-		det.add("next-config", "next is used")
 	}
 	for _, r := range textRules {
 		b, err := readOptional(filepath.Join(dir, r.file))

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // shellRuns are the shells TestEnvShells loads RenderEnv's output in: the
@@ -62,7 +64,7 @@ func TestEnvShells(t *testing.T) {
 				continue // not packaged for Debian: covered by the quoting tests
 			}
 			t.Run(label+"/"+sr.tool, func(t *testing.T) {
-				tool := needTool(t, sr.tool)
+				tool := testtool.Need(t, sr.tool)
 				cmd := exec.Command(tool, sr.args(envFile(t, sr.render, d), names)...)
 				cmd.Env = append(os.Environ(), "JAVA_TOOL_OPTIONS=-Xmx64m")
 				got, _ := output(t, cmd)
@@ -86,7 +88,7 @@ func TestEnvShells(t *testing.T) {
 
 // TestEnvShellcheck lints the POSIX output.
 func TestEnvShellcheck(t *testing.T) {
-	shellcheck := needTool(t, "shellcheck")
+	shellcheck := testtool.Need(t, "shellcheck")
 	for _, d := range projects(t) {
 		run(t, exec.Command(shellcheck, "-s", "sh", "-S", "warning", envFile(t, "sh", d)))
 	}
@@ -95,11 +97,11 @@ func TestEnvShellcheck(t *testing.T) {
 // TestEnvJavaTrustStore checks the JVM itself reads the truststore flags
 // from JAVA_TOOL_OPTIONS, path with spaces and quotes included.
 func TestEnvJavaTrustStore(t *testing.T) {
-	java := needTool(t, "java")
+	java := testtool.Need(t, "java")
 	for label, d := range projects(t) {
 		t.Run(label, func(t *testing.T) {
 			file := envFile(t, "sh", d)
-			cmd := exec.Command(needTool(t, "sh"), "-c", `. "$1"; exec "$2" -XshowSettings:properties -version`, "sh", file, java)
+			cmd := exec.Command(testtool.Need(t, "sh"), "-c", `. "$1"; exec "$2" -XshowSettings:properties -version`, "sh", file, java)
 			cmd.Env = append(os.Environ(), "JAVA_TOOL_OPTIONS=", "LC_ALL=C.UTF-8")
 			props := run(t, cmd)
 			for key, want := range map[string]string{
@@ -173,14 +175,20 @@ func TestEnvVarsJavaOnlyWithTrustStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	replacing := 0
 	for _, v := range vars {
 		if v.Name == "JAVA_TOOL_OPTIONS" {
 			t.Fatal("JAVA_TOOL_OPTIONS set without a truststore")
 		}
 		if strings.HasPrefix(v.Name, "SSL_CERT") || strings.HasSuffix(v.Name, "_BUNDLE") {
+			replacing++
 			if v.Value != d.BundleFile {
 				t.Errorf("%s = %s; variables that replace the roots must get the combined bundle", v.Name, v.Value)
 			}
 		}
+	}
+	// SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE.
+	if replacing != 3 {
+		t.Errorf("%d variables replace the default roots, want 3: %+v", replacing, vars)
 	}
 }

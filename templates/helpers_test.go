@@ -1,15 +1,7 @@
 package templates
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,13 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/testtool"
+	"github.com/rtdev/rtdev/project"
 )
-
-// needTool returns the path of an external tool the test drives. In CI a
-// missing tool is a failure (scripts/test-deps.sh installs it); elsewhere the
-// test is skipped with the reason.
-func needTool(t *testing.T, name string) string { return testtool.Need(t, name) }
 
 // needNPM returns the templates/testdata/npm folder once `npm ci` has run there.
 func needNPM(t *testing.T) string {
@@ -33,12 +22,10 @@ func needNPM(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", ".bin", "esbuild")); err != nil {
-		missing(t, "templates/testdata/npm has no node_modules: run scripts/test-deps.sh (npm ci there)")
+		testtool.Missing(t, "templates/testdata/npm has no node_modules: run scripts/test-deps.sh (npm ci there)")
 	}
 	return dir
 }
-
-func missing(t *testing.T, why string) { t.Helper(); testtool.Missing(t, why) }
 
 // toolTimeout bounds every external command, so a hung tool fails its test
 // instead of the whole run.
@@ -82,7 +69,7 @@ func python(t *testing.T) string {
 	if _, err := os.Stat("/usr/bin/python3"); err == nil {
 		return "/usr/bin/python3"
 	}
-	return needTool(t, "python3")
+	return testtool.Need(t, "python3")
 }
 
 // Folder names the checks run under: a space, and every character that a
@@ -93,79 +80,42 @@ const (
 	hostileName = "it's \"q\" $HOME {x} `id` ü"
 )
 
-// certSet writes a real CA and leaf for localhost, 127.0.0.1 and ::1 into
-// project/.rtdev/ and returns the Data for it. The snippets' tools (nginx,
-// Caddy) load these files, so the paths in the rendered text must be right.
-func certSet(t *testing.T, project string) Data {
-	t.Helper()
-	dir := filepath.Join(project, ".rtdev")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "rtdev test CA"},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-		SubjectKeyId:          []byte{1, 2, 3, 4},
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2),
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(24 * time.Hour),
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caTmpl, &leafKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(leafKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pemOf := func(typ string, der []byte) []byte { return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}) }
-	d := Data{
-		ProjectDir:    project,
-		CertFile:      filepath.Join(dir, "cert.pem"),
-		KeyFile:       filepath.Join(dir, "key.pem"),
-		CAFile:        filepath.Join(dir, "ca.pem"),
-		FullchainFile: filepath.Join(dir, "fullchain.pem"),
-		P12File:       filepath.Join(dir, "cert.p12"),
-		CADERFile:     filepath.Join(dir, "ca.der"),
-		BundleFile:    filepath.Join(dir, "ca-bundle.pem"),
-		P12Password:   "p4ss 'w\"rd' $x",
-		Hosts:         []string{"localhost", "127.0.0.1", "::1"},
-		KeyType:       "ecdsa",
+// certHosts are the names in the checks' leaf certificate.
+var certHosts = []string{"localhost", "127.0.0.1", "::1"}
 
-		TrustStoreFile:     filepath.Join(dir, "truststore.p12"),
+// certSet writes the project cert set for root/.rtdev/, with the leaf
+// and CA that c issued, and returns the Data for it. The snippets' tools
+// (nginx, Caddy) load these files, so the paths in the rendered text must be
+// right.
+func certSet(t *testing.T, root string, c *ca.CA, leaf *ca.Leaf) Data {
+	t.Helper()
+	lay := project.NewLayout(root)
+	if err := os.MkdirAll(lay.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	d := Data{
+		ProjectDir:    lay.Root,
+		CertFile:      lay.Cert,
+		KeyFile:       lay.Key,
+		CAFile:        lay.CA,
+		FullchainFile: lay.Fullchain,
+		P12File:       lay.P12,
+		CADERFile:     lay.CADER,
+		BundleFile:    lay.Bundle,
+		P12Password:   "p4ss 'w\"rd' $x",
+		Hosts:         certHosts,
+		KeyType:       string(ca.ECDSA),
+
+		TrustStoreFile:     lay.TrustStore,
 		TrustStorePassword: "change it",
 	}
 	files := map[string][]byte{
-		d.CertFile:      pemOf("CERTIFICATE", leafDER),
-		d.KeyFile:       pemOf("PRIVATE KEY", keyDER),
-		d.CAFile:        pemOf("CERTIFICATE", caDER),
-		d.FullchainFile: append(pemOf("CERTIFICATE", leafDER), pemOf("CERTIFICATE", caDER)...),
-		d.CADERFile:     caDER,
-		d.BundleFile:    pemOf("CERTIFICATE", caDER), // content does not matter to these checks
+		d.CertFile:      leaf.CertPEM,
+		d.KeyFile:       leaf.KeyPEM,
+		d.CAFile:        c.CertPEM,
+		d.FullchainFile: append(append([]byte{}, leaf.CertPEM...), c.CertPEM...),
+		d.CADERFile:     c.Cert.Raw,
+		d.BundleFile:    c.CertPEM, // content does not matter to these checks
 	}
 	for p, b := range files {
 		if err := os.WriteFile(p, b, 0o600); err != nil {
@@ -175,13 +125,26 @@ func certSet(t *testing.T, project string) Data {
 	return d
 }
 
-// projects returns a spaced and a hostile project folder, each with a cert set.
+// projects returns a spaced and a hostile project folder, each with a cert
+// set from one rtdev CA.
 func projects(t *testing.T) map[string]Data {
 	t.Helper()
 	root := t.TempDir()
+	c, err := ca.Create(filepath.Join(root, "caroot"), ca.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := ca.ParseNames(certHosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := c.Issue(ca.LeafOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]Data{}
 	for label, name := range map[string]string{"spaced": spacedName, "hostile": hostileName} {
-		out[label] = certSet(t, filepath.Join(root, name))
+		out[label] = certSet(t, filepath.Join(root, name), c, leaf)
 	}
 	return out
 }

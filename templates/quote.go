@@ -64,11 +64,13 @@ func quoteDart(s string) string {
 	})
 }
 
-// quotePHP is a single-quoted PHP string, where only \\ and \' are escapes
-// (php.net language.types.string, "Single quoted").
-func quotePHP(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
+// backslashSingle escapes \ and ' for the single-quoted strings of PHP and
+// fish, where \\ and \' are the only escapes.
+var backslashSingle = strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+
+// quotePHP is a single-quoted PHP string (php.net language.types.string,
+// "Single quoted").
+func quotePHP(s string) string { return "'" + backslashSingle.Replace(s) + "'" }
 
 // quoteGo is a Go interpreted string literal.
 func quoteGo(s string) string { return strconv.Quote(s) }
@@ -96,11 +98,8 @@ func quoteSh(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// quoteFish is a fish single-quoted string, where \' and \\ are the only
-// escapes (fish docs, "Quotes").
-func quoteFish(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
+// quoteFish is a fish single-quoted string (fish docs, "Quotes").
+func quoteFish(s string) string { return "'" + backslashSingle.Replace(s) + "'" }
 
 // quotePowerShell is a PowerShell verbatim string. PowerShell also takes the
 // typographic single quotes U+2018..U+201B as quote marks, so those are

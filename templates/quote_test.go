@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 func TestQuoteTable(t *testing.T) {
@@ -53,21 +55,26 @@ func TestQuoteRefusals(t *testing.T) {
 		quote func(string) (string, error)
 		in    string
 		ok    bool
+		want  string // the quoted form, when ok
 	}{
-		{"nginx plain", quoteNginx, `/a "b"\c`, true},
-		{"nginx dollar", quoteNginx, "/a$b", false},
-		{"caddy braces", quoteCaddy, "/a/{x}", true},
-		{"caddy env substitution", quoteCaddy, "/a/{$HOME}", false},
-		{"caddy backslash before quote", quoteCaddy, `/a\"b`, false},
-		{"caddy trailing backslash", quoteCaddy, `C:\a\`, false},
-		{"dotenv dollar", quoteDotenv, "/a/$b", true},
-		{"dotenv newline", quoteDotenv, "/a\nb", false},
+		{"nginx plain", quoteNginx, `/a "b"\c`, true, `"/a \"b\"\\c"`},
+		{"nginx dollar", quoteNginx, "/a$b", false, ""},
+		{"caddy braces", quoteCaddy, "/a/{x}", true, `"/a/{x}"`},
+		{"caddy quote and backslash", quoteCaddy, `C:\a "b"`, true, `"C:\a \"b\""`},
+		{"caddy env substitution", quoteCaddy, "/a/{$HOME}", false, ""},
+		{"caddy backslash before quote", quoteCaddy, `/a\"b`, false, ""},
+		{"caddy trailing backslash", quoteCaddy, `C:\a\`, false, ""},
+		{"dotenv dollar", quoteDotenv, "/a/$b", true, `'/a/\$b'`},
+		{"dotenv newline", quoteDotenv, "/a\nb", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := tt.quote(tt.in)
+			got, err := tt.quote(tt.in)
 			if (err == nil) != tt.ok {
 				t.Errorf("err = %v, want ok=%v", err, tt.ok)
+			}
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
 	}
@@ -124,11 +131,11 @@ func TestQuoteRoundTrip(t *testing.T) {
 		quote      func(string) string
 		open, end  string // program text around the comma-separated literals
 	}{
-		{"node", "q.mjs", func(t *testing.T) string { return needTool(t, "node") }, quoteJS,
+		{"node", "q.mjs", func(t *testing.T) string { return testtool.Need(t, "node") }, quoteJS,
 			"process.stdout.write(JSON.stringify([", "]))\n"},
 		{"python", "q.py", python, quotePy,
 			"import json, sys\nsys.stdout.write(json.dumps([", "]))\n"},
-		{"php", "q.php", func(t *testing.T) string { return needTool(t, "php") }, quotePHP,
+		{"php", "q.php", func(t *testing.T) string { return testtool.Need(t, "php") }, quotePHP,
 			"<?php\necho json_encode([", "]);\n"},
 	}
 	for _, tt := range tests {
@@ -143,13 +150,13 @@ func TestQuoteRoundTrip(t *testing.T) {
 
 // TestQuoteRoundTripShells has dash, bash and fish print each word.
 func TestQuoteRoundTripShells(t *testing.T) {
-	node := needTool(t, "node") // turns NUL-separated output into JSON
+	node := testtool.Need(t, "node") // turns NUL-separated output into JSON
 	for _, sh := range []struct {
 		tool  string
 		quote func(string) string
 	}{{"dash", quoteSh}, {"bash", quoteSh}, {"fish", quoteFish}} {
 		t.Run(sh.tool, func(t *testing.T) {
-			tool := needTool(t, sh.tool)
+			tool := testtool.Need(t, sh.tool)
 			roundTrip(t, sh.quote, "q.sh",
 				func(lits []string) string { return "printf '%s\\0' " + strings.Join(lits, " ") + "\n" },
 				func(p string) *exec.Cmd {

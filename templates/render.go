@@ -65,7 +65,6 @@ func funcs(t Target) template.FuncMap {
 		"jsList":   func(ss []string) string { return list(ss, quoteJS) },
 		"jsonList": func(ss []string) string { return list(ss, quoteJSON) },
 		"hostPort": hostPort,
-		"urlHost":  urlHost,
 		"join":     strings.Join,
 	}
 }

@@ -210,19 +210,19 @@ func TestRenderHeaders(t *testing.T) {
 func TestDefaultsAndOrigins(t *testing.T) {
 	d := Data{CertFile: "/c.pem", KeyFile: "/k.pem", CAFile: "/ca.pem", Host: "::1"}
 	v := newView(mustLookup(t, "socketio"), d)
-	if v.Port != 3000 || v.ServePort != 9000 || v.ServePath != "/" || v.ServeKey != "peerjs" || v.Bind != "127.0.0.1" {
-		t.Errorf("defaults: %+v", v)
+	if v.Port() != 3000 || v.ServePort != 9000 || v.ServePath != "/" || v.ServeKey != "peerjs" || v.Bind() != "127.0.0.1" {
+		t.Errorf("defaults: port %d, bind %s, %+v", v.Port(), v.Bind(), v.Data)
 	}
-	if want := "https://[::1]:5173,https://localhost:5173,https://127.0.0.1:5173"; strings.Join(v.Origin, ",") != want {
-		t.Errorf("origins = %q, want %s", v.Origin, want)
+	if want := "https://[::1]:5173,https://localhost:5173,https://127.0.0.1:5173"; strings.Join(v.Origin(), ",") != want {
+		t.Errorf("origins = %q, want %s", v.Origin(), want)
 	}
 	if v.WSURL() != "wss://[::1]:3000/" {
 		t.Errorf("WSURL = %s", v.WSURL())
 	}
 	d.LANAddress, d.AppPort, d.PagePort = "192.168.1.20", 4000, 8080
 	v = newView(mustLookup(t, "socketio"), d)
-	if v.Port != 4000 || v.Bind != "0.0.0.0" || !contains(v.Origin, "https://192.168.1.20:8080") {
-		t.Errorf("LAN: %+v", v)
+	if v.Port() != 4000 || v.Bind() != "0.0.0.0" || !contains(v.Origin(), "https://192.168.1.20:8080") {
+		t.Errorf("LAN: port %d, bind %s, origins %q", v.Port(), v.Bind(), v.Origin())
 	}
 	if full, _ := v.Fullchain(); full != "/c.pem" {
 		t.Errorf("fullchain falls back to the leaf: got %q", full)

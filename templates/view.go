@@ -1,18 +1,45 @@
 package templates
 
+import "strings"
+
 // view is what a template sees: Data with its defaults filled in, plus the
-// paths in the form this target takes and the derived values.
+// paths in the form this target takes and the values derived from them.
 type view struct {
 	Data
 	Target Target
-	Port   int      // the target's own port (Data.AppPort or Target.DefaultPort)
-	Bind   string   // listen address for generated servers
-	Origin []string // https:// origins pages of this project are opened at
 }
 
 func newView(t Target, d Data) view {
-	d = d.withDefaults(t)
-	return view{Data: d, Target: t, Port: d.AppPort, Bind: d.bind(), Origin: d.origins()}
+	return view{Data: d.withDefaults(t), Target: t}
+}
+
+// Port is the target's own port (Data.AppPort or Target.DefaultPort).
+func (v view) Port() int { return v.AppPort }
+
+// Bind is the address a generated server listens on: every interface when
+// the project has a LAN address (phones on Wi-Fi), loopback otherwise, as
+// rtdev serve does.
+func (v view) Bind() string {
+	if v.LANAddress != "" {
+		return "0.0.0.0"
+	}
+	return "127.0.0.1"
+}
+
+// Origin are the https:// origins a page of this project is opened at, for
+// CORS and allowed-origin lists: the client host, localhost and the LAN
+// address, on PagePort.
+func (v view) Origin() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range []string{v.Host, "localhost", "127.0.0.1", v.LANAddress} {
+		if h == "" || seen[h] {
+			continue
+		}
+		seen[h] = true
+		out = append(out, "https://"+hostPort(h, v.PagePort))
+	}
+	return out
 }
 
 // path is file in the form the target takes, or a MissingFileError.
@@ -36,9 +63,6 @@ func (v view) Fullchain() (string, error) { return v.path(v.FullchainFile, "full
 func (v view) P12() (string, error)       { return v.path(v.P12File, "cert.p12") }
 func (v view) CADER() (string, error)     { return v.path(v.CADERFile, "ca.der") }
 
-// LAN reports whether the project is served to other machines.
-func (v view) LAN() bool { return v.LANAddress != "" }
-
 // ServeURL is the https:// base of rtdev serve for the client host.
 func (v view) ServeURL() string {
 	return "https://" + hostPort(v.Host, v.ServePort) + v.ServePath
@@ -46,7 +70,7 @@ func (v view) ServeURL() string {
 
 // WSURL is the wss:// URL of the target's own server for the client host.
 func (v view) WSURL() string {
-	return "wss://" + hostPort(v.Host, v.Port) + "/"
+	return "wss://" + hostPort(v.Host, v.AppPort) + "/"
 }
 
 // HostNames are the certificate's names with IPv6 literals bracketed, for
@@ -54,7 +78,10 @@ func (v view) WSURL() string {
 func (v view) HostNames() []string {
 	out := make([]string, len(v.Hosts))
 	for i, h := range v.Hosts {
-		out[i] = urlHost(h)
+		if strings.Contains(h, ":") {
+			h = "[" + h + "]"
+		}
+		out[i] = h
 	}
 	return out
 }
