@@ -15,8 +15,8 @@ import (
 const caWarnBefore = ca.DefaultValidity
 
 // checkCA loads the CA in dir and judges its files and dates. It returns
-// the CA (certificate, and key when it loaded) for the later checks, or nil
-// when there is no usable CA certificate.
+// the CA certificate (without its key: no later check signs anything) for
+// the later checks, or nil when there is no usable CA certificate.
 func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 	certPath := filepath.Join(dir, ca.CertFileName)
 	keyPath := filepath.Join(dir, ca.KeyFileName)
@@ -56,17 +56,17 @@ func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 		"not_after":   date(c.Cert.NotAfter),
 		"constraints": c.Constraints().String(),
 	}
+	// A CA is never overwritten, so a new one starts with the old moved aside.
+	replace := "rtdev trust uninstall && mv " + shellWord(dir) + " " + shellWord(dir+".old") + " && " + fixInit
 	switch left := c.Cert.NotAfter.Sub(now); {
 	case left <= 0:
 		out = append(out, Finding{ID: IDCAExpired, Severity: SeverityError, Subject: certPath,
 			Message: "the rtdev CA expired on " + date(c.Cert.NotAfter) + ", so nothing it signed verifies",
-			Fix:     "rtdev trust uninstall && mv " + shellWord(dir) + " " + shellWord(dir+".old") + " && " + fixInit,
-			Details: details})
+			Fix:     replace, Details: details})
 	case left < caWarnBefore:
 		out = append(out, Finding{ID: IDCAExpiring, Severity: SeverityWarn, Subject: certPath,
 			Message: "the rtdev CA expires on " + date(c.Cert.NotAfter) + ", and certificates it issues now end with it",
-			Fix:     "rtdev trust uninstall && mv " + shellWord(dir) + " " + shellWord(dir+".old") + " && " + fixInit,
-			Details: details})
+			Fix:     replace, Details: details})
 	}
 	if !hasProblem(out) {
 		out = append(out, Finding{ID: IDCAOK, Severity: SeverityOK, Subject: certPath,

@@ -3,6 +3,7 @@ package doctor
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +43,7 @@ func TestCheckCA(t *testing.T) {
 			}
 			got, fs := checkCA(c.Dir, at)
 			f := mustFind(t, fs, tc.want)
-			if tc.wantFix != "" && (len(f.Fix) < len(tc.wantFix) || f.Fix[:len(tc.wantFix)] != tc.wantFix) {
+			if !strings.HasPrefix(f.Fix, tc.wantFix) {
 				t.Errorf("fix %q, want prefix %q", f.Fix, tc.wantFix)
 			}
 			if (got == nil) != (tc.want == IDCAInvalid) {

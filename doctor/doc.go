@@ -17,9 +17,9 @@
 // the PeerJS id fetch and OPEN, and CORS for an origin.
 //
 // Both return []Finding. A Finding has a stable kebab-case ID (the ID*
-// constants; README-section.md documents them and the JSON form of Report),
-// a Severity, the file, store or URL it is about, a one-sentence message and,
-// when one exists, the fix. Everything is judged from what the package observes,
+// constants; the README's "rtdev doctor --json" section documents them and
+// the JSON form of Report), a Severity, the file, store or URL it is about, a
+// one-sentence message and, when one exists, the fix. Everything is judged from what the package observes,
 // never inferred from what rtdev wrote.
 //
 // The package never prints and never exits. It starts no external command

@@ -18,8 +18,8 @@ const (
 func (s Severity) Problem() bool { return s == SeverityWarn || s == SeverityError }
 
 // Finding is one observation, good or bad. Its JSON form is part of the
-// `rtdev doctor --json` contract (README-section.md): ID values and Details
-// keys are never renamed, only added.
+// `rtdev doctor --json` contract (documented in the README): ID values and
+// Details keys are never renamed, only added.
 type Finding struct {
 	// ID is stable and kebab-case: one of the ID* constants.
 	ID       string   `json:"id"`

@@ -6,8 +6,8 @@ import (
 )
 
 // TestReportJSON pins the --json document: field names, their order,
-// omitted empties and the problem count are a documented contract
-// (README-section.md).
+// omitted empties and the problem count are a documented contract (the
+// README's "rtdev doctor --json" section).
 func TestReportJSON(t *testing.T) {
 	for _, tc := range []struct {
 		name     string

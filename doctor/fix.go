@@ -1,11 +1,11 @@
 package doctor
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"strings"
 	"time"
+
+	"github.com/rtdev/rtdev/ca"
 )
 
 // Fix commands shared by several checks.
@@ -33,12 +33,9 @@ func shellWord(s string) string {
 // machine.
 func date(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// fingerprint is the SHA-256 of a certificate's DER, lowercase hex, as
-// ca.CA.Fingerprint prints it.
-func fingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
-	return hex.EncodeToString(sum[:])
-}
+// fingerprint is any certificate's fingerprint in the form ca.CA.Fingerprint
+// gives the rtdev CA's, so the two can be compared.
+func fingerprint(c *x509.Certificate) string { return (&ca.CA{Cert: c}).Fingerprint() }
 
 // certNames lists a certificate's DNS and IP SANs, as a client matches them.
 func certNames(c *x509.Certificate) []string {

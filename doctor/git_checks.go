@@ -16,8 +16,8 @@ import (
 var keyPathspecs = []string{project.DirName, "*.pem", "*.key", "*.p12", "*.pfx"}
 
 // checkGit checks that .rtdev/ is ignored and that no private key is
-// tracked. The per-developer key must never reach a shared repository
-// (design.md, "Files").
+// tracked. Each developer has their own CA and key, which must never reach
+// a shared repository.
 func checkGit(ctx context.Context, git GitRunner, lay project.Layout) []Finding {
 	root := lay.Root
 	out, exit, err := git(ctx, root, "rev-parse", "--is-inside-work-tree")

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -32,7 +33,7 @@ func execGit(ctx context.Context, dir string, args ...string) ([]byte, int, erro
 // gitRepo makes a real repository with a project certificate set in it.
 func gitRepo(t *testing.T) (project.Layout, func(args ...string)) {
 	t.Helper()
-	needTool(t, "git")
+	testtool.Need(t, "git")
 	p := newProject(t, fakeSystem{hostname: "devbox"}, project.Defaults())
 	lay := p.opts.Layout
 	git := func(args ...string) {
@@ -87,7 +88,7 @@ func TestCheckGit(t *testing.T) {
 		mustNotFind(t, fs, IDGitOK)
 	})
 	t.Run("not a repository", func(t *testing.T) {
-		needTool(t, "git")
+		testtool.Need(t, "git")
 		lay := project.NewLayout(t.TempDir())
 		f := mustFind(t, checkGit(t.Context(), execGit, lay), IDGitNotRepo)
 		if f.Severity.Problem() {

@@ -21,8 +21,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtdev/rtdev/internal/testtool"
-
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
 )
@@ -30,10 +28,6 @@ import (
 // testTimeout bounds each probe step in tests; a failure deadline, never a
 // measured duration.
 const testTimeout = 10 * time.Second
-
-// needTool returns the path of an external program. In CI a missing tool
-// is a failure; elsewhere the test is skipped with the reason.
-func needTool(t *testing.T, name string) string { return testtool.Need(t, name) }
 
 // newRTDevCA creates a real rtdev CA in a temporary folder.
 func newRTDevCA(t *testing.T) *ca.CA {
@@ -194,7 +188,7 @@ func servePeerJS(t *testing.T, cfg devserver.Config, leaf *ca.Leaf) string {
 	ln := listen(t, "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	conf := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leaf.Cert.Raw}, PrivateKey: leaf.Key, Leaf: leaf.Cert}}}
+	conf := &tls.Config{Certificates: []tls.Certificate{tlsCert(leaf.Key, leaf.Cert)}}
 	go func() { done <- srv.Serve(ctx, ln, conf, nil) }()
 	t.Cleanup(func() {
 		cancel()

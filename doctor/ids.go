@@ -2,7 +2,8 @@ package doctor
 
 // Finding IDs. They are the stable part of `rtdev doctor --json`: scripts
 // match on them, so an ID is never renamed or reused for something else.
-// README-section.md lists each with its severity and Details keys.
+// The README's "rtdev doctor --json" section lists each with its severity
+// and Details keys.
 
 // Local checks: the CA.
 const (

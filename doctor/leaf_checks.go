@@ -1,14 +1,13 @@
 package doctor
 
 import (
-	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +31,7 @@ func checkLeaf(o LocalOptions, c *ca.CA) []Finding {
 	}
 	leaf := l.Cert
 	var out []Finding
-	out = append(out, checkLeafKey(lay.Key, leaf)...)
+	out = append(out, checkLeafKey(lay.Cert, lay.Key)...)
 	if c != nil {
 		out = append(out, checkLeafIssuer(lay.Cert, leaf, c, o.Now)...)
 	}
@@ -50,8 +49,8 @@ func checkLeaf(o LocalOptions, c *ca.CA) []Finding {
 // it is the private half of the certificate: a mismatched pair is a classic
 // handshake failure ("key values mismatch" in nginx, "key does not match"
 // in Node) that only shows when a server starts.
-func checkLeafKey(keyPath string, leaf *x509.Certificate) []Finding {
-	data, err := os.ReadFile(keyPath)
+func checkLeafKey(certPath, keyPath string) []Finding {
+	fi, err := os.Stat(keyPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return []Finding{{ID: IDLeafKeyMissing, Severity: SeverityError, Subject: keyPath,
 			Message: "the project certificate has no key next to it, so no server can use it", Fix: fixInit}}
@@ -59,16 +58,14 @@ func checkLeafKey(keyPath string, leaf *x509.Certificate) []Finding {
 	var out []Finding
 	// Windows has no POSIX modes; %LocalAppData% and the project folder
 	// are per-user there (ca.Load makes the same exception).
-	if fi, err := os.Stat(keyPath); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+	if err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
 		out = append(out, Finding{ID: IDLeafKeyReadable, Severity: SeverityWarn, Subject: keyPath,
 			Message: fmt.Sprintf("the project key can be read by other users (mode %04o)", fi.Mode().Perm()),
 			Fix:     "chmod 600 " + shellWord(keyPath)})
 	}
-	pub, err := publicOf(data)
-	if err == nil && !samePublicKey(pub, leaf.PublicKey) {
-		err = errKeyMismatch
-	}
-	if err != nil {
+	// ca.LoadLeaf reads the key in any encoding OpenSSL and rtdev write and
+	// refuses one that is not the certificate's.
+	if _, err := ca.LoadLeaf(certPath, keyPath); err != nil {
 		out = append(out, Finding{ID: IDLeafKeyMismatch, Severity: SeverityError, Subject: keyPath,
 			Message: "the key does not belong to the project certificate (" + err.Error() + "), so every TLS handshake with it fails",
 			Fix:     fixInit})
@@ -76,47 +73,14 @@ func checkLeafKey(keyPath string, leaf *x509.Certificate) []Finding {
 	return out
 }
 
-var errKeyMismatch = errors.New("its public key differs from the certificate's")
-
-// publicOf returns the public half of the first private key in PEM data,
-// in any of the encodings OpenSSL and rtdev write.
-func publicOf(data []byte) (crypto.PublicKey, error) {
-	parsers := map[string]func([]byte) (any, error){
-		"PRIVATE KEY":     x509.ParsePKCS8PrivateKey,
-		"EC PRIVATE KEY":  func(b []byte) (any, error) { return x509.ParseECPrivateKey(b) },
-		"RSA PRIVATE KEY": func(b []byte) (any, error) { return x509.ParsePKCS1PrivateKey(b) },
-	}
-	for rest := data; ; {
-		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
-			return nil, errors.New("it holds no private key")
-		}
-		if parse, ok := parsers[b.Type]; ok {
-			k, err := parse(b.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("parse private key: %w", err)
-			}
-			if s, ok := k.(crypto.Signer); ok {
-				return s.Public(), nil
-			}
-			return nil, fmt.Errorf("unsupported private key type %T", k)
-		}
-	}
-}
-
-func samePublicKey(a, b crypto.PublicKey) bool {
-	e, ok := a.(interface{ Equal(crypto.PublicKey) bool })
-	return ok && e.Equal(b)
-}
-
 // checkLeafIssuer checks that the certificate chains to the CA in the CA
-// folder, as a client trusting only that CA would verify it. The time is
-// moved into the leaf's validity so dates are reported on their own.
+// folder, as a client trusting only that CA would verify it. Dates are
+// reported on their own (checkLeafDates, checkCA).
 func checkLeafIssuer(certPath string, leaf *x509.Certificate, c *ca.CA, now time.Time) []Finding {
 	roots := x509.NewCertPool()
 	roots.AddCert(c.Cert)
-	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, CurrentTime: withinValidity(leaf, now),
-		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+	opts := x509.VerifyOptions{Roots: roots, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	err := verifyApartFromDates(leaf, &opts, now, []*x509.Certificate{leaf})
 	if err == nil {
 		return nil
 	}
@@ -126,13 +90,27 @@ func checkLeafIssuer(certPath string, leaf *x509.Certificate, c *ca.CA, now time
 		Details: map[string]any{"issuer": leaf.Issuer.String(), "ca": c.Cert.Subject.String()}}}
 }
 
-// withinValidity returns now, or the middle of c's validity when now is
-// outside it, so a verification reports everything but the dates.
-func withinValidity(c *x509.Certificate, now time.Time) time.Time {
-	if now.Before(c.NotBefore) || now.After(c.NotAfter) {
-		return c.NotBefore.Add(c.NotAfter.Sub(c.NotBefore) / 2)
+// verifyApartFromDates verifies leaf with opts as a client would, leaving
+// out the dates of the certificates in given, which their own checks report.
+// It verifies at now or, when now is outside the leaf's validity, in the
+// middle of it. When that time falls outside a CA's validity it verifies
+// again at now, where an error about the dates of a certificate in given is
+// no error here. It leaves opts.CurrentTime at the time it judged at.
+func verifyApartFromDates(leaf *x509.Certificate, opts *x509.VerifyOptions, now time.Time, given []*x509.Certificate) error {
+	opts.CurrentTime = now
+	if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+		opts.CurrentTime = leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
 	}
-	return now
+	_, err := leaf.Verify(*opts)
+	var cie x509.CertificateInvalidError
+	if errors.As(err, &cie) && cie.Reason == x509.Expired {
+		opts.CurrentTime = now
+		_, err = leaf.Verify(*opts)
+		if errors.As(err, &cie) && cie.Reason == x509.Expired && slices.ContainsFunc(given, cie.Cert.Equal) {
+			return nil
+		}
+	}
+	return err
 }
 
 // checkLeafDates reports an expired, not yet valid or nearly spent

@@ -1,13 +1,11 @@
 package doctor
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"net"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,9 +45,7 @@ func TestCheckLeaf(t *testing.T) {
 		{name: "unreadable", prepare: func(t *testing.T, p *testProject) { write(t, p.opts.Layout.Cert, "junk", 0o644) }, want: IDLeafInvalid},
 		{name: "key missing", prepare: func(t *testing.T, p *testProject) { remove(t, p.opts.Layout.Key) }, want: IDLeafKeyMissing},
 		{name: "key of another certificate", prepare: func(t *testing.T, p *testProject) {
-			k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-			der, _ := x509.MarshalPKCS8PrivateKey(k)
-			write(t, p.opts.Layout.Key, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), 0o600)
+			write(t, p.opts.Layout.Key, string(issue(t, p.res.CA, "localhost").KeyPEM), 0o600)
 		}, want: IDLeafKeyMismatch},
 		{name: "key not a key", prepare: func(t *testing.T, p *testProject) { write(t, p.opts.Layout.Key, "junk", 0o600) }, want: IDLeafKeyMismatch},
 		{name: "key readable", prepare: func(t *testing.T, p *testProject) { chmod(t, p.opts.Layout.Key, 0o644) }, want: IDLeafKeyReadable},
@@ -90,6 +86,10 @@ func TestCheckLeaf(t *testing.T) {
 				mustNotFind(t, fs, IDLeafOK)
 				if !f.Severity.Problem() {
 					t.Errorf("%s is not a problem: %+v", tc.want, f)
+				}
+				// Each situation is reported by its own check alone.
+				if got := problems(fs); !slices.Equal(got, []string{tc.want}) {
+					t.Errorf("problems %v, want only %s", describe(fs), tc.want)
 				}
 			} else if got := problems(fs); len(got) != 0 {
 				t.Errorf("problems %v", describe(fs))

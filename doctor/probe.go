@@ -73,8 +73,7 @@ func (t Target) Addr() string { return net.JoinHostPort(t.Host, t.Port) }
 // String is the normalised URL.
 func (t Target) String() string { return t.Scheme + "://" + t.Addr() + t.Path }
 
-// withScheme returns the URL with the scheme swapped between the TLS and
-// plain pair (https/http, wss/ws) or between HTTP and WebSocket.
+// withScheme is the target's URL with another scheme.
 func (t Target) withScheme(scheme string) string {
 	t.Scheme = scheme
 	return t.String()
@@ -144,19 +143,19 @@ func Probe(ctx context.Context, target string, o ProbeOptions) []Finding {
 		o.PeerKey = "peerjs"
 	}
 	o.Origin = strings.TrimSuffix(o.Origin, "/")
-	p := &prober{t: t, o: o, subject: t.String()}
+	p := &prober{t: t, o: o}
 	return p.run(ctx)
 }
 
 // prober holds one Probe's target and options.
 type prober struct {
-	t       Target
-	o       ProbeOptions
-	subject string
+	t Target
+	o ProbeOptions
 }
 
+// finding is a Finding about the probed URL, in its normal form.
 func (p *prober) finding(id string, sev Severity, msg, fix string, details map[string]any) Finding {
-	return Finding{ID: id, Severity: sev, Subject: p.subject, Message: msg, Fix: fix, Details: details}
+	return Finding{ID: id, Severity: sev, Subject: p.t.String(), Message: msg, Fix: fix, Details: details}
 }
 
 func (p *prober) run(ctx context.Context) []Finding {

@@ -43,8 +43,8 @@ func (p *prober) checkCert(ctx context.Context, chain []*x509.Certificate) []Fin
 			"the certificate covers "+listOrNone(names)+" but not "+p.t.Host+", the host asked for (ERR_CERT_COMMON_NAME_INVALID)",
 			fixName, map[string]any{"host": p.t.Host, "names": names}))
 	}
-	out = append(out, p.checkAuthority(ctx, chain)...)
-	out = append(out, checkKey(p, leaf)...)
+	out = append(out, p.checkAuthority(ctx, chain, fix)...)
+	out = append(out, p.checkKey(leaf, fix)...)
 	if !hasProblem(out) {
 		out = append(out, p.finding(IDCertOK, SeverityOK,
 			"the certificate is valid for "+p.t.Host+" until "+date(leaf.NotAfter)+", issued by "+leaf.Issuer.CommonName, "",
@@ -114,32 +114,21 @@ func (p *prober) checkCertDates(chain []*x509.Certificate, fix string) []Finding
 	return out
 }
 
-// checkAuthority verifies the chain against RootCAs, at a time inside the
-// leaf's validity (dates are reported by checkCertDates) and without a name
-// (checked on its own), and names what is wrong with the authority.
-func (p *prober) checkAuthority(ctx context.Context, chain []*x509.Certificate) []Finding {
+// checkAuthority verifies the chain against RootCAs, apart from the dates
+// of the presented certificates (checkCertDates reports them; a root's are
+// reported here) and without a name (checked on its own), and names what is
+// wrong with the authority. fix is the chain's reissueFix.
+func (p *prober) checkAuthority(ctx context.Context, chain []*x509.Certificate, fix string) []Finding {
 	leaf := chain[0]
 	opts := x509.VerifyOptions{
 		Roots:         p.o.RootCAs,
 		Intermediates: x509.NewCertPool(),
-		CurrentTime:   withinValidity(leaf, p.o.Now),
 		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	for _, c := range chain[1:] {
 		opts.Intermediates.AddCert(c)
 	}
-	_, err := leaf.Verify(opts)
-	var cie x509.CertificateInvalidError
-	if errors.As(err, &cie) && cie.Reason == x509.Expired {
-		// The time moved into the leaf's validity falls outside a CA's:
-		// judge at the real time, where a presented certificate's dates
-		// are checkCertDates' business and a root's are reported here.
-		opts.CurrentTime = p.o.Now
-		_, err = leaf.Verify(opts)
-		if errors.As(err, &cie) && cie.Reason == x509.Expired && slices.ContainsFunc(chain, cie.Cert.Equal) {
-			return nil
-		}
-	}
+	err := verifyApartFromDates(leaf, &opts, p.o.Now, chain)
 	if err == nil {
 		return nil
 	}
@@ -147,12 +136,13 @@ func (p *prober) checkAuthority(ctx context.Context, chain []*x509.Certificate) 
 	details["error"] = err.Error()
 	var uae x509.UnknownAuthorityError
 	var iae x509.InsecureAlgorithmError
+	var cie x509.CertificateInvalidError
 	switch {
 	case errors.As(err, &uae):
 		return []Finding{p.unknownAuthority(ctx, chain, opts, details)}
 	case errors.As(err, &iae):
 		return []Finding{p.finding(IDCertWeakSignature, SeverityError,
-			"the certificate is signed with "+x509.SignatureAlgorithm(iae).String()+", which browsers and Go reject", p.reissueFix(chain), details)}
+			"the certificate is signed with "+x509.SignatureAlgorithm(iae).String()+", which browsers and Go reject", fix, details)}
 	case errors.As(err, &cie) && cie.Reason == x509.Expired:
 		return []Finding{p.finding(IDCertExpired, SeverityError,
 			"the CA certificate "+cie.Cert.Subject.CommonName+" is outside its validity ("+date(cie.Cert.NotBefore)+" to "+date(cie.Cert.NotAfter)+")",
@@ -162,7 +152,7 @@ func (p *prober) checkAuthority(ctx context.Context, chain []*x509.Certificate) 
 			"the CA's name constraints do not permit the names in this certificate, so clients reject it: "+err.Error(),
 			"", details)}
 	}
-	return []Finding{p.finding(IDCertChainInvalid, SeverityError, "the certificate chain does not verify: "+err.Error(), p.reissueFix(chain), details)}
+	return []Finding{p.finding(IDCertChainInvalid, SeverityError, "the certificate chain does not verify: "+err.Error(), fix, details)}
 }
 
 // unknownAuthority tells apart the causes of "unknown authority": the
@@ -211,8 +201,9 @@ func selfSigned(c *x509.Certificate) bool {
 	return bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil
 }
 
-// checkKey reports a leaf key that clients refuse or will soon refuse.
-func checkKey(p *prober, leaf *x509.Certificate) []Finding {
+// checkKey reports a leaf key that clients refuse or will soon refuse; fix
+// is the chain's reissueFix.
+func (p *prober) checkKey(leaf *x509.Certificate, fix string) []Finding {
 	var weak string
 	switch k := leaf.PublicKey.(type) {
 	case *rsa.PublicKey:
@@ -228,5 +219,5 @@ func checkKey(p *prober, leaf *x509.Certificate) []Finding {
 		return nil
 	}
 	return []Finding{p.finding(IDCertWeakKey, SeverityError, "the certificate has "+weak+", which browsers and macOS reject",
-		p.reissueFix([]*x509.Certificate{leaf}), map[string]any{"key": weak})}
+		fix, map[string]any{"key": weak})}
 }

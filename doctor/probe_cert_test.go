@@ -124,11 +124,9 @@ func TestProbeIncompleteChain(t *testing.T) {
 	root := newRoot(t, "Test Root")
 	// The intermediate is published where its AIA caIssuers URL says, as
 	// public CAs do; the server leaves it out of the handshake.
-	var interDER []byte
-	aia := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(interDER) }))
-	t.Cleanup(aia.Close)
 	inter := makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "Test Intermediate"}, IsCA: true}, &root, nil)
-	interDER = inter.cert.Raw
+	aia := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(inter.cert.Raw) }))
+	t.Cleanup(aia.Close)
 	leaf := makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IssuingCertificateURL: []string{aia.URL + "/inter.der"}}, &inter, nil)
 

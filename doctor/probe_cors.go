@@ -8,7 +8,7 @@ import (
 // checkCORS GETs the URL a page would fetch (the PeerJS id URL, or the
 // target) with the Origin header and checks the answer lets that origin
 // read it. Without it the browser hides the response: peerjs reports
-// "Could not get an ID from the server" (peerjs-protocol.md §2, CORS).
+// "Could not get an ID from the server" (peers/peerjs lib/api.ts).
 func (p *prober) checkCORS(ctx context.Context) []Finding {
 	u := p.t.withScheme(p.t.httpScheme())
 	if p.o.PeerJS {

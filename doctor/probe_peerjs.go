@@ -15,7 +15,7 @@ import (
 const maxIDBytes = 1 << 10
 
 // peerBase is the PeerJS path option from the target URL, normalised as
-// the client does: starting and ending with "/" (peerjs-protocol.md §4.1).
+// the client does: starting and ending with "/" (peers/peerjs lib/peer.ts).
 func (p *prober) peerBase() string {
 	base := pathOnly(p.t.Path)
 	if !strings.HasSuffix(base, "/") {
@@ -30,7 +30,7 @@ func (p *prober) peerIDURL() string {
 }
 
 // checkPeerJS does what a peerjs client does on start: fetch an id, open
-// the WebSocket with it and wait for OPEN (peerjs-protocol.md §4.3).
+// the WebSocket with it and wait for OPEN (peers/peerjs lib/peer.ts).
 func (p *prober) checkPeerJS(ctx context.Context) []Finding {
 	id, f := p.fetchPeerID(ctx)
 	if f != nil {
@@ -94,7 +94,7 @@ func (p *prober) fetchPeerID(ctx context.Context) (string, *Finding) {
 	details["status"] = resp.StatusCode
 	if resp.StatusCode != http.StatusOK || len(body) == 0 {
 		f := p.finding(IDPeerJSIDFailed, SeverityError,
-			fmt.Sprintf("GET %s answered %s, so peerjs reports \"Could not get an ID from the server\": the path option does not match the server's --path", p.peerBase()+p.o.PeerKey+"/id", statusLine(resp.StatusCode)),
+			fmt.Sprintf("GET %s answered %s, so peerjs reports \"Could not get an ID from the server\": the path option does not match the server's --path", p.peerBase()+p.o.PeerKey+"/id", resp.Status),
 			wsPathFix(true), details)
 		return "", &f
 	}

@@ -9,11 +9,9 @@ import (
 )
 
 // checkPlain checks that an http:// or ws:// target's port speaks plain
-// HTTP. conn, the already open connection, is only closed: the request goes
-// out on a fresh one, like a client's.
+// HTTP, sending a request on conn, the already open connection.
 func (p *prober) checkPlain(ctx context.Context, conn net.Conn) ([]Finding, bool) {
-	conn.Close()
-	resp, err := p.plainRequest(ctx)
+	resp, err := p.plainRequest(ctx, conn)
 	// A TLS server answers plain HTTP with a TLS alert, by closing, or with
 	// an HTTP 400 naming HTTPS (Go, nginx, rtdev serve): confirm with a
 	// handshake before saying so.

@@ -19,11 +19,16 @@ import (
 // not match there.
 const wsaeConnRefused = syscall.Errno(10061)
 
+// connect opens a TCP connection to the target within the step timeout.
+func (p *prober) connect(ctx context.Context) (net.Conn, error) {
+	d := net.Dialer{Timeout: p.o.Timeout}
+	return d.DialContext(ctx, "tcp", p.t.Addr())
+}
+
 // dial opens the TCP connection, or returns the finding that explains why it
 // could not.
 func (p *prober) dial(ctx context.Context) (net.Conn, *Finding) {
-	d := net.Dialer{Timeout: p.o.Timeout}
-	conn, err := d.DialContext(ctx, "tcp", p.t.Addr())
+	conn, err := p.connect(ctx)
 	if err == nil {
 		return conn, nil
 	}
@@ -42,7 +47,7 @@ func (p *prober) dial(ctx context.Context) (net.Conn, *Finding) {
 			details["usual"] = usual
 		}
 		if ip := net.ParseIP(p.t.Host); ip != nil && !ip.IsLoopback() {
-			// rtdev serve binds 127.0.0.1 unless --lan (design.md).
+			// rtdev serve binds 127.0.0.1 unless --lan (its --bind default).
 			msg += " (a server bound to 127.0.0.1 is not reachable on " + p.t.Host + ")"
 		}
 		f = p.finding(IDTCPRefused, SeverityError, msg, fix, details)
@@ -76,8 +81,8 @@ func portHint(port string) (usual, fix string) {
 	n, _ := strconv.Atoi(port)
 	switch n {
 	case 443:
-		// peerjs defaults port to 443 whatever secure is (peerjs-protocol.md
-		// §4.1): new Peer({host: "localhost"}) ends up here.
+		// peerjs defaults port to 443 whatever secure is (peers/peerjs
+		// lib/peer.ts): new Peer({host: "localhost"}) ends up here.
 		return "443 is where the PeerJS client connects when new Peer() gets no port option",
 			"pass port: " + strconv.Itoa(templates.DefaultServePort) + " (rtdev serve) to new Peer(): rtdev snippet peerjs"
 	case templates.DefaultServePort:

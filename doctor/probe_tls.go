@@ -113,21 +113,20 @@ func (p *prober) plainHTTPFinding(details map[string]any) Finding {
 // plainAnswer sends a plain HTTP request on a new connection and returns
 // the status line of an HTTP answer, or "" when there is none.
 func (p *prober) plainAnswer(ctx context.Context) string {
-	resp, err := p.plainRequest(ctx)
+	conn, err := p.connect(ctx)
+	if err != nil {
+		return ""
+	}
+	resp, err := p.plainRequest(ctx, conn)
 	if err != nil {
 		return ""
 	}
 	return resp.Proto + " " + resp.Status
 }
 
-// plainRequest sends GET Path as plain HTTP/1.1 on a new connection and
-// reads the response head.
-func (p *prober) plainRequest(ctx context.Context) (*http.Response, error) {
-	d := net.Dialer{Timeout: p.o.Timeout}
-	conn, err := d.DialContext(ctx, "tcp", p.t.Addr())
-	if err != nil {
-		return nil, err
-	}
+// plainRequest sends GET Path as plain HTTP/1.1 on conn, reads the
+// response head and closes conn.
+func (p *prober) plainRequest(ctx context.Context, conn net.Conn) (*http.Response, error) {
 	defer conn.Close()
 	_ = conn.SetDeadline(earliest(ctx, p.o.Timeout))
 	req := "GET " + p.t.Path + " HTTP/1.1\r\nHost: " + p.t.Addr() + "\r\nUser-Agent: rtdev-doctor\r\nConnection: close\r\n\r\n"
@@ -146,8 +145,7 @@ func (p *prober) plainRequest(ctx context.Context) (*http.Response, error) {
 // answer: a completed handshake, or a TLS alert (which only a TLS server
 // sends).
 func (p *prober) speaksTLS(ctx context.Context) bool {
-	d := net.Dialer{Timeout: p.o.Timeout}
-	conn, err := d.DialContext(ctx, "tcp", p.t.Addr())
+	conn, err := p.connect(ctx)
 	if err != nil {
 		return false
 	}

@@ -7,8 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -70,7 +70,8 @@ func upgradeReason(status int) string {
 	switch status {
 	case http.StatusNotFound, http.StatusBadRequest:
 		// ws (peerjs-server) answers 400 for a path it does not serve
-		// (peerjs-protocol.md §3.1); most HTTP routers answer 404.
+		// (websockets/ws lib/websocket-server.js, shouldHandle); most HTTP
+		// routers answer 404.
 		return "the path is not the server's WebSocket endpoint"
 	case http.StatusOK:
 		return "the path is a plain HTTP route, not a WebSocket endpoint"
@@ -92,7 +93,7 @@ func wsPathFix(peerjs bool) string {
 
 // closeWS ends a probe connection with a close frame, as a client should.
 func (p *prober) closeWS(conn *websocket.Conn) {
-	_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), earliest(context.Background(), p.o.Timeout))
+	_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(p.o.Timeout))
 	conn.Close()
 }
 
@@ -100,9 +101,4 @@ func (p *prober) closeWS(conn *websocket.Conn) {
 func pathOnly(path string) string {
 	p, _, _ := strings.Cut(path, "?")
 	return p
-}
-
-// statusLine is "404 Not Found" for a response.
-func statusLine(code int) string {
-	return strconv.Itoa(code) + " " + http.StatusText(code)
 }

@@ -11,7 +11,7 @@ import (
 // names the symptom the user actually sees.
 var storeEffect = map[string]string{
 	trust.StoreSystem: "tools that read the OS store (curl, Go, Python's ssl, Safari and Chrome outside Linux) reject rtdev certificates",
-	// On Linux Chrome reads NSS, not the system store (design.md), which
+	// On Linux Chrome reads NSS (~/.pki/nssdb), not the system store, which
 	// is the classic "works in Postman, ERR_CERT_AUTHORITY_INVALID in the
 	// browser" report.
 	trust.StoreNSS:  "Chromium and Firefox show ERR_CERT_AUTHORITY_INVALID (SEC_ERROR_UNKNOWN_ISSUER) and wss:// fails silently",

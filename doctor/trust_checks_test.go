@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -46,7 +47,7 @@ func TestCheckTrustError(t *testing.T) {
 // certutil on a database in a throwaway HOME: the rtdev CA is reported
 // missing there until it is installed.
 func TestCheckLocalNSS(t *testing.T) {
-	certutil := needTool(t, "certutil")
+	certutil := testtool.Need(t, "certutil")
 	home := t.TempDir()
 	db := filepath.Join(home, ".pki", "nssdb")
 	if err := os.MkdirAll(db, 0o700); err != nil {
