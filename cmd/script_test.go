@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,17 +101,9 @@ func cmdSANs(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	for _, want := range args[1:] {
 		if have[want] == neg {
-			ts.Fatalf("%s: SAN %q present=%v, want %v (SANs: %s)", args[0], want, have[want], !neg, strings.Join(keys(have), " "))
+			ts.Fatalf("%s: SAN %q present=%v, want %v (SANs: %s)", args[0], want, have[want], !neg, strings.Join(slices.Sorted(maps.Keys(have)), " "))
 		}
 	}
-}
-
-func keys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // exits CODE PROG ARGS... runs PROG like exec and asserts its exit status,

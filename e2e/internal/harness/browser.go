@@ -22,6 +22,7 @@ const ChromiumPath = "/usr/bin/chromium"
 func (sb *Sandbox) Chromium(t testing.TB) context.Context {
 	t.Helper()
 	RequireTool(t, ChromiumPath)
+	profile := filepath.Join(sb.Home, "chromium-profile")
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.Headless,
@@ -29,7 +30,7 @@ func (sb *Sandbox) Chromium(t testing.TB) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(filepath.Join(sb.Home, "chromium-profile")),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -37,7 +38,7 @@ func (sb *Sandbox) Chromium(t testing.TB) context.Context {
 		chromedp.Env(sb.Env...),
 		chromedp.NoInheritEnv,
 	}
-	if err := os.MkdirAll(filepath.Join(sb.Home, "chromium-profile"), 0o700); err != nil {
+	if err := os.MkdirAll(profile, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -141,20 +141,27 @@ func cleanEnv(over map[string]string) []string {
 		}
 		env = append(env, kv)
 	}
-	// Go's caches stay where they are even though HOME moves, so the tests
-	// never download modules again.
-	for _, k := range []string{"GOPATH", "GOCACHE", "GOMODCACHE"} {
-		if os.Getenv(k) == "" {
-			if out, err := exec.Command("go", "env", k).Output(); err == nil {
-				env = append(env, k+"="+strings.TrimSpace(string(out)))
-			}
-		}
-	}
+	env = append(env, goCaches()...)
 	for k, v := range over {
 		env = append(env, k+"="+v)
 	}
 	return env
 }
+
+// goCaches pins Go's folders to where they are now, so a sandbox's new
+// HOME never makes a tool download modules again. Asked once per process.
+var goCaches = sync.OnceValue(func() []string {
+	var env []string
+	for _, k := range []string{"GOPATH", "GOCACHE", "GOMODCACHE"} {
+		if os.Getenv(k) != "" {
+			continue
+		}
+		if out, err := exec.Command("go", "env", k).Output(); err == nil {
+			env = append(env, k+"="+strings.TrimSpace(string(out)))
+		}
+	}
+	return env
+})
 
 // Setenv overrides one variable for this sandbox's commands.
 func (sb *Sandbox) Setenv(key, value string) {
