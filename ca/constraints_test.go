@@ -172,39 +172,46 @@ func TestPermittedNetsAre4ByteForIPv4(t *testing.T) {
 	}
 }
 
-func TestUncoveredNets(t *testing.T) {
-	addr := func(cidr string) net.Addr {
+func TestExtraNetsFor(t *testing.T) {
+	addr := func(cidr string) *net.IPNet {
 		ip, n, err := net.ParseCIDR(cidr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return &net.IPNet{IP: ip, Mask: n.Mask}
 	}
-	got := uncoveredNets([]net.Addr{
-		addr("192.168.1.20/24"),                   // covered by 192.168/16
-		addr("192.0.2.2/24"),                      // documentation range on a CI runner
-		addr("192.0.2.3/24"),                      // same subnet again
-		addr("2001:db8:1::5/64"),                  // public IPv6 prefix
-		addr("fe80::1/64"),                        // covered by fe80::/10
-		addr("198.51.100.9/0"),                    // absurdly wide: narrowed to the address
-		&net.IPAddr{IP: net.IPv4(203, 0, 113, 1)}, // not an IPNet: skipped
+	got := ExtraNetsFor([]*net.IPNet{
+		addr("192.168.1.20/24"),  // covered by 192.168/16
+		addr("192.0.2.2/24"),     // documentation range on a CI runner
+		addr("192.0.2.3/24"),     // same subnet again
+		addr("2001:db8:1::5/64"), // public IPv6 prefix
+		addr("fe80::1/64"),       // covered by fe80::/10
+		addr("198.51.100.9/0"),   // absurdly wide: narrowed to the address
 	})
 	var s []string
 	for _, n := range got {
 		s = append(s, n.String())
 	}
 	if want := "192.0.2.0/24,2001:db8:1::/64,198.51.100.9/32"; strings.Join(s, ",") != want {
-		t.Fatalf("uncoveredNets = %s, want %s", strings.Join(s, ","), want)
+		t.Fatalf("ExtraNetsFor = %s, want %s", strings.Join(s, ","), want)
 	}
 }
 
-// TestInterfaceNetsUsableForCreate checks, on this machine's real
-// interfaces, that every subnet returned is outside the fixed ranges and is
-// accepted by Create, and that a leaf for each interface address issues.
-func TestInterfaceNetsUsableForCreate(t *testing.T) {
-	nets, err := InterfaceNets()
-	if err != nil {
-		t.Fatal(err)
+// TestExtraNetsForUsableForCreate checks that every subnet returned is
+// outside the fixed ranges and is accepted by Create (the absurdly wide one
+// included), and that the CA then permits each interface address.
+func TestExtraNetsForUsableForCreate(t *testing.T) {
+	var addrs []*net.IPNet
+	for _, cidr := range []string{"192.0.2.2/24", "2001:db8:1::5/64", "198.51.100.9/4", "10.1.2.3/8"} {
+		ip, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, &net.IPNet{IP: ip, Mask: n.Mask})
+	}
+	nets := ExtraNetsFor(addrs)
+	if len(nets) != 3 {
+		t.Fatalf("ExtraNetsFor = %v, want the three uncovered nets", nets)
 	}
 	for _, n := range nets {
 		if netCovered(PermittedNets(), n) {
@@ -212,9 +219,9 @@ func TestInterfaceNetsUsableForCreate(t *testing.T) {
 		}
 	}
 	c := newCA(t, CreateOptions{ExtraNets: nets})
-	for _, n := range nets {
-		if err := c.Permits(Name{Kind: KindIP, Value: n.IP.String(), IP: n.IP}); err != nil {
-			t.Errorf("CA made with InterfaceNets does not permit %s: %v", n.IP, err)
+	for _, a := range addrs {
+		if err := c.Permits(Name{Kind: KindIP, Value: a.IP.String(), IP: a.IP}); err != nil {
+			t.Errorf("CA made with ExtraNetsFor does not permit %s: %v", a.IP, err)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -156,9 +157,11 @@ func createOptions(o EnsureOptions, wanted []Host) ca.CreateOptions {
 			}
 		}
 	}
+	var addrs []*net.IPNet
 	for _, a := range LANAddrs(o.System) {
-		co.ExtraNets = append(co.ExtraNets, a.Net)
+		addrs = append(addrs, &net.IPNet{IP: a.IP, Mask: a.Mask})
 	}
+	co.ExtraNets = ca.ExtraNetsFor(addrs)
 	return co
 }
 

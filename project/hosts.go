@@ -113,11 +113,12 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	return out
 }
 
-// LANAddr is an address of an up, non-loopback interface.
+// LANAddr is an address of an up, non-loopback interface, with its
+// interface's mask.
 type LANAddr struct {
 	Interface string
 	IP        net.IP
-	Net       *net.IPNet
+	Mask      net.IPMask
 }
 
 // virtualPrefixes name container and VM bridges: their addresses are not
@@ -145,11 +146,7 @@ func LANAddrs(sys System) []LANAddr {
 			if v4 := ip.To4(); v4 != nil {
 				ip = v4
 			}
-			network := &net.IPNet{IP: ip.Mask(n.Mask), Mask: n.Mask}
-			if ip.To4() != nil && len(n.Mask) == net.IPv6len {
-				network.Mask = n.Mask[12:]
-			}
-			out = append(out, LANAddr{Interface: i.Name, IP: ip, Net: network})
+			out = append(out, LANAddr{Interface: i.Name, IP: ip, Mask: n.Mask})
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -79,7 +80,7 @@ func TestLANAddrsNetworksAndPrimary(t *testing.T) {
 		{Name: "en0", Up: true, Addrs: []*net.IPNet{cidr(t, "fd00::2/64"), cidr(t, "192.168.7.9/24")}},
 	}}
 	addrs := LANAddrs(sys)
-	if len(addrs) != 2 || addrs[0].IP.String() != "192.168.7.9" || addrs[0].Net.String() != "192.168.7.0/24" {
+	if len(addrs) != 2 || addrs[0].IP.String() != "192.168.7.9" || addrs[0].Mask.String() != "ffffff00" {
 		t.Fatalf("LANAddrs = %+v", addrs)
 	}
 	if got := PrimaryLANAddr(sys); got != "192.168.7.9" {
@@ -226,5 +227,31 @@ func TestFindRoot(t *testing.T) {
 	}
 	if got, _ := FindRoot(sub); got != root {
 		t.Fatalf("root = %s, want %s", got, root)
+	}
+}
+
+// TestEnsureOnAPublicOrOddNetwork: a CA made on a machine whose address is
+// outside the private ranges (a CI runner's 192.0.2.2/24, or an interface
+// with an absurdly wide mask) permits that address, and the leaf lists it.
+func TestEnsureOnAPublicOrOddNetwork(t *testing.T) {
+	dir := t.TempDir()
+	sys := fakeSystem{host: "runner", ifs: []Interface{
+		{Name: "eth0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.0.2.2/24"), cidr(t, "198.51.100.9/4")}},
+	}}
+	res, err := Ensure(EnsureOptions{Layout: NewLayout(dir), Config: Defaults(), CADir: filepath.Join(dir, "ca"), System: sys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.LeftOut) != 0 {
+		t.Fatalf("left out: %+v", res.LeftOut)
+	}
+	var names []string
+	for _, n := range res.Names {
+		names = append(names, n.Value)
+	}
+	for _, want := range []string{"192.0.2.2", "198.51.100.9"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("leaf names %v lack %s", names, want)
+		}
 	}
 }
