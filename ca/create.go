@@ -42,6 +42,10 @@ type CA struct {
 // and may have signed certificates in use.
 var ErrExists = errors.New("a CA already exists")
 
+// Organization is the subject organization of every rtdev CA, which is how
+// a certificate from another machine's rtdev CA is still recognised.
+const Organization = "rtdev development CA"
+
 // caValidityYears is the CA lifetime, as mkcert's.
 const caValidityYears = 10
 
@@ -156,7 +160,7 @@ func caTemplate(pub crypto.PublicKey, o CreateOptions) (*x509.Certificate, error
 	if err != nil {
 		return nil, err
 	}
-	subject := pkix.Name{Organization: []string{"rtdev development CA"}, CommonName: "rtdev CA"}
+	subject := pkix.Name{Organization: []string{Organization}, CommonName: "rtdev CA"}
 	if o.Owner != "" {
 		// iOS lists a root under Certificate Trust Settings by its CN
 		// (mkcert issue #47), so the CN names the owner too.
@@ -268,5 +272,5 @@ func (c *CA) Fingerprint() string {
 // nickname, the Java keystore alias, the Linux anchor file name. mkcert uses
 // the serial; the fingerprint prefix is shorter and just as unique.
 func (c *CA) UniqueName() string {
-	return "rtdev development CA " + c.Fingerprint()[:16]
+	return Organization + " " + c.Fingerprint()[:16]
 }

@@ -10,11 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-)
 
-// rtdevCAOrg is the Organization of every rtdev CA's subject (ca package),
-// which tells a certificate from another developer's rtdev CA.
-const rtdevCAOrg = "rtdev development CA"
+	"github.com/rtdev/rtdev/ca"
+)
 
 // Smallest keys browsers and Apple's platforms accept for TLS servers
 // (support.apple.com/103769; CA/Browser Forum Baseline Requirements §6.1.5).
@@ -165,7 +163,7 @@ func (p *prober) unknownAuthority(ctx context.Context, chain []*x509.Certificate
 		details["ca_fingerprint"] = fingerprint(p.o.RTDevCA)
 		return p.finding(IDCertUntrustedRTDevCA, SeverityError,
 			"the certificate comes from your rtdev CA, which this machine does not trust (ERR_CERT_AUTHORITY_INVALID)", fixTrust, details)
-	case slices.Contains(top.Issuer.Organization, rtdevCAOrg) || slices.Contains(top.Subject.Organization, rtdevCAOrg) && selfSigned(top):
+	case slices.Contains(top.Issuer.Organization, ca.Organization) || slices.Contains(top.Subject.Organization, ca.Organization) && selfSigned(top):
 		return p.finding(IDCertOtherRTDevCA, SeverityError,
 			"the certificate comes from another rtdev CA ("+top.Issuer.CommonName+"), not yours: the server uses another machine's or an old .rtdev/ certificate",
 			"rtdev init, then restart the server with .rtdev/cert.pem and .rtdev/key.pem", details)
