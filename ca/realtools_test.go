@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -169,10 +168,7 @@ func serveTLS(t *testing.T, l *Leaf) string {
 }
 
 func TestPythonStrictHandshake(t *testing.T) {
-	python := "/usr/bin/python3" // Debian's interpreter, not a user's pyenv shim
-	if _, err := os.Stat(python); err != nil {
-		python = testtool.Need(t, "python3")
-	}
+	python := testtool.Python(t)
 	c := newCA(t, constrainedOpts())
 	caFile := writeTemp(t, "ca.pem", c.CertPEM)
 	for _, kt := range []KeyType{ECDSA, RSA} {

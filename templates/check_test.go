@@ -199,7 +199,7 @@ process.stdout.write(JSON.stringify(parsed))
 }
 
 func checkPython(t *testing.T, dir, snippet string) []string {
-	run(t, exec.Command(python(t), "-m", "py_compile", write(t, dir, "snippet.py", snippet)))
+	run(t, exec.Command(testtool.Python(t), "-m", "py_compile", write(t, dir, "snippet.py", snippet)))
 	return nil
 }
 

@@ -63,15 +63,6 @@ func runBounded(cmd *exec.Cmd) error {
 	return cmd.Wait()
 }
 
-// python is Debian's interpreter, not a user's pyenv shim.
-func python(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat("/usr/bin/python3"); err == nil {
-		return "/usr/bin/python3"
-	}
-	return testtool.Need(t, "python3")
-}
-
 // Folder names the checks run under: a space, and every character that a
 // careless quote would break on (quotes, $, backslash-free braces, a
 // backtick, non-ASCII).

@@ -133,7 +133,7 @@ func TestQuoteRoundTrip(t *testing.T) {
 	}{
 		{"node", "q.mjs", func(t *testing.T) string { return testtool.Need(t, "node") }, quoteJS,
 			"process.stdout.write(JSON.stringify([", "]))\n"},
-		{"python", "q.py", python, quotePy,
+		{"python", "q.py", func(t *testing.T) string { return testtool.Python(t) }, quotePy,
 			"import json, sys\nsys.stdout.write(json.dumps([", "]))\n"},
 		{"php", "q.php", func(t *testing.T) string { return testtool.Need(t, "php") }, quotePHP,
 			"<?php\necho json_encode([", "]);\n"},

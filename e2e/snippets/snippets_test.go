@@ -30,8 +30,8 @@ import (
 // expectation of how long anything takes.
 const step = 30 * time.Second
 
-// python is Debian's interpreter, the one python3-websockets installs into.
-const python = "/usr/bin/python3"
+// python is the interpreter python3-websockets installs into.
+const python = testtool.SystemPython
 
 // TestViteTrustedInChromium starts Vite with the rendered vite.config.js and
 // loads its page in Chromium, which trusts the CA only through the sandbox

@@ -43,3 +43,17 @@ func Missing(t testing.TB, reason string) {
 
 // InCI reports whether the tests run in CI, where nothing may be skipped.
 func InCI() bool { return os.Getenv("CI") == "true" }
+
+// SystemPython is Debian's interpreter, the one Debian's python3-* packages
+// (python3-websockets) install into and whose ssl module links the system
+// OpenSSL; a user's pyenv shim earlier in PATH has neither.
+const SystemPython = "/usr/bin/python3"
+
+// Python returns SystemPython, or the python3 on PATH where there is none.
+func Python(t testing.TB) string {
+	t.Helper()
+	if _, err := os.Stat(SystemPython); err == nil {
+		return SystemPython
+	}
+	return Need(t, "python3")
+}
