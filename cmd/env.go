@@ -36,14 +36,6 @@ site). env refreshes that bundle first.`,
 	return c
 }
 
-// envVarJSON is one entry of `rtdev env --json`.
-type envVarJSON struct {
-	Name   string `json:"name"`
-	Value  string `json:"value"`
-	Append bool   `json:"append,omitempty"`
-	Why    string `json:"why"`
-}
-
 func runEnv(a *app, o *envOptions) error {
 	p, err := a.loadProject()
 	if err != nil {
@@ -61,11 +53,7 @@ func runEnv(a *app, o *envOptions) error {
 		if err != nil {
 			return err
 		}
-		out := make([]envVarJSON, len(vars))
-		for i, v := range vars {
-			out[i] = envVarJSON{Name: v.Name, Value: v.Value, Append: v.Append, Why: v.Why}
-		}
-		return writeJSON(a.io.Out, out)
+		return writeJSON(a.io.Out, vars)
 	}
 	text, err := templates.RenderEnv(o.shell, data)
 	if err != nil {

@@ -7,13 +7,14 @@ import (
 )
 
 // EnvVar is one variable `rtdev env` sets.
+// Its JSON form is what `rtdev env --json` prints.
 type EnvVar struct {
-	Name  string
-	Value string
+	Name  string `json:"name"`
+	Value string `json:"value"`
 	// Append adds Value to what the variable already holds, separated by a
 	// space, instead of replacing it (JAVA_TOOL_OPTIONS).
-	Append bool
-	Why    string // one line, printed as a comment above it
+	Append bool   `json:"append,omitempty"`
+	Why    string `json:"why"` // one line, printed as a comment above it
 }
 
 // EnvVars lists what runtimes need to trust the rtdev CA. Variables that add
