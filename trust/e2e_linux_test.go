@@ -22,9 +22,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtdev/rtdev/internal/testtool"
-
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // These tests drive the real tools on this machine: certutil, headless
@@ -47,8 +46,7 @@ func need(t *testing.T, tools ...string) map[string]string {
 	t.Helper()
 	paths := map[string]string{}
 	for _, tool := range tools {
-		p := testtool.Need(t, tool)
-		paths[tool] = p
+		paths[tool] = testtool.Need(t, tool)
 	}
 	return paths
 }
@@ -218,7 +216,9 @@ func firefoxLoad(t *testing.T, firefox, home, profile string, srv *tlsServer) {
 	runGroup(ctx, t, cmd)
 }
 
-func installed(t *testing.T, rs []Result, want State) {
+// wantAll asserts that there is at least one result and every one is in
+// state want.
+func wantAll(t *testing.T, rs []Result, want State) {
 	t.Helper()
 	if len(rs) == 0 {
 		t.Fatal("no results")
@@ -246,16 +246,16 @@ func TestE2EChromiumTrustsAfterNSSInstall(t *testing.T) {
 	if !strings.Contains(before, "ERR_CERT_AUTHORITY_INVALID") || strings.Contains(before, pageMarker) {
 		t.Fatalf("before install Chromium should fail with ERR_CERT_AUTHORITY_INVALID; got:\n%s", tail(before))
 	}
-	installed(t, nss.Status(ctx), Missing)
+	wantAll(t, nss.Status(ctx), Missing)
 
 	rs := nss.Install(ctx)
-	installed(t, rs, Installed)
+	wantAll(t, rs, Installed)
 	dbDir := filepath.Join(home, ".local", "share", "pki", "nssdb")
 	if rs[0].Location != dbDir || !exists(filepath.Join(dbDir, "cert9.db")) || !RestartNeeded(rs) {
 		t.Fatalf("install did not create the Chromium 146 database: %+v", rs)
 	}
-	installed(t, nss.Install(ctx), Already)
-	installed(t, nss.Status(ctx), Installed)
+	wantAll(t, nss.Install(ctx), Already)
+	wantAll(t, nss.Status(ctx), Installed)
 
 	n := srv.called()
 	after := chromiumLoad(t, tools["chromium"], home, srv.url)
@@ -263,9 +263,9 @@ func TestE2EChromiumTrustsAfterNSSInstall(t *testing.T) {
 		t.Fatalf("after install Chromium should load the page; got:\n%s", tail(after))
 	}
 
-	installed(t, nss.Uninstall(ctx), Removed)
-	installed(t, nss.Status(ctx), Missing)
-	installed(t, nss.Uninstall(ctx), Missing)
+	wantAll(t, nss.Uninstall(ctx), Removed)
+	wantAll(t, nss.Status(ctx), Missing)
+	wantAll(t, nss.Uninstall(ctx), Missing)
 	if again := chromiumLoad(t, tools["chromium"], home, srv.url); !strings.Contains(again, "ERR_CERT_AUTHORITY_INVALID") {
 		t.Fatalf("after uninstall Chromium should fail again; got:\n%s", tail(again))
 	}
@@ -310,15 +310,15 @@ func TestE2EFirefoxTrustsAfterNSSInstall(t *testing.T) {
 	if ff == nil || ff.State != Installed {
 		t.Fatalf("no Installed result for the Firefox profile: %+v", rs)
 	}
-	installed(t, nss.Install(ctx), Already)
+	wantAll(t, nss.Install(ctx), Already)
 
 	firefoxLoad(t, tools["firefox-esr"], home, profile, srv)
 	if srv.called() == 0 {
 		t.Fatalf("after install Firefox did not load the page; server log:\n%s", srv.handshakeErrors())
 	}
 
-	installed(t, nss.Uninstall(ctx), Removed)
-	installed(t, nss.Status(ctx), Missing)
+	wantAll(t, nss.Uninstall(ctx), Removed)
+	wantAll(t, nss.Status(ctx), Missing)
 	n, logged := srv.called(), len(srv.handshakeErrors())
 	firefoxLoad(t, tools["firefox-esr"], home, profile, srv)
 	if srv.called() != n {
@@ -369,19 +369,19 @@ func TestE2EJavaKeytool(t *testing.T) {
 	if out, err := check(); err == nil || !strings.Contains(out, "PKIX path building failed") {
 		t.Fatalf("before install Java should fail PKIX validation; err %v:\n%s", err, tail(out))
 	}
-	installed(t, j.Status(ctx), Missing)
+	wantAll(t, j.Status(ctx), Missing)
 	rs := j.Install(ctx)
-	installed(t, rs, Installed)
+	wantAll(t, rs, Installed)
 	if rs[0].Location != cacerts {
 		t.Errorf("location = %s, want %s", rs[0].Location, cacerts)
 	}
-	installed(t, j.Install(ctx), Already)
-	installed(t, j.Status(ctx), Installed)
+	wantAll(t, j.Install(ctx), Already)
+	wantAll(t, j.Status(ctx), Installed)
 	if out, err := check(); err != nil || !strings.Contains(out, "status 200") {
 		t.Fatalf("after install Java should connect; err %v:\n%s", err, tail(out))
 	}
-	installed(t, j.Uninstall(ctx), Removed)
-	installed(t, j.Status(ctx), Missing)
+	wantAll(t, j.Uninstall(ctx), Removed)
+	wantAll(t, j.Status(ctx), Missing)
 	if out, err := check(); err == nil || !strings.Contains(out, "PKIX path building failed") {
 		t.Fatalf("after uninstall Java should fail again; err %v:\n%s", err, tail(out))
 	}
@@ -457,9 +457,7 @@ func fileDigest(t *testing.T, p string) [32]byte {
 	return sum
 }
 
-// systemDirs are replaced by tmpfs copies inside the namespace. The
-// update.d hooks are replaced by an empty folder: Debian's jks-keystore hook
-// runs dpkg triggers, which write to /var/lib/dpkg outside any copy.
+// systemDirs are replaced by tmpfs copies inside the namespace.
 var systemDirs = []string{"/usr/local/share/ca-certificates", "/etc/ssl/certs"}
 
 func TestE2ESystemStoreInNamespace(t *testing.T) {
@@ -479,6 +477,9 @@ func TestE2ESystemStoreInNamespace(t *testing.T) {
 	for _, d := range systemDirs {
 		fmt.Fprintf(&setup, "mkdir -p '%[1]s%[2]s'\ncp -a '%[2]s/.' '%[1]s%[2]s/'\nmount -t tmpfs tmpfs '%[2]s'\ncp -a '%[1]s%[2]s/.' '%[2]s/'\n", stash, d)
 	}
+	// The update.d hooks are replaced by an empty folder: Debian's
+	// jks-keystore hook runs dpkg triggers, which write to /var/lib/dpkg
+	// outside any copy.
 	setup.WriteString("mount -t tmpfs tmpfs /etc/ca-certificates/update.d\n")
 	inNamespace(t, setup.String(), "TestHelperSystemStore", map[string]string{"RTDEV_TEST_CADIR": c.Dir, "RTDEV_TEST_URL": srv.url})
 
@@ -520,14 +521,14 @@ func TestHelperSystemStore(t *testing.T) {
 	if out := goClient(); !strings.Contains(out, "GO-FAIL") || !strings.Contains(out, "unknown authority") {
 		t.Fatalf("before install Go should reject the server:\n%s", out)
 	}
-	installed(t, sys.Status(ctx), Missing)
+	wantAll(t, sys.Status(ctx), Missing)
 	rs := sys.Install(ctx)
-	installed(t, rs, Installed)
+	wantAll(t, rs, Installed)
 	if !strings.HasPrefix(rs[0].Location, "/usr/local/share/ca-certificates/rtdev_development_CA_") {
 		t.Errorf("location = %s", rs[0].Location)
 	}
-	installed(t, sys.Install(ctx), Already)
-	installed(t, sys.Status(ctx), Installed)
+	wantAll(t, sys.Install(ctx), Already)
+	wantAll(t, sys.Status(ctx), Installed)
 	if out, err := curl(); err != nil || out != "200" {
 		t.Fatalf("after install curl should connect: %v %s", err, out)
 	}
@@ -535,9 +536,9 @@ func TestHelperSystemStore(t *testing.T) {
 		t.Fatalf("after install Go should accept the server:\n%s", out)
 	}
 
-	installed(t, sys.Uninstall(ctx), Removed)
-	installed(t, sys.Status(ctx), Missing)
-	installed(t, sys.Uninstall(ctx), Missing)
+	wantAll(t, sys.Uninstall(ctx), Removed)
+	wantAll(t, sys.Status(ctx), Missing)
+	wantAll(t, sys.Uninstall(ctx), Missing)
 	if out, err := curl(); err == nil {
 		t.Fatalf("after uninstall curl should fail: %s", out)
 	}
@@ -581,7 +582,7 @@ func TestHelperReadOnlyNSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	installed(t, stores[0].Status(context.Background()), Missing)
+	wantAll(t, stores[0].Status(context.Background()), Missing)
 	r := one(t, stores[0].Install(context.Background()))
 	wantState(t, r, Failed)
 	file := filepath.Join(home, ".pki", "nssdb", "cert9.db")

@@ -72,13 +72,9 @@ func (e Env) withDefaults() Env {
 // sys maps an absolute system path under Root.
 func (e Env) sys(p string) string { return filepath.Join(e.Root, filepath.FromSlash(p)) }
 
-// home is the user's home folder, or "" when it is not set.
-func (e Env) home() string {
-	if e.GOOS == "windows" {
-		return e.Getenv("USERPROFILE")
-	}
-	return e.Getenv("HOME")
-}
+// home is the user's home folder, or "" when it is not set. Only the NSS
+// store reads it, and never on Windows.
+func (e Env) home() string { return e.Getenv("HOME") }
 
 // xdg returns the XDG base directory in variable name, or home/fallback.
 // The XDG spec says a relative value is invalid and must be ignored.

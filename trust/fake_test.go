@@ -2,6 +2,7 @@ package trust
 
 import (
 	"context"
+	"crypto/sha1"
 	"crypto/x509"
 	"errors"
 	"os"
@@ -91,6 +92,33 @@ func (f *fakeRunner) LookPath(file string) (string, error) {
 		return p, nil
 	}
 	return "", errors.New("exec: " + file + ": not found")
+}
+
+// mapRoot is the Windows Root store as a map, for the windowsStore logic.
+type mapRoot struct {
+	certs  map[[sha1.Size]byte][]byte
+	addErr error
+	// dropAdds makes Add succeed without adding, as a declined dialog can.
+	dropAdds bool
+}
+
+func (m *mapRoot) Has(tp [sha1.Size]byte) (bool, error) { _, ok := m.certs[tp]; return ok, nil }
+
+func (m *mapRoot) Add(der []byte) error {
+	if m.addErr != nil || m.dropAdds {
+		return m.addErr
+	}
+	if m.certs == nil {
+		m.certs = map[[sha1.Size]byte][]byte{}
+	}
+	m.certs[sha1.Sum(der)] = der
+	return nil
+}
+
+func (m *mapRoot) Delete(tp [sha1.Size]byte) (bool, error) {
+	_, ok := m.certs[tp]
+	delete(m.certs, tp)
+	return ok, nil
 }
 
 // testCA is a real CA from the ca package, in a temporary folder.

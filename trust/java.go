@@ -4,9 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,12 +91,7 @@ func (s *javaStore) find(ctx context.Context, p javaPaths) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	s256 := sha256.Sum256(s.ca.Cert.Raw)
-	s1 := sha1.Sum(s.ca.Cert.Raw)
-	want := map[string]bool{
-		strings.ToUpper(hex.EncodeToString(s256[:])): true,
-		strings.ToUpper(hex.EncodeToString(s1[:])):   true,
-	}
+	want := map[string]bool{strings.ToUpper(s.ca.Fingerprint()): true, sha1Hex(s.ca): true}
 	var aliases []string
 	alias := ""
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -122,48 +114,51 @@ func (s *javaStore) find(ctx context.Context, p javaPaths) ([]string, error) {
 // lower case.
 func (s *javaStore) ours(alias string) bool { return strings.EqualFold(alias, s.ca.UniqueName()) }
 
-// lookup locates cacerts and lists the aliases that hold the CA; done is
-// the final answer when either step fails.
-func (s *javaStore) lookup(ctx context.Context) (p javaPaths, r Result, aliases []string, done []Result) {
+// lookup locates cacerts and lists the aliases that hold the CA. When ok is
+// false, r is already the answer: a skip, or a listing that failed.
+func (s *javaStore) lookup(ctx context.Context) (p javaPaths, r Result, aliases []string, ok bool) {
 	p, skip := s.locate()
 	if skip != nil {
-		return p, *skip, nil, []Result{*skip}
+		return p, *skip, nil, false
 	}
 	r = Result{Store: StoreJava, Location: p.cacerts}
 	aliases, err := s.find(ctx, p)
 	if err != nil {
-		r = failure(r, fmt.Errorf("list %s: %w", p.cacerts, err), "")
-		return p, r, nil, []Result{r}
+		return p, failure(r, fmt.Errorf("list %s: %w", p.cacerts, err), ""), nil, false
 	}
-	return p, r, aliases, nil
+	return p, r, aliases, true
 }
 
 func (s *javaStore) Status(ctx context.Context) []Result {
-	p, r, aliases, done := s.lookup(ctx)
-	if done != nil {
-		return done
-	}
-	if len(aliases) == 0 {
-		r.State = Missing
-		r.Command = (&manual{env: s.env}).add(s.asRoot(p), p.keytool, s.importArgs(p)...).String()
-		return []Result{r}
-	}
-	r.State = Installed
-	if !s.ours(aliases[0]) {
-		r.Reason = "present as " + aliases[0]
-	}
+	_, r := s.status(ctx)
 	return []Result{r}
 }
 
+// status is Status with the paths it found, for Install to go on with.
+func (s *javaStore) status(ctx context.Context) (javaPaths, Result) {
+	p, r, aliases, ok := s.lookup(ctx)
+	switch {
+	case !ok:
+	case len(aliases) == 0:
+		r.State = Missing
+		r.Command = (&manual{env: s.env}).add(s.asRoot(p), p.keytool, s.importArgs(p)...).String()
+	default:
+		r.State = Installed
+		if !s.ours(aliases[0]) {
+			r.Reason = "present as " + aliases[0]
+		}
+	}
+	return p, r
+}
+
 func (s *javaStore) Install(ctx context.Context) []Result {
-	if st, done := preInstall(s.Status(ctx)[0]); done {
+	p, st := s.status(ctx)
+	if st, done := preInstall(st); done {
 		return []Result{st}
 	}
-	p, _ := s.locate()
 	r := Result{Store: StoreJava, Location: p.cacerts}
-	root := s.asRoot(p)
-	manual := (&manual{env: s.env}).add(root, p.keytool, s.importArgs(p)...).String()
-	if _, err := s.env.run(ctx, root, nil, p.keytool, s.importArgs(p)...); err != nil {
+	manual := st.Command // the import, with sudo when cacerts is root's
+	if _, err := s.env.run(ctx, s.asRoot(p), nil, p.keytool, s.importArgs(p)...); err != nil {
 		return []Result{failure(r, fmt.Errorf("import into %s: %w", p.cacerts, err), manual)}
 	}
 	if aliases, err := s.find(ctx, p); err != nil || len(aliases) == 0 {
@@ -179,9 +174,9 @@ func (s *javaStore) Install(ctx context.Context) []Result {
 // Uninstall deletes rtdev's alias only; the same CA under another alias was
 // put there by something else (the system store's hook) and stays.
 func (s *javaStore) Uninstall(ctx context.Context) []Result {
-	p, r, aliases, done := s.lookup(ctx)
-	if done != nil {
-		return done
+	p, r, aliases, ok := s.lookup(ctx)
+	if !ok {
+		return []Result{r}
 	}
 	mine := false
 	for _, a := range aliases {

@@ -142,7 +142,9 @@ func TestJavaImportFailureKeepsOutput(t *testing.T) {
 	)
 	r := one(t, (&javaStore{env: env, ca: c}).Install(context.Background()))
 	wantState(t, r, Failed)
-	if !strings.Contains(r.Output, "password was incorrect") || !strings.Contains(r.Command, "-importcert") {
-		t.Errorf("result = %+v", r)
+	// rtdev is root here, so the command to run by hand has no sudo.
+	wantCmd := env.display(keytool, "-importcert", "-noprompt", "-alias", c.UniqueName(), "-file", certFile(c), "-keystore", cacerts, "-storepass", "changeit")
+	if !strings.Contains(r.Output, "password was incorrect") || !strings.Contains(r.Command, "-importcert") || r.Command != wantCmd {
+		t.Errorf("result = %+v, want command %q", r, wantCmd)
 	}
 }

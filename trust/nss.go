@@ -69,7 +69,7 @@ func (s *nssStore) Install(ctx context.Context) []Result   { return s.each(ctx, 
 func (s *nssStore) Uninstall(ctx context.Context) []Result { return s.each(ctx, s.uninstall) }
 
 func (s *nssStore) result(db nssDB) Result {
-	return Result{Store: StoreNSS, Location: db.dir, Reason: ""}
+	return Result{Store: StoreNSS, Location: db.dir}
 }
 
 func (s *nssStore) addArgs(db nssDB) []string {
@@ -90,16 +90,15 @@ func (s *nssStore) status(ctx context.Context, certutil string, db nssDB) Result
 	switch {
 	case err == nil:
 		r.State = Installed
+		return r
 	case certNotFound(text):
-		r.State = Missing
-		r.Command = (&manual{env: s.env}).add(false, "certutil", s.addArgs(db)...).String()
 	case strings.Contains(text, "certificate is invalid"):
-		r.State = Missing
 		r.Reason = "in the database but not trusted as a CA"
-		r.Command = (&manual{env: s.env}).add(false, "certutil", s.addArgs(db)...).String()
 	default:
-		r = failure(r, fmt.Errorf("check NSS database %s: %w", db.dir, err), "")
+		return failure(r, fmt.Errorf("check NSS database %s: %w", db.dir, err), "")
 	}
+	r.State = Missing
+	r.Command = s.env.display("certutil", s.addArgs(db)...)
 	return r
 }
 

@@ -31,7 +31,8 @@ func (execRunner) Run(ctx context.Context, name string, args []string, stdin []b
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
 	// certutil, keytool and update-ca-certificates localise their messages;
-	// the checks below read English ones. sudo keeps LC_* by default.
+	// the checks in this package read English ones. sudo keeps LC_* by
+	// default.
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
 	return cmd.CombinedOutput()
 }

@@ -6,13 +6,12 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 func TestExecRunner(t *testing.T) {
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh: ", err)
-	}
+	sh := testtool.Need(t, "sh")
 	r := ExecRunner()
 	if p, err := r.LookPath("sh"); err != nil || p != sh {
 		t.Errorf("LookPath(sh) = %q, %v", p, err)

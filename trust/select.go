@@ -3,6 +3,7 @@ package trust
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
@@ -38,7 +39,7 @@ func ParseSelection(s string) ([]string, error) {
 			continue
 		}
 		if !known(name) {
-			return nil, fmt.Errorf("%w %q (valid: %s, or none)", ErrUnknownStore, name, strings.Join(storeNames, ", "))
+			return nil, unknownStore(name)
 		}
 		if !seen[name] {
 			seen[name] = true
@@ -61,14 +62,13 @@ func SelectionFor(flag string, env Env) ([]string, error) {
 	return ParseSelection(flag)
 }
 
-func known(name string) bool {
-	for _, n := range storeNames {
-		if n == name {
-			return true
-		}
-	}
-	return false
+// unknownStore is the error for a name that is not a store, listing the
+// valid ones.
+func unknownStore(name string) error {
+	return fmt.Errorf("%w %q (valid: %s, or none)", ErrUnknownStore, name, strings.Join(storeNames, ", "))
 }
+
+func known(name string) bool { return slices.Contains(storeNames, name) }
 
 // Stores returns the selected stores for c, in the order system, nss, java.
 // A nil selection is every store; each reports Skipped or Unsupported where
@@ -82,7 +82,7 @@ func Stores(env Env, c *ca.CA, selection []string) ([]Store, error) {
 	for _, n := range selection {
 		n = strings.ToLower(n)
 		if !known(n) {
-			return nil, fmt.Errorf("%w %q (valid: %s, or none)", ErrUnknownStore, n, strings.Join(storeNames, ", "))
+			return nil, unknownStore(n)
 		}
 		want[n] = true
 	}

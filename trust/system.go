@@ -1,6 +1,8 @@
 package trust
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"path/filepath"
 	"strings"
 
@@ -27,10 +29,9 @@ func newSystemStore(env Env, c *ca.CA) Store {
 // certFile is the CA certificate on disk, the file every command reads.
 func certFile(c *ca.CA) string { return filepath.Join(c.Dir, ca.CertFileName) }
 
-// anchorName is the file name of the CA in an anchor folder. It carries the
-// fingerprint (through UniqueName) so two rtdev CAs, for example from two
-// RTDEV_CAROOTs, never overwrite each other and uninstall removes only its
-// own.
-func anchorName(c *ca.CA, ext string) string {
-	return strings.ReplaceAll(c.UniqueName(), " ", "_") + ext
+// sha1Hex is the CA's SHA-1 thumbprint in upper-case hex, the form macOS's
+// security(1), Windows' certutil and JDK 8's keytool print and accept.
+func sha1Hex(c *ca.CA) string {
+	sum := sha1.Sum(c.Cert.Raw)
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
 }

@@ -3,6 +3,7 @@ package trust
 import (
 	"context"
 	"crypto/sha1"
+	"errors"
 	"fmt"
 
 	"github.com/rtdev/rtdev/ca"
@@ -37,12 +38,14 @@ func (s *windowsStore) Name() string { return StoreSystem }
 
 func (s *windowsStore) thumbprint() [sha1.Size]byte { return sha1.Sum(s.ca.Cert.Raw) }
 
-// manual is the built-in certutil.exe (not NSS's) doing the same by hand.
-func (s *windowsStore) manual(verb string) string {
-	if verb == "add" {
-		return (&manual{env: s.env}).add(false, "certutil", "-user", "-addstore", "Root", certFile(s.ca)).String()
-	}
-	return (&manual{env: s.env}).add(false, "certutil", "-user", "-delstore", "Root", fmt.Sprintf("%X", s.thumbprint())).String()
+// addManual and deleteManual are the built-in certutil.exe (not NSS's)
+// doing the same by hand.
+func (s *windowsStore) addManual() string {
+	return s.env.display("certutil", "-user", "-addstore", "Root", certFile(s.ca))
+}
+
+func (s *windowsStore) deleteManual() string {
+	return s.env.display("certutil", "-user", "-delstore", "Root", sha1Hex(s.ca))
 }
 
 func (s *windowsStore) Status(context.Context) []Result {
@@ -62,7 +65,7 @@ func (s *windowsStore) Status(context.Context) []Result {
 		r.Reason = "trusted through another Windows store"
 	default:
 		r.State = Missing
-		r.Command = s.manual("add")
+		r.Command = s.addManual()
 	}
 	return []Result{r}
 }
@@ -73,14 +76,14 @@ func (s *windowsStore) Install(ctx context.Context) []Result {
 	}
 	r := Result{Store: StoreSystem, Location: windowsLocation}
 	if err := s.env.winRoot.Add(s.ca.Cert.Raw); err != nil {
-		return []Result{failure(r, fmt.Errorf("add the CA to the Windows Root store: %w", err), s.manual("add"))}
+		return []Result{failure(r, fmt.Errorf("add the CA to the Windows Root store: %w", err), s.addManual())}
 	}
 	// A declined confirmation dialog can come back without an error; look.
 	if has, err := s.env.winRoot.Has(s.thumbprint()); err != nil || !has {
 		if err == nil {
-			err = fmt.Errorf("the CA is not in the Windows Root store after adding it (was the confirmation declined?)")
+			err = errors.New("the CA is not in the Windows Root store after adding it (was the confirmation declined?)")
 		}
-		return []Result{failure(r, err, s.manual("add"))}
+		return []Result{failure(r, err, s.addManual())}
 	}
 	r.State = Installed
 	// Firefox imports the OS's roots only at start (mkcert#653).
@@ -92,7 +95,7 @@ func (s *windowsStore) Uninstall(context.Context) []Result {
 	r := Result{Store: StoreSystem, Location: windowsLocation}
 	found, err := s.env.winRoot.Delete(s.thumbprint())
 	if err != nil {
-		return []Result{failure(r, fmt.Errorf("remove the CA from the Windows Root store: %w", err), s.manual("delete"))}
+		return []Result{failure(r, fmt.Errorf("remove the CA from the Windows Root store: %w", err), s.deleteManual())}
 	}
 	if !found {
 		r.State = Missing

@@ -53,11 +53,19 @@ func (s *distroStore) Name() string { return StoreSystem }
 
 func (s *distroStore) detect() (distro, bool) {
 	for _, d := range distros {
-		if fi, err := os.Stat(s.env.sys(d.anchorDir)); err == nil && fi.IsDir() {
+		if isDir(s.env.sys(d.anchorDir)) {
 			return d, true
 		}
 	}
 	return distro{}, false
+}
+
+// anchor is the file rtdev adds to d's anchor folder. Its name carries the
+// fingerprint (through UniqueName) so two rtdev CAs, for example from two
+// RTDEV_CAROOTs, never overwrite each other and uninstall removes only its
+// own.
+func (s *distroStore) anchor(d distro) string {
+	return filepath.Join(s.env.sys(d.anchorDir), strings.ReplaceAll(s.ca.UniqueName(), " ", "_")+d.ext)
 }
 
 func (s *distroStore) unsupported() []Result {
@@ -105,7 +113,7 @@ func (s *distroStore) Status(context.Context) []Result {
 }
 
 func (s *distroStore) status(d distro) Result {
-	anchor := filepath.Join(s.env.sys(d.anchorDir), anchorName(s.ca, d.ext))
+	anchor := s.anchor(d)
 	r := Result{Store: StoreSystem, Location: anchor}
 	bundle, err := s.inBundle(d)
 	switch {
@@ -144,7 +152,7 @@ func (s *distroStore) Install(ctx context.Context) []Result {
 	if st, done := preInstall(s.status(d)); done {
 		return []Result{st}
 	}
-	anchor := filepath.Join(s.env.sys(d.anchorDir), anchorName(s.ca, d.ext))
+	anchor := s.anchor(d)
 	r := Result{Store: StoreSystem, Location: anchor}
 	manual := s.installManual(d, anchor)
 	if err := s.writeAnchor(ctx, anchor); err != nil {
@@ -183,7 +191,7 @@ func (s *distroStore) Uninstall(ctx context.Context) []Result {
 	if !ok {
 		return s.unsupported()
 	}
-	anchor := filepath.Join(s.env.sys(d.anchorDir), anchorName(s.ca, d.ext))
+	anchor := s.anchor(d)
 	r := Result{Store: StoreSystem, Location: anchor}
 	if !exists(anchor) {
 		r.State = Missing

@@ -11,19 +11,23 @@ import (
 	"github.com/rtdev/rtdev/ca"
 )
 
-// bundleWriter simulates a refresh command: it writes the bundle with an
-// unrelated certificate and, when the anchor file exists, the CA.
+// bundleWriter simulates a refresh command: it writes the family's first
+// bundle with an unrelated certificate and, when the anchor file exists, the
+// CA.
 func bundleWriter(t *testing.T, env Env, d distro, anchor string) func() {
 	return func() {
-		other := "-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n"
-		data := other
+		data := "-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n"
 		if pemData, err := os.ReadFile(anchor); err == nil {
 			data += string(pemData)
 		}
-		for _, b := range d.bundles[:1] {
-			writeFile(t, env.sys(b), data)
-		}
+		writeFile(t, env.sys(d.bundles[0]), data)
 	}
+}
+
+// wantAnchor spells out the anchor file the tests expect: the CA's unique
+// name and an extension, in an anchor folder.
+func wantAnchor(env Env, c *ca.CA, dir, ext string) string {
+	return filepath.Join(env.sys(dir), strings.ReplaceAll(c.UniqueName(), " ", "_")+ext)
 }
 
 func TestDistroInstallAsRootPerFamily(t *testing.T) {
@@ -33,7 +37,7 @@ func TestDistroInstallAsRootPerFamily(t *testing.T) {
 			f := newFake(t, nil)
 			env := testEnv(t, "linux", 0, f, nil)
 			mkdirs(t, env.sys(d.anchorDir))
-			anchor := filepath.Join(env.sys(d.anchorDir), strings.ReplaceAll(c.UniqueName(), " ", "_")+d.ext)
+			anchor := wantAnchor(env, c, d.anchorDir, d.ext)
 			// Another CA's anchor, which nothing may touch.
 			otherAnchor := filepath.Join(env.sys(d.anchorDir), "corp-root"+d.ext)
 			writeFile(t, otherAnchor, "corp")
@@ -87,7 +91,7 @@ func TestDistroInstallThroughSudo(t *testing.T) {
 			env := testEnv(t, "linux", 1000, f, nil)
 			env.CanPrompt = tc.canPrompt
 			mkdirs(t, env.sys(d.anchorDir))
-			anchor := filepath.Join(env.sys(d.anchorDir), strings.ReplaceAll(c.UniqueName(), " ", "_")+".crt")
+			anchor := wantAnchor(env, c, d.anchorDir, ".crt")
 			f.expect(
 				cmd("sudo", append(tc.sudo, "tee", anchor)...).with(string(c.CertPEM)).then(func() { writeFile(t, anchor, string(c.CertPEM)) }),
 				cmd("sudo", append(tc.sudo, "update-ca-certificates")...).then(bundleWriter(t, env, d, anchor)),
@@ -121,7 +125,7 @@ func TestDistroNeedsRootGivesTheCommand(t *testing.T) {
 			f := newFake(t, tc.paths)
 			env := testEnv(t, "linux", 1000, f, nil)
 			mkdirs(t, env.sys(d.anchorDir))
-			anchor := filepath.Join(env.sys(d.anchorDir), strings.ReplaceAll(c.UniqueName(), " ", "_")+".crt")
+			anchor := wantAnchor(env, c, d.anchorDir, ".crt")
 			f.expect(tc.calls(anchor)...)
 			r := one(t, (&distroStore{env: env, ca: c}).Install(context.Background()))
 			wantState(t, r, Failed)

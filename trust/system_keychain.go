@@ -2,8 +2,6 @@ package trust
 
 import (
 	"context"
-	"crypto/sha1"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,15 +32,10 @@ func (s *keychainStore) addArgs() []string {
 	return []string{"add-trusted-cert", "-d", "-r", "trustRoot", "-p", "ssl", "-p", "basic", "-k", systemKeychain, certFile(s.ca)}
 }
 
-func (s *keychainStore) sha1() string {
-	sum := sha1.Sum(s.ca.Cert.Raw)
-	return strings.ToUpper(hex.EncodeToString(sum[:]))
-}
-
 func (s *keychainStore) removeManual() string {
 	return (&manual{env: s.env}).
 		add(true, "security", "remove-trusted-cert", "-d", certFile(s.ca)).
-		add(true, "security", "delete-certificate", "-Z", s.sha1(), systemKeychain).String()
+		add(true, "security", "delete-certificate", "-Z", sha1Hex(s.ca), systemKeychain).String()
 }
 
 // Status asks the platform verifier, which is what Safari, Chrome and
@@ -60,11 +53,10 @@ func (s *keychainStore) Status(context.Context) []Result {
 }
 
 func (s *keychainStore) Install(ctx context.Context) []Result {
-	r := s.result()
-	if s.env.verify(s.ca.Cert) == nil {
-		r.State = Already
-		return []Result{r}
+	if st, done := preInstall(s.Status(ctx)[0]); done {
+		return []Result{st}
 	}
+	r := s.result()
 	manual := (&manual{env: s.env}).add(true, "security", s.addArgs()...).String()
 	if _, err := s.env.run(ctx, true, nil, "security", s.addArgs()...); err != nil {
 		r = failure(r, err, manual)
@@ -93,7 +85,7 @@ func (s *keychainStore) inKeychain(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return strings.Contains(string(out), "SHA-1 hash: "+s.sha1()), nil
+	return strings.Contains(string(out), "SHA-1 hash: "+sha1Hex(s.ca)), nil
 }
 
 // Uninstall removes the trust settings and then the certificate rtdev added;
@@ -117,7 +109,7 @@ func (s *keychainStore) Uninstall(ctx context.Context) []Result {
 			return []Result{failure(r, err, manual)}
 		}
 	}
-	if _, err := s.env.run(ctx, true, nil, "security", "delete-certificate", "-Z", s.sha1(), systemKeychain); err != nil {
+	if _, err := s.env.run(ctx, true, nil, "security", "delete-certificate", "-Z", sha1Hex(s.ca), systemKeychain); err != nil {
 		return []Result{failure(r, err, manual)}
 	}
 	r.State = Removed

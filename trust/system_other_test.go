@@ -10,31 +10,6 @@ import (
 	"testing"
 )
 
-// mapRoot is the Windows Root store as a map, for the windowsStore logic.
-type mapRoot struct {
-	certs  map[[sha1.Size]byte][]byte
-	addErr error
-}
-
-func (m *mapRoot) Has(tp [sha1.Size]byte) (bool, error) { _, ok := m.certs[tp]; return ok, nil }
-
-func (m *mapRoot) Add(der []byte) error {
-	if m.addErr != nil {
-		return m.addErr
-	}
-	if m.certs == nil {
-		m.certs = map[[sha1.Size]byte][]byte{}
-	}
-	m.certs[sha1.Sum(der)] = der
-	return nil
-}
-
-func (m *mapRoot) Delete(tp [sha1.Size]byte) (bool, error) {
-	_, ok := m.certs[tp]
-	delete(m.certs, tp)
-	return ok, nil
-}
-
 func TestWindowsStoreNeverRunsCommands(t *testing.T) {
 	c := testCA(t)
 	root := &mapRoot{certs: map[[sha1.Size]byte][]byte{{1}: []byte("other")}}
@@ -69,6 +44,19 @@ func TestWindowsStoreReportsDeclinedAdd(t *testing.T) {
 	wantState(t, r, Failed)
 	if want := `certutil -user -addstore Root ` + env.quote(certFile(c)); r.Command != want {
 		t.Errorf("command = %q, want %q", r.Command, want)
+	}
+}
+
+// A confirmation dialog the user declines can leave Add without an error
+// and the store without the CA; Install must look and fail.
+func TestWindowsStoreReportsSilentlyDroppedAdd(t *testing.T) {
+	c := testCA(t)
+	env := testEnv(t, "windows", 1000, newFake(t, nil), nil)
+	env.winRoot = &mapRoot{dropAdds: true}
+	r := one(t, newSystemStore(env, c).Install(context.Background()))
+	wantState(t, r, Failed)
+	if !strings.Contains(r.Reason, "declined") || !strings.HasPrefix(r.Command, "certutil -user -addstore Root ") {
+		t.Errorf("result = %+v", r)
 	}
 }
 
