@@ -60,7 +60,7 @@ func startServer(t *testing.T, cfg Config) *testServer {
 
 func startServerWith(t *testing.T, cfg Config, extra http.Handler) *testServer {
 	t.Helper()
-	pki := newTestPKI(t, "devserver test")
+	pki := newTestPKI(t, "devserver.localhost")
 	ts := startServerTLS(t, cfg, pki.serverConfig(), extra)
 	ts.pki = pki
 	return ts
@@ -125,7 +125,8 @@ func (ts *testServer) httpClient() *http.Client {
 	return &http.Client{Timeout: waitTimeout, Transport: &http.Transport{TLSClientConfig: ts.pki.clientConfig()}}
 }
 
-// get does a request against the server over HTTPS.
+// do makes a request to the server over HTTPS and returns the response
+// with its body read.
 func (ts *testServer) do(method, path string, hdr http.Header) (*http.Response, string) {
 	ts.t.Helper()
 	req, err := http.NewRequest(method, "https://"+ts.addr+path, nil)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -35,11 +34,7 @@ const idlePeersEnv = "RTDEV_IDLE_PEERS_CLIENT"
 //	go test -run XXX -bench IdlePeers -benchtime 1x ./devserver
 func BenchmarkIdlePeers(b *testing.B) {
 	const peers = 2000
-	pki := newTestPKI(b, "idle peers")
-	caFile := filepath.Join(b.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, pki.certPEM, 0o644); err != nil {
-		b.Fatal(err)
-	}
+	pki := newTestPKI(b, "idle-peers.localhost")
 	for b.Loop() {
 		srv, err := New(Config{ConcurrentLimit: 2 * peers, AliveTimeout: 10 * time.Minute})
 		if err != nil {
@@ -53,7 +48,7 @@ func BenchmarkIdlePeers(b *testing.B) {
 		debug.FreeOSMemory() // what earlier rounds left is not counted
 		rss0, heap0, stack0, g0 := memNow(b)
 		cmd := exec.Command(os.Args[0], "-test.run=^TestIdlePeersClient$", "-test.count=1")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %s", idlePeersEnv, ln.Addr(), peers, caFile))
+		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %s", idlePeersEnv, ln.Addr(), peers, pki.caFile))
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			b.Fatal(err)

@@ -3,7 +3,6 @@ package devserver
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"unicode/utf8"
 )
 
@@ -55,14 +54,6 @@ var (
 // "dst" that is not a string reads as absent, so the message is ignored or
 // dropped rather than guessed at. Payload is a slice of data, not a copy.
 func decode(data []byte) (message, error) {
-	m, err := scanMessage(data)
-	if err != nil {
-		return message{}, fmt.Errorf("decode message: %w", err)
-	}
-	return m, nil
-}
-
-func scanMessage(data []byte) (message, error) {
 	var m message
 	s := jsonScanner{data: data}
 	s.skipSpace()

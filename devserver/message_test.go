@@ -86,7 +86,8 @@ func TestServerMessages(t *testing.T) {
 }
 
 // FuzzDecode checks the inbound decoder on arbitrary frames: it never
-// panics, and whatever it accepts re-encodes as valid JSON that decodes to
+// panics, whatever it accepts is valid UTF-8 (the read loop relies on that
+// to skip its own check), and it re-encodes as valid JSON that decodes to
 // the same type, dst and payload bytes.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
@@ -104,6 +105,9 @@ func FuzzDecode(f *testing.F) {
 		m, err := decode(data)
 		if err != nil {
 			return
+		}
+		if !utf8.Valid(data) {
+			t.Fatalf("decode accepted invalid UTF-8 %q", data)
 		}
 		m.Src = "src\u2028<>"
 		out := m.encode()

@@ -2,21 +2,14 @@ package devserver
 
 import "time"
 
-// handle processes one inbound frame from c, which has passed the rate limit
-// and UTF-8 checks. As upstream (src/messageHandler/index.ts): a frame that
-// is not JSON is dropped and the socket stays open; HEARTBEAT refreshes the
-// liveness clock; OFFER, ANSWER, CANDIDATE, LEAVE and EXPIRE are relayed
-// with src stamped; any other type is ignored.
-func (s *Server) handle(c *client, data []byte) {
-	m, err := decode(data)
-	if err != nil {
-		s.stats.malformed.Add(1)
-		s.log.Warn("dropped malformed message", "id", c.id, "err", err)
-		return
-	}
+// handle acts on one decoded message from c, received at now, as
+// upstream's message handler (src/messageHandler/index.ts): HEARTBEAT
+// refreshes the liveness clock; OFFER, ANSWER, CANDIDATE, LEAVE and EXPIRE
+// are relayed with src stamped; any other type is ignored.
+func (s *Server) handle(c *client, m message, now time.Time) {
 	switch {
 	case m.Type == typeHeartbeat:
-		c.lastPing.Store(time.Now().UnixNano())
+		c.lastPing.Store(now.UnixNano())
 	case relayable(m.Type):
 		m.Src = c.id
 		s.transmit(m, c)

@@ -27,17 +27,18 @@ func touch(t *testing.T, name string, d time.Duration) {
 	}
 }
 
-// reloaderFixture serves a pair with CN "first" from files in a temporary
-// folder and returns the pair with CN "second" to renew it with.
+// reloaderFixture serves a pair with CN first.localhost from files in a
+// temporary folder and returns the pair with CN second.localhost to renew
+// it with.
 func reloaderFixture(t *testing.T) (r *CertReloader, dir, certFile, keyFile string, second testPKI) {
 	t.Helper()
 	dir = t.TempDir()
-	certFile, keyFile = newTestPKI(t, "first").writeFiles(t, dir)
+	certFile, keyFile = newTestPKI(t, "first.localhost").writeFiles(t, dir)
 	r, err := NewCertReloader(certFile, keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, dir, certFile, keyFile, newTestPKI(t, "second")
+	return r, dir, certFile, keyFile, newTestPKI(t, "second.localhost")
 }
 
 func TestCertReloader(t *testing.T) {
@@ -49,7 +50,7 @@ func TestCertReloader(t *testing.T) {
 		}
 		return leafCN(t, c)
 	}
-	if cn := get(); cn != "first" {
+	if cn := get(); cn != "first.localhost" {
 		t.Fatalf("CN %q", cn)
 	}
 
@@ -59,7 +60,7 @@ func TestCertReloader(t *testing.T) {
 		t.Fatal(err)
 	}
 	touch(t, certFile, time.Minute)
-	if cn := get(); cn != "first" || r.Err() == nil {
+	if cn := get(); cn != "first.localhost" || r.Err() == nil {
 		t.Fatalf("mismatched pair: serving %q, Err %v", cn, r.Err())
 	}
 	// The key lands: the next handshake gets the new pair.
@@ -67,14 +68,14 @@ func TestCertReloader(t *testing.T) {
 		t.Fatal(err)
 	}
 	touch(t, keyFile, time.Minute)
-	if cn := get(); cn != "second" || r.Err() != nil {
+	if cn := get(); cn != "second.localhost" || r.Err() != nil {
 		t.Fatalf("after renewal: serving %q, Err %v", cn, r.Err())
 	}
 	// A file missing for a moment (mid-rename) keeps the pair in service.
 	if err := os.Rename(keyFile, keyFile+".tmp"); err != nil {
 		t.Fatal(err)
 	}
-	if cn := get(); cn != "second" {
+	if cn := get(); cn != "second.localhost" {
 		t.Fatalf("missing key: serving %q", cn)
 	}
 	if err := os.Rename(keyFile+".tmp", keyFile); err != nil {
@@ -84,7 +85,7 @@ func TestCertReloader(t *testing.T) {
 
 func TestCertReloaderErrors(t *testing.T) {
 	dir := t.TempDir()
-	p := newTestPKI(t, "x")
+	p := newTestPKI(t, "x.localhost")
 	certFile, keyFile := p.writeFiles(t, dir)
 	if _, err := NewCertReloader(certFile, dir+"/missing.pem"); err == nil {
 		t.Error("missing key: no error")
@@ -107,13 +108,13 @@ func TestServeWithCertReloader(t *testing.T) {
 		defer c.Close()
 		return c.ConnectionState().PeerCertificates[0].Subject.CommonName
 	}
-	if cn := peerCN(); cn != "first" {
+	if cn := peerCN(); cn != "first.localhost" {
 		t.Fatalf("CN %q", cn)
 	}
 	second.writeFiles(t, dir)
 	touch(t, certFile, time.Minute)
 	touch(t, keyFile, time.Minute)
-	if cn := peerCN(); cn != "second" {
+	if cn := peerCN(); cn != "second.localhost" {
 		t.Fatalf("after renewal CN %q", cn)
 	}
 }

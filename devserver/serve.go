@@ -79,16 +79,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
-	conns := make(map[*websocket.Conn]*client, len(s.conns))
-	for ws, c := range s.conns {
-		conns[ws] = c
+	admitted := make([]*client, 0, len(s.conns))
+	for _, c := range s.conns {
+		if c != nil {
+			admitted = append(admitted, c)
+		}
 	}
 	s.mu.Unlock()
 	s.realm.close()
-	for _, c := range conns {
-		if c != nil {
-			c.stop(closeReq{code: closeGoingAway, reason: "server shutting down"})
-		}
+	for _, c := range admitted {
+		c.stop(closeReq{code: closeGoingAway, reason: "server shutting down"})
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()

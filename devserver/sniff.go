@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -86,7 +87,7 @@ func (c *sniffConn) sniff() {
 func (c *sniffConn) answerPlaintext(first []byte) {
 	_, port, _ := net.SplitHostPort(c.LocalAddr().String())
 	host, path := "localhost", "/"
-	br := bufio.NewReader(io.LimitReader(io.MultiReader(strings.NewReader(string(first)), c.Conn), plaintextReadLimit))
+	br := bufio.NewReader(io.LimitReader(io.MultiReader(bytes.NewReader(first), c.Conn), plaintextReadLimit))
 	if req, err := http.ReadRequest(br); err == nil {
 		if h := req.Host; h != "" {
 			if hh, _, err := net.SplitHostPort(h); err == nil {

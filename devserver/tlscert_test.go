@@ -1,68 +1,51 @@
 package devserver
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/rtdev/rtdev/ca"
 )
 
-// testPKI is a throwaway self-signed leaf for 127.0.0.1, ::1 and localhost.
-// The ca package issues the real ones; the server only needs a tls.Config.
+// testPKI is what `rtdev init` gives a project, made by the ca package in a
+// temporary folder: a fresh rtdev CA and a leaf for a name of the test's
+// choosing (its CN), localhost, 127.0.0.1 and ::1.
 type testPKI struct {
-	certPEM, keyPEM []byte
+	caFile          string // the CA certificate, PEM
+	certPEM, keyPEM []byte // the leaf
 	cert            tls.Certificate
-	pool            *x509.CertPool
+	pool            *x509.CertPool // the CA alone
 }
 
-func newTestPKI(tb testing.TB, cn string) testPKI {
+// newTestPKI issues the leaf for name, which must be a DNS name the CA
+// permits (for example first.localhost).
+func newTestPKI(tb testing.TB, name string) testPKI {
 	tb.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, err := ca.Create(filepath.Join(tb.TempDir(), "ca"), ca.CreateOptions{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	names, err := ca.ParseNames([]string{name, "localhost", "127.0.0.1", "::1"})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	leaf, err := c.Issue(ca.LeafOptions{Names: names})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	p := testPKI{
-		certPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		keyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
+		caFile:  filepath.Join(c.Dir, ca.CertFileName),
+		certPEM: leaf.CertPEM,
+		keyPEM:  leaf.KeyPEM,
 		pool:    x509.NewCertPool(),
 	}
 	if p.cert, err = tls.X509KeyPair(p.certPEM, p.keyPEM); err != nil {
 		tb.Fatal(err)
 	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p.pool.AddCert(leaf)
+	p.pool.AddCert(c.Cert)
 	return p
 }
 

@@ -279,9 +279,8 @@ func (c *client) readMessage() (int, []byte, error) {
 	return typ, data, err
 }
 
-// frame applies the per-connection checks to one inbound frame and hands it
-// to the server.
-// A nil bucket means no rate limit.
+// frame applies the per-connection checks to one inbound frame, decodes
+// it and hands the message to the server. A nil bucket means no rate limit.
 func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time) {
 	cfg := &c.s.cfg
 	if c.stopping.Load() {
@@ -295,18 +294,28 @@ func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time)
 		c.stop(closeReq{code: closePolicyViolation, reason: "message rate limit exceeded"})
 		return
 	}
-	// gorilla/websocket does not check UTF-8 in text frames; RFC 6455
-	// section 8.1 requires failing the connection, with 1007 (7.4.1).
-	// Relaying the bytes would instead make each receiving browser drop
-	// its own connection.
-	if typ == websocket.TextMessage && !utf8.Valid(data) {
-		c.s.stats.invalidUTF8.Add(1)
-		c.s.log.Warn("peer closed: invalid UTF-8 in a text frame", "id", c.id)
-		c.s.realm.removeIf(c)
-		c.stop(closeReq{code: closeInvalidPayload, reason: "invalid UTF-8"})
+	m, err := decode(data)
+	if err != nil {
+		// gorilla/websocket does not check UTF-8 in text frames; RFC 6455
+		// section 8.1 requires failing the connection, with 1007 (7.4.1).
+		// Relaying the bytes would instead make each receiving browser drop
+		// its own connection. A frame decode accepts is valid UTF-8 already
+		// (it checks every string, and JSON is ASCII outside them:
+		// FuzzDecode), so only a refused frame needs the whole-frame check.
+		if typ == websocket.TextMessage && !utf8.Valid(data) {
+			c.s.stats.invalidUTF8.Add(1)
+			c.s.log.Warn("peer closed: invalid UTF-8 in a text frame", "id", c.id)
+			c.s.realm.removeIf(c)
+			c.stop(closeReq{code: closeInvalidPayload, reason: "invalid UTF-8"})
+			return
+		}
+		// As upstream (src/messageHandler/index.ts), a frame that is not a
+		// JSON object is dropped and the socket stays open.
+		c.s.stats.malformed.Add(1)
+		c.s.log.Warn("dropped malformed message", "id", c.id, "err", err)
 		return
 	}
-	c.s.handle(c, data)
+	c.s.handle(c, m, now)
 }
 
 // readFailed logs why reading ended and, for an idle connection, asks for a

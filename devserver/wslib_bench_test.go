@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -26,11 +25,8 @@ const benchMsgSize = 4 << 10
 // connections and relays everything the first sends to the second.
 func benchServer(b *testing.B, h http.Handler) (addr string, clientTLS *tls.Config) {
 	b.Helper()
-	pki := newTestPKI(b, "bench")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
+	pki := newTestPKI(b, "bench.localhost")
+	ln := listen(b)
 	conf := pki.serverConfig()
 	conf.NextProtos = []string{"http/1.1"}
 	srv := &http.Server{Handler: h}

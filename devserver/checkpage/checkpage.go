@@ -7,6 +7,8 @@ import (
 	"encoding/pem"
 	"html/template"
 	"net/http"
+
+	"github.com/rtdev/rtdev/devserver"
 )
 
 //go:embed assets
@@ -20,7 +22,7 @@ type Config struct {
 	Prefix string
 	// PeerPath and PeerKey are the signaling server's --path and --key, so
 	// the page talks to it exactly as a peerjs client configured by the
-	// printed snippet would.
+	// printed snippet would; empty means devserver's defaults.
 	PeerPath string
 	PeerKey  string
 	// CACertPEM is the public CA certificate served at {Prefix}ca.pem.
@@ -36,10 +38,10 @@ func Handler(cfg Config) http.Handler {
 		cfg.Prefix = "/rtdev/"
 	}
 	if cfg.PeerPath == "" {
-		cfg.PeerPath = "/"
+		cfg.PeerPath = devserver.DefaultPath
 	}
 	if cfg.PeerKey == "" {
-		cfg.PeerKey = "peerjs"
+		cfg.PeerKey = devserver.DefaultKey
 	}
 	// Decided once: only a PEM made of certificates is ever served, so a
 	// key handed in by mistake cannot leak through the download.

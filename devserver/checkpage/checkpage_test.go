@@ -1,17 +1,17 @@
 package checkpage
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/devserver"
 )
 
 func get(t *testing.T, h http.Handler, path string) *http.Response {
@@ -40,23 +40,44 @@ func TestPageCarriesServerSettings(t *testing.T) {
 
 func TestPageEscapesSettings(t *testing.T) {
 	h := Handler(Config{PeerKey: `"><script>x</script>`})
-	body, _ := io.ReadAll(get(t, h, "/rtdev/").Body)
-	if strings.Contains(string(body), "<script>x") {
-		t.Fatal("key was not escaped into the page")
+	res := get(t, h, "/rtdev/")
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || strings.Contains(string(body), "<script>x") {
+		t.Fatalf("key was not escaped into the page: %d\n%s", res.StatusCode, body)
+	}
+	if want := `data-key="&#34;&gt;&lt;script&gt;x&lt;/script&gt;"`; !strings.Contains(string(body), want) {
+		t.Errorf("page lacks the escaped key %s:\n%s", want, body)
+	}
+}
+
+func TestDefaultsAreTheServers(t *testing.T) {
+	body, _ := io.ReadAll(get(t, Handler(Config{}), "/rtdev/").Body)
+	for _, want := range []string{`data-path="` + devserver.DefaultPath + `"`, `data-key="` + devserver.DefaultKey + `"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("page lacks %s", want)
+		}
 	}
 }
 
 func TestCACertServedNeverAKey(t *testing.T) {
-	pemCert := []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
-	res := get(t, Handler(Config{CACertPEM: pemCert}), "/rtdev/ca.pem")
+	c, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := get(t, Handler(Config{CACertPEM: c.CertPEM}), "/rtdev/ca.pem")
 	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 200 || string(body) != string(pemCert) {
+	if res.StatusCode != 200 || string(body) != string(c.CertPEM) {
 		t.Fatalf("ca.pem: %d %q", res.StatusCode, body)
 	}
 	if ct := res.Header.Get("Content-Type"); ct != "application/x-x509-ca-cert" {
 		t.Errorf("content type %q", ct)
 	}
-	withKey := append(append([]byte{}, pemCert...), testKeyPEM(t)...)
+	// The CA's own key appended by mistake.
+	keyPEM, err := os.ReadFile(filepath.Join(c.Dir, ca.KeyFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withKey := append(append([]byte{}, c.CertPEM...), keyPEM...)
 	if res := get(t, Handler(Config{CACertPEM: withKey}), "/rtdev/ca.pem"); res.StatusCode != 404 {
 		t.Fatalf("a PEM holding a key was served: %d", res.StatusCode)
 	}
@@ -75,6 +96,10 @@ func TestHealth(t *testing.T) {
 	if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || doc["peers"] != 3 {
 		t.Fatalf("health = %v, %v", doc, err)
 	}
+	var def map[string]string
+	if err := json.NewDecoder(get(t, Handler(Config{}), "/rtdev/health").Body).Decode(&def); err != nil || def["status"] != "ok" {
+		t.Fatalf("default health = %v, %v", def, err)
+	}
 }
 
 func TestAssetsAndUnknownPaths(t *testing.T) {
@@ -85,19 +110,4 @@ func TestAssetsAndUnknownPaths(t *testing.T) {
 	if res := get(t, h, "/rtdev/nope"); res.StatusCode != 404 {
 		t.Fatalf("unknown path: %d", res.StatusCode)
 	}
-}
-
-// testKeyPEM is a fresh PKCS#8 private key, made at test time so that no
-// key is ever stored in the repository.
-func testKeyPEM(t *testing.T) []byte {
-	t.Helper()
-	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
