@@ -19,50 +19,48 @@ import (
 	"github.com/rtdev/rtdev/bench/report"
 )
 
-// need fails in CI and skips elsewhere when a tool the benchmark drives is
-// missing.
-func need(t *testing.T, what string, err error) {
-	t.Helper()
-	if err == nil {
-		return
-	}
-	testtool.Missing(t, fmt.Sprintf("%s is missing (scripts/test-deps.sh installs it): %v", what, err))
-}
-
-// TestTinyBench builds rtdev, the floor server and the load generator, runs
-// every scenario once at tiny size against the three servers, and checks
-// that the results are complete and well-formed and that the churn checks
-// passed. It asserts no timing: the numbers only have to exist.
+// TestTinyBench builds rtdev and the bench's commands as bench/run.sh does
+// (rtdev-bench, floor, devprof; the load generator and the floor with -race
+// under go test -race), runs every scenario once at tiny size against the
+// three servers, and checks that the results are complete and well-formed
+// and that the churn checks passed. It asserts no timing: the numbers only
+// have to exist.
 func TestTinyBench(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds three binaries and starts eight servers")
+		t.Skip("builds four binaries and starts eight servers")
 	}
-	_, err := exec.LookPath("node")
-	need(t, "node", err)
-	_, err = os.Stat("peerjs-server/node_modules/peer/dist/bin/peerjs.js")
-	need(t, "peerjs-server (npm ci in bench/peerjs-server)", err)
-	_, err = exec.LookPath("taskset")
-	need(t, "taskset (util-linux)", err)
+	node := testtool.Need(t, "node")
+	testtool.Need(t, "taskset")
+	if _, err := os.Stat("peerjs-server/node_modules/peer/dist/bin/peerjs.js"); err != nil {
+		testtool.Missing(t, fmt.Sprintf("peerjs-server is missing (scripts/test-deps.sh runs npm ci in bench/peerjs-server): %v", err))
+	}
 
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	bins := map[string]string{
-		"rtdev":       "github.com/rtdev/rtdev",
-		"rtdev-bench": "./cmd/rtdev-bench",
-		"floor":       "./floor",
-		"devprof":     "./devprof",
+	bins := []struct {
+		name, pkg string
+		race      bool // built with -race when the test is
+	}{
+		{"rtdev", "github.com/rtdev/rtdev", false},
+		{"rtdev-bench", "./cmd/rtdev-bench", true},
+		{"floor", "./floor", true},
+		{"devprof", "./devprof", false},
 	}
-	for name, pkg := range bins {
-		out, err := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+	for _, b := range bins {
+		args := []string{"build", "-o", filepath.Join(dir, b.name)}
+		if b.race && raceBuild {
+			args = append(args, "-race")
+		}
+		out, err := exec.CommandContext(ctx, "go", append(args, b.pkg)...).CombinedOutput()
 		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
 		}
 	}
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
 	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny",
 		"-rtdev", filepath.Join(dir, "rtdev"), "-floor", filepath.Join(dir, "floor"),
-		"-devprof", filepath.Join(dir, "devprof"), "-peerjs-dir", "peerjs-server",
+		"-devprof", filepath.Join(dir, "devprof"), "-peerjs-dir", "peerjs-server", "-node", node,
 		"-out", outDir, "-work", work)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -70,14 +68,17 @@ func TestTinyBench(t *testing.T) {
 		t.Fatalf("rtdev-bench: %v\n%s%s", err, stderr.String(), serverLogs(work))
 	}
 
+	// Deferred, so that a check ending the test with Fatal still shows why.
+	defer func() {
+		if t.Failed() {
+			t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(work))
+		}
+	}()
 	res, err := report.Read(filepath.Join(outDir, "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResults(t, res)
-	if t.Failed() {
-		t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(work))
-	}
 	checkRenderings(t, outDir, stdout.String())
 }
 

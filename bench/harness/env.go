@@ -48,6 +48,13 @@ func (e *MissingError) Hint() string { return e.Fix }
 
 func (e *Env) projectDir() string { return filepath.Join(e.Dir, "project") }
 
+func (e *Env) node() string {
+	if e.Node == "" {
+		return "node"
+	}
+	return e.Node
+}
+
 // rtdevEnv seals rtdev off from this machine: its own CA folder and HOME,
 // and no trust store is ever written.
 func (e *Env) rtdevEnv() []string {
@@ -92,11 +99,7 @@ func (e *Env) Versions(ctx context.Context) map[string]string {
 	if out, err := exec.CommandContext(ctx, e.RtdevBin, "version").Output(); err == nil {
 		v["rtdev"] = firstLine(out)
 	}
-	node := e.Node
-	if node == "" {
-		node = "node"
-	}
-	if out, err := exec.CommandContext(ctx, node, "--version").Output(); err == nil {
+	if out, err := exec.CommandContext(ctx, e.node(), "--version").Output(); err == nil {
 		v["node"] = firstLine(out)
 	}
 	for _, pkg := range []string{"peer", "ws"} {

@@ -151,14 +151,10 @@ func (e *Env) command(kind Kind, port, seq int) (name string, args []string, dir
 			return "", nil, "", nil, &MissingError{What: "peerjs-server (npm package peer)", Err: err,
 				Fix: "cd " + e.PeerJSDir + " && npm ci"}
 		}
-		node := e.Node
-		if node == "" {
-			node = "node"
-		}
 		args = []string{bin, "--port", p, "--host", "127.0.0.1", "--path", "/",
 			"--sslkey", e.certs.Key, "--sslcert", e.certs.Cert,
 			"--concurrent_limit", "20000", "--alive_timeout", "120000"}
-		return node, args, e.PeerJSDir, env, nil
+		return e.node(), args, e.PeerJSDir, env, nil
 	case Floor:
 		return e.FloorBin, []string{"--port", p, "--cert", e.certs.Cert, "--key", e.certs.Key}, e.Dir, env, nil
 	case RtdevPprof:

@@ -133,10 +133,10 @@ func Churn(ctx context.Context, t Target, cfg ChurnConfig) (ChurnResult, error) 
 	departed := make(chan departure, 1024)
 	var probes sync.WaitGroup
 	probes.Go(func() { res.Probes = r.probe(ctx, departed) })
-	joined, failed, left := r.churn(ctx, t.dialer(), t, n, departed)
+	res.Joined, res.JoinFailed = r.churn(ctx, t.dialer(), t, n, departed)
 	close(departed)
 	probes.Wait()
-	res.Joined, res.JoinFailed, res.Left = joined, failed, left
+	res.Left = res.Joined // a churner that joined has left by the time churn returns
 
 	// Every EXPIRE due, then the pairs' last negotiation, then the last
 	// messages in flight.
@@ -213,8 +213,8 @@ type departure struct {
 }
 
 // churn starts JoinRate peers a second for Duration and waits until all
-// have left.
-func (r *churnRun) churn(ctx context.Context, d *websocket.Dialer, t Target, base int, departed chan<- departure) (joined, failed, left int) {
+// have left; it returns how many joined and how many could not.
+func (r *churnRun) churn(ctx context.Context, d *websocket.Dialer, t Target, base int, departed chan<- departure) (joined, failed int) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	interval := time.Duration(float64(time.Second) / r.cfg.JoinRate)
@@ -231,7 +231,6 @@ func (r *churnRun) churn(ctx context.Context, d *websocket.Dialer, t Target, bas
 				mu.Lock()
 				if ok {
 					joined++
-					left++
 				} else {
 					failed++
 				}
@@ -242,7 +241,7 @@ func (r *churnRun) churn(ctx context.Context, d *websocket.Dialer, t Target, bas
 		break
 	}
 	wg.Wait()
-	return joined, failed, left
+	return joined, failed
 }
 
 // churner is one short-lived peer.
@@ -345,7 +344,9 @@ func (r *churnRun) handle(p *Peer, m Message) {
 		sp.received.Add(1)
 	case m.Seq <= s.last:
 		s.dup++
-	default: // a gap: count it once it fills, if ever
+	default:
+		// A gap: this one counts as delivered and out of order; a late
+		// one from the gap would then count as a duplicate.
 		s.reordered++
 		s.got++
 		s.last = m.Seq

@@ -58,7 +58,7 @@ func Connect(ctx context.Context, t Target, cfg ConnectConfig) (ConnectResult, e
 		return ConnectResult{}, fmt.Errorf("connect: %w", err)
 	}
 	self0, t0 := selfCPU(), time.Now()
-	peers := dialAll(ctx, t.dialer(), t, ids, cfg.Concurrency, func(int) DialOptions { return opts }, &errs)
+	peers := dialAll(ctx, t, ids, cfg.Concurrency, opts, &errs)
 	ramp := time.Since(t0)
 	self1 := selfCPU()
 	u1, err := meterSample(t.Meter)

@@ -5,24 +5,23 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/gorilla/websocket"
 )
 
 // closeWait bounds the wait for the server's close frame.
 const closeWait = 5 * time.Second
 
 // dialAll opens a peer for every id, with at most conc dials in flight, and
-// returns them in order; a failed dial leaves nil and an entry in errs.
-// index(i) is the Peer.Index of ids[i].
-func dialAll(ctx context.Context, d *websocket.Dialer, t Target, ids []string, conc int, opts func(i int) DialOptions, errs *errorList) []*Peer {
+// returns them in order (ids[i] is Peer.Index i); a failed dial leaves nil
+// and an entry in errs.
+func dialAll(ctx context.Context, t Target, ids []string, conc int, o DialOptions, errs *errorList) []*Peer {
+	d := t.dialer()
 	peers := make([]*Peer, len(ids))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range max(conc, 1) {
 		wg.Go(func() {
 			for i := range work {
-				p, err := Dial(ctx, d, t, ids[i], i, opts(i))
+				p, err := Dial(ctx, d, t, ids[i], i, o)
 				if err != nil {
 					errs.add(err)
 					continue
@@ -88,7 +87,7 @@ func peerIDs(ctx context.Context, t Target, prefix string, n int, fetch bool) ([
 // opened; the peers it returns (all of them, or those that opened) are the
 // caller's to close.
 func openAll(ctx context.Context, t Target, ids []string, conc int, o DialOptions, errs *errorList) ([]*Peer, error) {
-	peers := dialAll(ctx, t.dialer(), t, ids, conc, func(int) DialOptions { return o }, errs)
+	peers := dialAll(ctx, t, ids, conc, o, errs)
 	if open := countOpen(peers); open != len(ids) {
 		_, list := errs.snapshot()
 		return peers, fmt.Errorf("only %d of %d peers opened: %v", open, len(ids), list)

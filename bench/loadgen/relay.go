@@ -70,18 +70,13 @@ type relayPair struct {
 	began time.Time // when the current negotiation started
 }
 
-type peerRecv struct {
-	n   int64
-	lat []int64
-}
-
 type relayRun struct {
 	cfg          RelayConfig
 	bodies       Bodies
 	phase        atomic.Int32
 	ready        chan struct{} // closed once pairs is set
 	pairs        []*relayPair
-	recv         []peerRecv // by Peer.Index, written only by that peer's read goroutine
+	latency      [][]int64 // each message's relay time (ns) in the window, by Peer.Index; only that peer's read goroutine writes it
 	active       sync.WaitGroup
 	negotiations atomic.Int64
 	lost         lostPeers
@@ -116,7 +111,7 @@ func Relay(ctx context.Context, t Target, cfg RelayConfig) (RelayResult, error) 
 	if n < 2 || cfg.Duration <= 0 || cfg.Candidates < 0 {
 		return RelayResult{}, errors.New("relay: need at least 2 peers, a duration and Candidates >= 0")
 	}
-	r := &relayRun{cfg: cfg, bodies: NewBodies(cfg.SDPBytes, cfg.CandidateBytes), recv: make([]peerRecv, n), ready: make(chan struct{})}
+	r := &relayRun{cfg: cfg, bodies: NewBodies(cfg.SDPBytes, cfg.CandidateBytes), latency: make([][]int64, n), ready: make(chan struct{})}
 	ids, err := peerIDs(ctx, t, "relay", n, cfg.FetchIDs)
 	if err != nil {
 		return RelayResult{}, fmt.Errorf("relay: %w", err)
@@ -177,12 +172,10 @@ func Relay(ctx context.Context, t Target, cfg RelayConfig) (RelayResult, error) 
 		LoadgenCPUSeconds: (self1 - self0).Seconds(),
 		ServerRSS:         u1.RSS,
 	}
-	lat := make([][]int64, len(r.recv))
-	for i := range r.recv {
-		res.Messages += r.recv[i].n
-		lat[i] = r.recv[i].lat
+	for _, l := range r.latency {
+		res.Messages += int64(len(l))
 	}
-	res.LatencyP50Ms, res.LatencyP99Ms, _ = latencySummary(lat)
+	res.LatencyP50Ms, res.LatencyP99Ms = latencySummary(r.latency)
 	res.MessagesPerSec = float64(res.Messages) / window.Seconds()
 	if res.Messages > 0 {
 		res.ServerCPUPer100k = res.ServerCPUSeconds / float64(res.Messages) * 1e5
@@ -197,9 +190,7 @@ func Relay(ctx context.Context, t Target, cfg RelayConfig) (RelayResult, error) 
 // handle runs on the receiving peer's read goroutine.
 func (r *relayRun) handle(p *Peer, m Message) {
 	if m.SentAt > 0 && r.phase.Load() == phaseWindow {
-		rc := &r.recv[p.Index]
-		rc.n++
-		rc.lat = append(rc.lat, monoNow()-m.SentAt)
+		r.latency[p.Index] = append(r.latency[p.Index], monoNow()-m.SentAt)
 	}
 	<-r.ready // no message comes before the first OFFER, which follows this
 	pr := r.pairs[p.Index/2]

@@ -22,14 +22,14 @@ func percentile(sorted []int64, p float64) int64 {
 
 // latencySummary merges per-peer samples (nanoseconds) into p50 and p99 in
 // milliseconds.
-func latencySummary(perPeer [][]int64) (p50, p99 float64, n int) {
+func latencySummary(perPeer [][]int64) (p50, p99 float64) {
 	var all []int64
 	for _, s := range perPeer {
 		all = append(all, s...)
 	}
 	slices.Sort(all)
 	ms := func(ns int64) float64 { return float64(ns) / 1e6 }
-	return ms(percentile(all, 50)), ms(percentile(all, 99)), len(all)
+	return ms(percentile(all, 50)), ms(percentile(all, 99))
 }
 
 // meterSample reads the server's usage, or the zero Usage without a meter.

@@ -63,11 +63,17 @@ func (t Target) dialContext(ctx context.Context, _, _ string) (net.Conn, error) 
 	return d.DialContext(ctx, "tcp", t.Addr)
 }
 
+// tlsConfig is a copy of t.TLS for t.ServerName.
+func (t Target) tlsConfig() *tls.Config {
+	c := t.TLS.Clone()
+	c.ServerName = t.ServerName
+	return c
+}
+
 // dialer opens WebSockets like a browser: no compression, no subprotocol,
 // a full TLS handshake each time (no session resumption between peers).
 func (t Target) dialer() *websocket.Dialer {
-	conf := t.TLS.Clone()
-	conf.ServerName = t.ServerName
+	conf := t.tlsConfig()
 	conf.ClientSessionCache = nil
 	return &websocket.Dialer{
 		NetDialContext:   t.dialContext,
@@ -84,11 +90,9 @@ func (t Target) wsURL(id, token string) string {
 // HTTPClient keeps one TLS connection for the /id requests, as a browser
 // keeps its connection to the page's origin.
 func (t Target) HTTPClient() *http.Client {
-	conf := t.TLS.Clone()
-	conf.ServerName = t.ServerName
 	return &http.Client{
 		Timeout:   30 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: conf, DialContext: t.dialContext, MaxIdleConnsPerHost: 4},
+		Transport: &http.Transport{TLSClientConfig: t.tlsConfig(), DialContext: t.dialContext, MaxIdleConnsPerHost: 4},
 	}
 }
 

@@ -75,9 +75,7 @@ func (s *ServerResults) AddConnect(c loadgen.ConnectResult) {
 
 // Write stores results.json, table.txt, table.md and chart.svg in dir.
 func Write(dir string, r *Results) error {
-	if r.Summary == nil {
-		r.Summary = Summarize(r)
-	}
+	summary(r)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write results: %w", err)
 	}

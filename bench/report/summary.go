@@ -4,14 +4,15 @@ import (
 	"math"
 	"slices"
 
+	"github.com/rtdev/rtdev/bench/harness"
 	"github.com/rtdev/rtdev/bench/loadgen"
 )
 
 // Server names as the harness reports them.
 const (
-	nameRtdev  = "rtdev"
-	namePeerJS = "peerjs-server"
-	nameFloor  = "floor"
+	nameRtdev  = string(harness.Rtdev)
+	namePeerJS = string(harness.PeerJS)
+	nameFloor  = string(harness.Floor)
 )
 
 // Stat is one metric over the repeated runs. P99 is by nearest rank, so with

@@ -93,9 +93,5 @@ func SVG(r *Results) string {
 // svgCaption is the machine in a line that fits the chart; the table has
 // the rest.
 func svgCaption(r *Results) string {
-	s := fmt.Sprintf("%s, %d cores; %s", r.Machine.CPU, r.Machine.Cores, r.Started.UTC().Format("2006-01-02 15:04 UTC"))
-	if len(r.Machine.ServerCPUs) > 0 {
-		s += fmt.Sprintf("; servers on cpu %s, load generator on cpu %s", ints(r.Machine.ServerCPUs), ints(r.Machine.LoadgenCPUs))
-	}
-	return s
+	return fmt.Sprintf("%s, %d cores; %s", r.Machine.CPU, r.Machine.Cores, r.Started.UTC().Format(timeLayout)) + pinning(r.Machine)
 }

@@ -252,10 +252,7 @@ func sum(xs []int) int {
 func machineLine(r *Results) string {
 	m := r.Machine
 	s := fmt.Sprintf("%s, %d cores, %d MiB, Linux %s, %s; %s",
-		m.CPU, m.Cores, m.MemoryMiB, m.Kernel, m.GoVersion, r.Started.UTC().Format("2006-01-02 15:04 UTC"))
-	if len(m.ServerCPUs) > 0 {
-		s += fmt.Sprintf("; servers on cpu %s, load generator on cpu %s", ints(m.ServerCPUs), ints(m.LoadgenCPUs))
-	}
+		m.CPU, m.Cores, m.MemoryMiB, m.Kernel, m.GoVersion, r.Started.UTC().Format(timeLayout)) + pinning(m)
 	if len(r.LoadAvg) > 0 {
 		s += "; load average (1/5/15 min) at start " + loadTriple(r.LoadAvg[0])
 		if len(r.LoadAvg) > 1 {
@@ -272,6 +269,17 @@ func machineLine(r *Results) string {
 		s += "\n" + strings.Join(v, ", ")
 	}
 	return s
+}
+
+const timeLayout = "2006-01-02 15:04 UTC"
+
+// pinning says which cores the servers and the load generator ran on, if
+// they were pinned.
+func pinning(m Machine) string {
+	if len(m.ServerCPUs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; servers on cpu %s, load generator on cpu %s", ints(m.ServerCPUs), ints(m.LoadgenCPUs))
 }
 
 func ints(xs []int) string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/rtdev/rtdev/bench/harness"
@@ -33,61 +34,48 @@ func Run(ctx context.Context, env *harness.Env, plan Plan, m report.Machine, log
 	}
 	r := &runner{env: env, res: res, logf: logf}
 	if plan.Has(ScenarioRelay) {
-		for run := range plan.Runs {
-			for _, k := range plan.Servers {
-				if err := r.one(ctx, k, fmt.Sprintf("relay %d/%d", run+1, plan.Runs), func(t loadgen.Target, sr *report.ServerResults) error {
-					x, err := loadgen.Relay(ctx, t, plan.Relay)
-					if err == nil {
-						sr.Relay = append(sr.Relay, x)
-						logf("  %.0f msg/s, latency p50 %.2f ms p99 %.2f ms, server cpu %.2f s/100k, peers lost %d",
-							x.MessagesPerSec, x.LatencyP50Ms, x.LatencyP99Ms, x.ServerCPUPer100k, x.PeersLost)
-					}
-					return err
-				}); err != nil {
-					return res, err
-				}
+		if err := r.rounds(ctx, plan.Servers, plan.Runs, "relay", func(t loadgen.Target, sr *report.ServerResults) error {
+			x, err := loadgen.Relay(ctx, t, plan.Relay)
+			if err == nil {
+				sr.Relay = append(sr.Relay, x)
+				logf("  %.0f msg/s, latency p50 %.2f ms p99 %.2f ms, server cpu %.2f s/100k, peers lost %d",
+					x.MessagesPerSec, x.LatencyP50Ms, x.LatencyP99Ms, x.ServerCPUPer100k, x.PeersLost)
 			}
+			return err
+		}); err != nil {
+			return res, err
 		}
 	}
 	if plan.Has(ScenarioConnect) {
 		for _, size := range plan.ConnectSizes {
 			cfg := plan.Connect
 			cfg.Peers = size
-			for run := range plan.Runs {
-				for _, k := range plan.Servers {
-					if err := r.one(ctx, k, fmt.Sprintf("connect %d %d/%d", size, run+1, plan.Runs), func(t loadgen.Target, sr *report.ServerResults) error {
-						x, err := loadgen.Connect(ctx, t, cfg)
-						if err == nil {
-							sr.AddConnect(x)
-							logf("  %d/%d open in %.2f s (%.0f/s), held %d, peak rss %.1f MiB, %.1f KiB/conn",
-								x.Opened, x.Peers, x.Seconds, x.ConnPerSec, x.Held, float64(x.PeakRSS)/(1<<20), x.RSSPerConn/1024)
-						}
-						return err
-					}); err != nil {
-						return res, err
-					}
+			if err := r.rounds(ctx, plan.Servers, plan.Runs, fmt.Sprintf("connect %d", size), func(t loadgen.Target, sr *report.ServerResults) error {
+				x, err := loadgen.Connect(ctx, t, cfg)
+				if err == nil {
+					sr.AddConnect(x)
+					logf("  %d/%d open in %.2f s (%.0f/s), held %d, peak rss %.1f MiB, %.1f KiB/conn",
+						x.Opened, x.Peers, x.Seconds, x.ConnPerSec, x.Held, float64(x.PeakRSS)/(1<<20), x.RSSPerConn/1024)
 				}
+				return err
+			}); err != nil {
+				return res, err
 			}
 		}
 	}
 	if plan.Has(ScenarioChurn) {
-		for run := range plan.ChurnRuns {
-			for _, k := range plan.Servers {
-				if k == harness.Floor {
-					continue // no offline queue, so no EXPIRE to check
-				}
-				if err := r.one(ctx, k, fmt.Sprintf("churn %d/%d", run+1, plan.ChurnRuns), func(t loadgen.Target, sr *report.ServerResults) error {
-					x, err := loadgen.Churn(ctx, t, plan.Churn)
-					if err == nil {
-						sr.Churn = append(sr.Churn, x)
-						logf("  passed %v: %d joined, %d/%d delivered, %d/%d EXPIRE %v",
-							x.Passed, x.Joined, x.Delivered, x.Sent, x.Expired, x.Probes, x.Problems)
-					}
-					return err
-				}); err != nil {
-					return res, err
-				}
+		// The floor has no offline queue, so no EXPIRE to check.
+		servers := slices.DeleteFunc(slices.Clone(plan.Servers), func(k harness.Kind) bool { return k == harness.Floor })
+		if err := r.rounds(ctx, servers, plan.ChurnRuns, "churn", func(t loadgen.Target, sr *report.ServerResults) error {
+			x, err := loadgen.Churn(ctx, t, plan.Churn)
+			if err == nil {
+				sr.Churn = append(sr.Churn, x)
+				logf("  passed %v: %d joined, %d/%d delivered, %d/%d EXPIRE %v",
+					x.Passed, x.Joined, x.Delivered, x.Sent, x.Expired, x.Probes, x.Problems)
 			}
+			return err
+		}); err != nil {
+			return res, err
 		}
 	}
 	res.DurationSeconds = time.Since(start).Seconds()
@@ -101,6 +89,19 @@ type runner struct {
 	res  *report.Results
 	logf Logf
 	seq  int
+}
+
+// rounds runs f n times against each server, interleaved: run 1 on every
+// server, then run 2, and so on.
+func (r *runner) rounds(ctx context.Context, servers []harness.Kind, n int, what string, f func(loadgen.Target, *report.ServerResults) error) error {
+	for run := range n {
+		for _, k := range servers {
+			if err := r.one(ctx, k, fmt.Sprintf("%s %d/%d", what, run+1, n), f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // one starts a fresh server of kind, runs f against it and stops it. Only

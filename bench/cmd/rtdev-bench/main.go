@@ -6,12 +6,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -79,8 +81,9 @@ func run(args []string) int {
 	}
 	if err := bench(o, plan); err != nil {
 		fmt.Fprintln(os.Stderr, "rtdev-bench:", err)
-		if h, ok := err.(interface{ Hint() string }); ok {
-			fmt.Fprintln(os.Stderr, "run:", h.Hint())
+		var missing *harness.MissingError
+		if errors.As(err, &missing) {
+			fmt.Fprintln(os.Stderr, "run:", missing.Hint())
 		}
 		return 1
 	}
@@ -149,7 +152,7 @@ func bench(o options, plan suite.Plan) error {
 	machine.FDLimit = limit
 	// Each process, the load generator and the server, holds one socket per
 	// peer.
-	if want := maxSize(plan) + 1024; limit < uint64(want) {
+	if want := max(plan.Relay.Peers, maxConnect(plan)) + 1024; limit < uint64(want) {
 		fmt.Fprintf(os.Stderr, "rtdev-bench: warning: open-file limit %d is below %d; raise it with ulimit -n\n", limit, want)
 	}
 	if o.pin && runtime.NumCPU() >= 2 {
@@ -206,25 +209,13 @@ func logsNote(work string, o options) string {
 	return "removed; use -keep"
 }
 
-func maxSize(plan suite.Plan) int {
-	m := plan.Relay.Peers
-	for _, s := range plan.ConnectSizes {
-		m = max(m, s)
-	}
-	return m
-}
-
-// maxConnect is the largest connect size, where rtdev-pprof takes its heap
-// profile.
+// maxConnect is the largest connect size the plan runs, 0 for none;
+// rtdev-pprof takes its heap profile there.
 func maxConnect(plan suite.Plan) int {
-	if !plan.Has(suite.ScenarioConnect) {
+	if !plan.Has(suite.ScenarioConnect) || len(plan.ConnectSizes) == 0 {
 		return 0
 	}
-	m := 0
-	for _, s := range plan.ConnectSizes {
-		m = max(m, s)
-	}
-	return m
+	return slices.Max(plan.ConnectSizes)
 }
 
 // cpuSplit gives the servers the upper half of the cores and the load
