@@ -4,9 +4,11 @@
 GO        ?= go
 BIN       := bin/rtdev
 PKGS      := ./...
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2026.1
+# A version the Go module proxy serves (v0.8.2 is staticcheck 2026.2.2, for
+# go1.26): a year-style tag such as 2026.1 is refused on a fresh machine.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test test-go cross lint bench deps clean fuzz
+.PHONY: build run test test-fresh test-go cross lint bench deps clean fuzz
 
 build:
 	$(GO) build -o $(BIN) .
@@ -21,6 +23,11 @@ deps:
 	./scripts/test-deps.sh
 
 test: deps lint cross test-go
+
+# make test as CI runs it on a new machine: a fresh clone of HEAD, empty Go
+# caches, go.mod read-only. Run it before calling anything done.
+test-fresh:
+	./scripts/test-fresh.sh
 
 test-go:
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
