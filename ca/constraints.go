@@ -123,6 +123,10 @@ type ConstraintError struct {
 }
 
 func (e *ConstraintError) Error() string {
+	if reason := e.neverPermitted(); reason != "" {
+		return fmt.Sprintf("name %q is outside this CA's name constraints: %s (the CA permits %s; %s, so only a CA made with --unconstrained would)",
+			e.Name.Value, e.Reason, e.Permitted, reason)
+	}
 	return fmt.Sprintf("name %q is outside this CA's name constraints: %s (the CA permits %s; a CA created with --host %s or --unconstrained would)",
 		e.Name.Value, e.Reason, e.Permitted, e.hostFlag())
 }
@@ -135,7 +139,19 @@ func (e *ConstraintError) Hint() string {
 	if e.CADir != "" {
 		dir = e.CADir + "-2"
 	}
+	if e.neverPermitted() != "" {
+		return fmt.Sprintf("RTDEV_CAROOT=%s rtdev init --unconstrained --host %s", dir, e.Name.Value)
+	}
 	return fmt.Sprintf("RTDEV_CAROOT=%s rtdev init --host %s", dir, e.hostFlag())
+}
+
+// neverPermitted says why no constrained CA can permit the name (it would
+// need a single-label or public-suffix constraint), or "".
+func (e *ConstraintError) neverPermitted() string {
+	if e.Name.Kind == KindIP {
+		return ""
+	}
+	return WideningReason(e.hostFlag())
 }
 
 // hostFlag is the --host value that would make a new CA permit the name.

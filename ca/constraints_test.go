@@ -22,9 +22,7 @@ var constraintCases = []struct {
 	{"db.internal", true},
 	{"printer.local", true},
 	{"nas.home.arpa", true},
-	{"devbox", true},
 	{"devbox.local", true},
-	{"api.devbox", true},
 	{"corp.example", true},
 	{"build.corp.example", true},
 	{"*.corp.example", true},
@@ -38,13 +36,17 @@ var constraintCases = []struct {
 	{"169.254.10.1", true},
 	{"fd12:3456::1", true},
 	{"fe80::1", true},
-	{"192.0.2.2", true},
 	{"203.0.113.7", true},
 	{"dev@app.test", true},
 	{"dev@test", true},
-	{"spiffe://app.test/ns/dev", true},
-	{"https://localhost:8443/callback", true},
+	{"spiffe://app.home.arpa/ns/dev", true},
+	{"spiffe://build.corp.example/ns/dev", true},
+	{"https://nas.home.arpa:8443/callback", true},
 
+	{"devbox", false}, // a single-label hostname never becomes a constraint
+	{"api.devbox", false},
+	{"192.0.2.2", false},                // a public interface address is not added without --host
+	{"spiffe://app.test/ns/dev", false}, // URI constraints must be multi-label (zlint)
 	{"example.com", false},
 	{"localhost.example.com", false},
 	{"notlocalhost", false},
@@ -147,20 +149,27 @@ func TestConstraintsReportsCA(t *testing.T) {
 	if !k.Critical || k.Unconstrained {
 		t.Fatalf("Constraints = %+v, want critical and constrained", k)
 	}
-	want := []string{"localhost", "test", "internal", "local", "home.arpa", "devbox", "corp.example"}
+	want := []string{"localhost", "test", "internal", "local", "home.arpa", "corp.example"}
 	if strings.Join(k.DNS, ",") != strings.Join(want, ",") {
-		t.Errorf("DNS = %q, want %q (devbox.local is covered by local)", k.DNS, want)
+		t.Errorf("DNS = %q, want %q (the single-label hostname is refused)", k.DNS, want)
 	}
 	var ips []string
 	for _, n := range k.IPRanges {
 		ips = append(ips, n.String())
 	}
-	wantIPs := "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16,fc00::/7,fe80::/10,203.0.113.7/32,192.0.2.0/24"
+	wantIPs := "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16,fc00::/7,fe80::/10,203.0.113.7/32"
 	if strings.Join(ips, ",") != wantIPs {
 		t.Errorf("IPRanges = %s, want %s", strings.Join(ips, ","), wantIPs)
 	}
 	if len(k.Emails) != 2*len(want) || k.Emails[0] != "localhost" || k.Emails[1] != ".localhost" {
 		t.Errorf("Emails = %q, want each DNS name and its dotted form", k.Emails)
+	}
+	if want := "home.arpa,.home.arpa,corp.example,.corp.example"; strings.Join(k.URIDomains, ",") != want {
+		t.Errorf("URIDomains = %q, want %s (multi-label only)", k.URIDomains, want)
+	}
+	dns, nets := k.Widenings()
+	if strings.Join(dns, ",") != "corp.example" || len(nets) != 1 || nets[0].String() != "203.0.113.7/32" {
+		t.Errorf("Widenings = %q %v, want corp.example and 203.0.113.7/32", dns, nets)
 	}
 }
 
@@ -168,60 +177,6 @@ func TestPermittedNetsAre4ByteForIPv4(t *testing.T) {
 	for _, n := range PermittedNets() {
 		if n.IP.To4() != nil && (len(n.IP) != net.IPv4len || len(n.Mask) != net.IPv4len) {
 			t.Errorf("%s: IP %d bytes, mask %d bytes; want 4 and 4", n, len(n.IP), len(n.Mask))
-		}
-	}
-}
-
-func TestExtraNetsFor(t *testing.T) {
-	addr := func(cidr string) *net.IPNet {
-		ip, n, err := net.ParseCIDR(cidr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return &net.IPNet{IP: ip, Mask: n.Mask}
-	}
-	got := ExtraNetsFor([]*net.IPNet{
-		addr("192.168.1.20/24"),  // covered by 192.168/16
-		addr("192.0.2.2/24"),     // documentation range on a CI runner
-		addr("192.0.2.3/24"),     // same subnet again
-		addr("2001:db8:1::5/64"), // public IPv6 prefix
-		addr("fe80::1/64"),       // covered by fe80::/10
-		addr("198.51.100.9/0"),   // absurdly wide: narrowed to the address
-	})
-	var s []string
-	for _, n := range got {
-		s = append(s, n.String())
-	}
-	if want := "192.0.2.0/24,2001:db8:1::/64,198.51.100.9/32"; strings.Join(s, ",") != want {
-		t.Fatalf("ExtraNetsFor = %s, want %s", strings.Join(s, ","), want)
-	}
-}
-
-// TestExtraNetsForUsableForCreate checks that every subnet returned is
-// outside the fixed ranges and is accepted by Create (the absurdly wide one
-// included), and that the CA then permits each interface address.
-func TestExtraNetsForUsableForCreate(t *testing.T) {
-	var addrs []*net.IPNet
-	for _, cidr := range []string{"192.0.2.2/24", "2001:db8:1::5/64", "198.51.100.9/4", "10.1.2.3/8"} {
-		ip, n, err := net.ParseCIDR(cidr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		addrs = append(addrs, &net.IPNet{IP: ip, Mask: n.Mask})
-	}
-	nets := ExtraNetsFor(addrs)
-	if len(nets) != 3 {
-		t.Fatalf("ExtraNetsFor = %v, want the three uncovered nets", nets)
-	}
-	for _, n := range nets {
-		if netCovered(PermittedNets(), n) {
-			t.Errorf("%s is already covered by the fixed ranges", n)
-		}
-	}
-	c := newCA(t, CreateOptions{ExtraNets: nets})
-	for _, a := range addrs {
-		if err := c.Permits(Name{Kind: KindIP, Value: a.IP.String(), IP: a.IP}); err != nil {
-			t.Errorf("CA made with ExtraNetsFor does not permit %s: %v", a.IP, err)
 		}
 	}
 }

@@ -15,18 +15,20 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 )
 
 // CreateOptions says what a new CA permits and who owns it.
 type CreateOptions struct {
-	Hostname      string       // machine hostname: permitted DNS subtree (Hostname.local is under "local" already)
-	ExtraDNS      []string     // --host names given at creation, permitted as DNS subtrees (IPs become single-address ranges)
-	ExtraNets     []*net.IPNet // subnets of this machine's interfaces at creation time
-	Unconstrained bool         // no name constraints at all (--unconstrained)
-	Owner         string       // "user@host", shown in the subject (OU), as mkcert does
-	Now           time.Time    // zero = time.Now()
+	// Hostname is the machine's name: a DNS subtree when PlanConstraints
+	// allows it (Hostname.local is under "local" already).
+	Hostname string
+	// Hosts are the rtdev.toml and --host names given at creation, each
+	// with its origin, which decides the rules it is held to.
+	Hosts         []HostRequest
+	Unconstrained bool      // no name constraints at all (--unconstrained)
+	Owner         string    // "user@host", shown in the subject (OU), as mkcert does
+	Now           time.Time // zero = time.Now()
 }
 
 // CA is a loaded or new certificate authority.
@@ -52,20 +54,6 @@ const caValidityYears = 10
 // clockSkew backdates NotBefore: phones and VMs with a slightly late clock
 // would otherwise reject a certificate made a moment ago.
 const clockSkew = time.Hour
-
-// widestNet are the shortest prefixes accepted in ExtraNets: a wider range
-// would make the IP constraint meaningless.
-const (
-	widestNet4 = 8
-	widestNet6 = 32
-)
-
-// tooWide reports whether n is too wide to be a name constraint, or has a
-// mask that is not a prefix at all.
-func tooWide(n *net.IPNet) bool {
-	ones, bits := n.Mask.Size()
-	return bits == 0 || (bits == 32 && ones < widestNet4) || (bits == 128 && ones < widestNet6)
-}
 
 // Create makes a new CA in dir: the folder 0700, ca.pem 0644 and
 // ca-key.pem 0600, each written atomically while dir is locked. It refuses
@@ -182,76 +170,33 @@ func caTemplate(pub crypto.PublicKey, o CreateOptions) (*x509.Certificate, error
 		// parsed certificate) also get an AKI: x509.CreateCertificate copies
 		// it from the parent's SubjectKeyId.
 		SubjectKeyId: ski,
+		// An EKU on the root bounds what it may vouch for: Windows (and
+		// NSS) intersect it with the leaf's, so a leaked key cannot sign
+		// code or mail. Leaves stay within it: serverAuth, plus clientAuth
+		// for --client.
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
 	}
 	if o.Unconstrained {
 		return t, nil
 	}
-	dns, nets, err := permittedFor(o)
+	plan, err := PlanConstraints(o)
 	if err != nil {
 		return nil, err
 	}
 	// Critical, as RFC 5280 §4.2.1.10 requires, so a verifier that cannot
 	// process the constraints rejects the chain instead of ignoring them.
 	t.PermittedDNSDomainsCritical = true
-	t.PermittedDNSDomains = dns
-	t.PermittedIPRanges = nets
+	t.PermittedDNSDomains = plan.DNS
+	t.PermittedIPRanges = plan.Nets
 	// Without email and URI subtrees those name forms would be unrestricted,
 	// and a leaked key could mint client certificates for any mailbox or
 	// SPIFFE-style URI. The strict RFC reading (OpenSSL's) needs both "d"
 	// (that host) and ".d" (hosts below it).
-	for _, d := range dns {
+	for _, d := range plan.DNS {
 		t.PermittedEmailAddresses = append(t.PermittedEmailAddresses, d, "."+d)
-		t.PermittedURIDomains = append(t.PermittedURIDomains, d, "."+d)
 	}
+	t.PermittedURIDomains = plan.URIs
 	return t, nil
-}
-
-// permittedFor is the DNS and IP lists for a new constrained CA, without
-// entries already covered by another.
-func permittedFor(o CreateOptions) ([]string, []*net.IPNet, error) {
-	dns := append([]string(nil), permittedDNS...)
-	nets := PermittedNets()
-	addDNS := func(d string) {
-		for _, have := range dns {
-			if dnsMatch(d, have) {
-				return
-			}
-		}
-		dns = append(dns, d)
-	}
-	addNet := func(n *net.IPNet) {
-		if !netCovered(nets, n) {
-			nets = append(nets, n)
-		}
-	}
-	// The hostname is best effort: a name that is not a valid DNS name
-	// (some machines have odd ones) is skipped, not an error. Its mDNS name
-	// (h.local) is already under "local".
-	if h, reason := canonicalDNS(o.Hostname, false); reason == "" {
-		addDNS(h)
-	}
-	for _, s := range o.ExtraDNS {
-		n, err := ParseName(s)
-		if err != nil {
-			return nil, nil, err
-		}
-		switch n.Kind {
-		case KindDNS:
-			addDNS(strings.TrimPrefix(n.Value, "*."))
-		case KindIP:
-			addNet(singleAddress(n.IP))
-		default:
-			return nil, nil, &NameError{Input: s, Reason: "a CA permits DNS names and IP addresses; give the domain or host instead"}
-		}
-	}
-	for _, n := range o.ExtraNets {
-		n = normalizeNet(n)
-		if tooWide(n) {
-			return nil, nil, fmt.Errorf("extra network %s is too wide to be a name constraint (at most /%d for IPv4, /%d for IPv6)", n, widestNet4, widestNet6)
-		}
-		addNet(n)
-	}
-	return dns, nets, nil
 }
 
 func singleAddress(ip net.IP) *net.IPNet {

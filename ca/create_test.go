@@ -10,10 +10,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -51,6 +51,10 @@ func TestCreateProfile(t *testing.T) {
 	}
 	if cert.KeyUsage != x509.KeyUsageCertSign|x509.KeyUsageCRLSign {
 		t.Errorf("KeyUsage = %v, want CertSign|CRLSign", cert.KeyUsage)
+	}
+	// Windows honours an EKU on a root: serverAuth and clientAuth only.
+	if want := []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}; !slices.Equal(cert.ExtKeyUsage, want) {
+		t.Errorf("ExtKeyUsage = %v, want %v", cert.ExtKeyUsage, want)
 	}
 	// RFC 7093 §2 method 1, worked out here without subjectKeyID: the
 	// subjectPublicKey BIT STRING of a P-256 key is its uncompressed point.
@@ -157,15 +161,16 @@ func readAll(t *testing.T, dir string) string {
 }
 
 func TestCreateRejectsBadOptions(t *testing.T) {
-	_, wide, _ := net.ParseCIDR("0.0.0.0/0")
+	flag := func(h string) CreateOptions { return CreateOptions{Hosts: []HostRequest{{h, OriginFlag}}} }
 	tests := map[string]struct {
 		o    CreateOptions
 		want string
 	}{
-		"too wide net":     {CreateOptions{ExtraNets: []*net.IPNet{wide}}, "0.0.0.0/0 is too wide"},
-		"email as a host":  {CreateOptions{ExtraDNS: []string{"dev@corp.example"}}, "a CA permits DNS names and IP addresses"},
-		"invalid host":     {CreateOptions{ExtraDNS: []string{"256.1.1.1"}}, `invalid name "256.1.1.1"`},
-		"wildcard too top": {CreateOptions{ExtraDNS: []string{"*.com"}}, "wildcard on a top-level name"},
+		"email as a host":  {flag("dev@corp.example"), "a CA permits DNS names and IP addresses"},
+		"invalid host":     {flag("256.1.1.1"), `invalid name "256.1.1.1"`},
+		"wildcard too top": {flag("*.com"), "wildcard on a top-level name"},
+		"public suffix":    {flag("co.uk"), "co.uk is a public suffix"},
+		"single label":     {flag("corp"), "corp is a single label"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

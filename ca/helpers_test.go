@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,15 +24,13 @@ func newCA(t *testing.T, o CreateOptions) *CA {
 	return c
 }
 
-// constrainedOpts is a CA as `rtdev init` on a CI runner would make it: a
-// hostname, a --host name and address, and a documentation-range interface.
+// constrainedOpts is a CA as `rtdev init --host corp.example --host
+// 203.0.113.7` would make it on a machine named devbox.
 func constrainedOpts() CreateOptions {
-	_, ifnet, _ := net.ParseCIDR("192.0.2.0/24")
 	return CreateOptions{
-		Hostname:  "devbox",
-		ExtraDNS:  []string{"corp.example", "203.0.113.7"},
-		ExtraNets: []*net.IPNet{ifnet},
-		Owner:     "dev@devbox",
+		Hostname: "devbox",
+		Hosts:    []HostRequest{{"corp.example", OriginFlag}, {"203.0.113.7", OriginFlag}},
+		Owner:    "dev@devbox",
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -124,7 +125,10 @@ func (c *CA) leafTemplate(pub crypto.PublicKey, names []Name, client bool, now t
 	if client {
 		eku = append(eku, x509.ExtKeyUsageClientAuth)
 	}
-	if len(emails) > 0 {
+	// S/MIME use of an email name, as mkcert gives it, only under a CA
+	// whose own EKU allows it: a CA made before rtdev set an EKU on roots.
+	// Verifiers that nest EKUs (NSS, Windows) would refuse it otherwise.
+	if len(emails) > 0 && (len(c.Cert.ExtKeyUsage) == 0 || slices.Contains(c.Cert.ExtKeyUsage, x509.ExtKeyUsageEmailProtection)) {
 		eku = append(eku, x509.ExtKeyUsageEmailProtection)
 	}
 	// NotAfter-NotBefore is exactly the validity, backdating included, so

@@ -40,10 +40,10 @@ func TestIssueProfile(t *testing.T) {
 			cn: "", eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, life: DefaultValidity, nameStr: "10.0.2.2 fe80::1",
 		},
 		{
-			name: "client with email and uri", o: LeafOptions{Names: mustNames(t, "dev@app.test", "spiffe://app.test/dev", "localhost"), Client: true, Validity: MaxValidity},
+			name: "client with email and uri", o: LeafOptions{Names: mustNames(t, "dev@app.test", "spiffe://app.home.arpa/dev", "localhost"), Client: true, Validity: MaxValidity},
 			cn:  "localhost",
-			eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection}, life: MaxValidity,
-			nameStr: "localhost dev@app.test spiffe://app.test/dev",
+			eku: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, life: MaxValidity,
+			nameStr: "localhost dev@app.test spiffe://app.home.arpa/dev",
 		},
 		{
 			name: "short validity", o: LeafOptions{Names: mustNames(t, "localhost"), Validity: time.Hour},

@@ -52,8 +52,8 @@ func TestOpenSSLVerifiesEveryLeafKind(t *testing.T) {
 		{"rsa", LeafOptions{Names: mustNames(t, "localhost", "::1"), KeyType: RSA}, "sslserver"},
 		{"wildcard", LeafOptions{Names: mustNames(t, "*.app.localhost", "app.localhost")}, "sslserver"},
 		{"ipv6", LeafOptions{Names: mustNames(t, "::1", "fe80::1", "fd00::5")}, "sslserver"},
-		{"interface subnet", LeafOptions{Names: mustNames(t, "192.0.2.2", "203.0.113.7")}, "sslserver"},
-		{"client", LeafOptions{Names: mustNames(t, "dev@app.test", "spiffe://app.test/ns/dev", "localhost"), Client: true}, "sslclient"},
+		{"typed public address", LeafOptions{Names: mustNames(t, "203.0.113.7")}, "sslserver"},
+		{"client", LeafOptions{Names: mustNames(t, "dev@app.test", "spiffe://app.home.arpa/ns/dev", "localhost"), Client: true}, "sslclient"},
 	}
 	for _, k := range kinds {
 		t.Run(k.name, func(t *testing.T) {

@@ -61,6 +61,9 @@ type caConstraintsJS struct {
 	Critical    bool     `json:"critical"`
 	DNS         []string `json:"dns"`
 	IP          []string `json:"ip"`
+	// Beyond lists the constraints past the built-in private names and
+	// ranges: what --host, rtdev.toml or the hostname added at creation.
+	Beyond []string `json:"beyond_builtin"`
 }
 
 func newCmdCAInfo(a *app) *cobra.Command {
@@ -97,6 +100,7 @@ func runCAInfo(ctx context.Context, a *app, o *caInfoOptions) error {
 	for _, n := range cons.IPRanges {
 		info.Constraints.IP = append(info.Constraints.IP, n.String())
 	}
+	info.Constraints.Beyond = beyondBuiltin(cons)
 	info.Trust, err = a.trustAction(ctx, c, "status", "", false)
 	if err != nil {
 		return err
@@ -116,6 +120,9 @@ func runCAInfo(ctx context.Context, a *app, o *caInfoOptions) error {
 	} else {
 		row("permits dns", strings.Join(info.Constraints.DNS, " "))
 		row("permits ip", strings.Join(info.Constraints.IP, " "))
+		if len(info.Constraints.Beyond) > 0 {
+			row("also covers", strings.Join(info.Constraints.Beyond, " ")+st.Muted.Render("  (beyond the built-in private names and ranges)"))
+		}
 	}
 	for _, r := range info.Trust {
 		state := string(r.State)
@@ -138,4 +145,15 @@ func publicKeyType(pub any) string {
 		return fmt.Sprintf("RSA-%d", k.N.BitLen())
 	}
 	return fmt.Sprintf("%T", pub)
+}
+
+// beyondBuiltin lists a CA's constraints past the built-in private names
+// and ranges, never nil (a JSON array).
+func beyondBuiltin(k ca.Constraints) []string {
+	dns, nets := k.Widenings()
+	out := append([]string{}, dns...)
+	for _, n := range nets {
+		out = append(out, n.String())
+	}
+	return out
 }

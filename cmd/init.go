@@ -75,6 +75,9 @@ type caReport struct {
 	Dir         string `json:"dir"`
 	Fingerprint string `json:"fingerprint_sha256"`
 	Created     bool   `json:"created"`
+	// Widened is what a CA created by this run covers beyond the built-in
+	// private names and ranges, and which host asked for it.
+	Widened []ca.Widening `json:"widened"`
 }
 
 type leafReport struct {
@@ -120,10 +123,13 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 		return err
 	}
 	res, err := project.Ensure(project.EnsureOptions{
-		Layout:        p.layout,
-		Config:        p.config,
-		CADir:         p.caDir,
-		System:        project.OSSystem(),
+		Layout: p.layout,
+		Config: p.config,
+		CADir:  p.caDir,
+		System: project.OSSystem(),
+		// Also in Config.Hosts (saved after a successful issue); passed
+		// as typed so they are held to the --host rules, not rtdev.toml's.
+		FlagHosts:     o.hosts,
 		Owner:         owner(),
 		Unconstrained: o.unconstrained,
 		Now:           a.now(),
@@ -222,6 +228,10 @@ func applyInitFlags(p *projectCtx, o *initOptions, rep *initReport) (save func()
 
 // flagHostError turns a refusal of a --host name into a usage error (exit 2).
 func flagHostError(err error, hosts []string) error {
+	var we *ca.WideningError
+	if errors.As(err, &we) {
+		return usageIf[*ca.WideningError](err)
+	}
 	var ce *ca.ConstraintError
 	if !errors.As(err, &ce) {
 		return err
@@ -235,7 +245,7 @@ func flagHostError(err error, hosts []string) error {
 }
 
 func fillEnsureReport(rep *initReport, p *projectCtx, res *project.EnsureResult) {
-	rep.CA = caReport{Dir: res.CA.Dir, Fingerprint: res.CA.Fingerprint(), Created: res.CACreated}
+	rep.CA = caReport{Dir: res.CA.Dir, Fingerprint: res.CA.Fingerprint(), Created: res.CACreated, Widened: append([]ca.Widening{}, res.Widened...)}
 	rep.Leaf = leafReport{
 		Action:   res.LeafAction,
 		Reason:   res.Reason,
@@ -258,6 +268,9 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 	fp := res.CA.Fingerprint()
 	if res.CACreated {
 		out.line("ok", "created your CA in %s (SHA-256 %s…)", res.CA.Dir, fp[:16])
+		for _, w := range res.Widened {
+			out.detail("your CA also covers %s because %s lists %s", w.Constraint, w.Origin, w.Host)
+		}
 	} else {
 		out.line("ok", "using your CA in %s (SHA-256 %s…)", res.CA.Dir, fp[:16])
 	}
@@ -285,8 +298,12 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 func reportLeftOut(out *status, left []project.LeftOut) {
 	for _, l := range left {
 		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
+		var re *project.RefusedHostError
 		var ce *ca.ConstraintError
-		if errors.As(l.Err, &ce) {
+		switch {
+		case errors.As(l.Err, &re):
+			out.detail("a committed %s may name hosts but never widen your CA to the web; a name of yours can be typed: rtdev init --host NAME", project.ConfigFileName)
+		case errors.As(l.Err, &ce):
 			out.detail("fix: your CA permits only the networks it was created on; a new CA for this one: %s", ce.Hint())
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rtdev/rtdev/ca"
@@ -68,9 +69,32 @@ func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 			Message: "the rtdev CA expires on " + date(c.Cert.NotAfter) + ", and certificates it issues now end with it",
 			Fix:     replace, Details: details})
 	}
+	out = append(out, constraintFindings(c, certPath)...)
 	if !hasProblem(out) {
 		out = append(out, Finding{ID: IDCAOK, Severity: SeverityOK, Subject: certPath,
 			Message: "the rtdev CA and its key are usable until " + date(c.Cert.NotAfter), Details: details})
 	}
 	return c, out
+}
+
+// constraintFindings say what the CA may sign beyond the built-in private
+// names and ranges, so a CA widened by a --host (or made unconstrained) is
+// never a surprise.
+func constraintFindings(c *ca.CA, certPath string) []Finding {
+	k := c.Constraints()
+	if k.Unconstrained {
+		return []Finding{{ID: IDCAUnconstrain, Severity: SeverityInfo, Subject: certPath,
+			Message: "the rtdev CA has no name constraints (--unconstrained): its key can sign a certificate for any site, so keep it on this machine"}}
+	}
+	dns, nets := k.Widenings()
+	beyond := append([]string{}, dns...)
+	for _, n := range nets {
+		beyond = append(beyond, n.String())
+	}
+	if len(beyond) == 0 {
+		return nil
+	}
+	return []Finding{{ID: IDCAWidened, Severity: SeverityInfo, Subject: certPath,
+		Message: "the rtdev CA also covers " + strings.Join(beyond, ", ") + " beyond the built-in private names and ranges",
+		Details: map[string]any{"beyond_builtin": beyond}}}
 }

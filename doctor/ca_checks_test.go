@@ -85,3 +85,29 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	write(t, to, string(data), 0o600)
 }
+
+// TestCheckCAListsWidenings: doctor names the constraints a CA has beyond
+// the built-ins, and says when it has none at all.
+func TestCheckCAListsWidenings(t *testing.T) {
+	c, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{Hosts: []ca.HostRequest{
+		{Name: "*.app.example.com", Origin: ca.OriginConfig}, {Name: "203.0.113.7", Origin: ca.OriginFlag}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fs := checkCA(c.Dir, time.Now())
+	f := mustFind(t, fs, IDCAWidened)
+	if !strings.Contains(f.Message, "app.example.com, 203.0.113.7/32") {
+		t.Errorf("message %q does not list both widenings", f.Message)
+	}
+	mustFind(t, fs, IDCAOK)
+
+	_, fs = checkCA(newRTDevCA(t).Dir, time.Now())
+	mustNotFind(t, fs, IDCAWidened)
+
+	u, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{Unconstrained: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fs = checkCA(u.Dir, time.Now())
+	mustFind(t, fs, IDCAUnconstrain)
+}

@@ -15,6 +15,8 @@ const (
 	IDCAExpired     = "ca-expired"
 	IDCAExpiring    = "ca-expiring"
 	IDCAOK          = "ca-ok"
+	IDCAWidened     = "ca-widened"       // constraints beyond the built-in private names and ranges
+	IDCAUnconstrain = "ca-unconstrained" // no name constraints: a leaked key can sign any name
 )
 
 // Local checks: trust stores (one finding per store location).

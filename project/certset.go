@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -49,7 +48,10 @@ const (
 type EnsureResult struct {
 	CA        *ca.CA
 	CACreated bool
-	Leaf      *ca.Leaf
+	// Widened lists the constraints of a CA created now beyond the built-in
+	// names and ranges, each with the host that asked for it.
+	Widened []ca.Widening
+	Leaf    *ca.Leaf
 	// LeafAction is LeafIssued, LeafRenewed or LeafUnchanged; Reason says
 	// why a leaf was renewed (names changed, a third of its life left, ...).
 	LeafAction string
@@ -89,13 +91,24 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 
 	res := &EnsureResult{}
 	wanted := WantedHosts(o.System, o.Config, o.FlagHosts)
-	c, created, err := ca.LoadOrCreate(o.CADir, createOptions(o, wanted))
+	co := createOptions(o, wanted)
+	c, created, err := ca.LoadOrCreate(o.CADir, co)
 	if err != nil {
 		return nil, err
 	}
 	res.CA, res.CACreated = c, created
+	var refused []ca.Refusal
+	if created && !o.Unconstrained {
+		// The same plan Create followed, to say what widened the new CA
+		// and what was refused.
+		plan, err := ca.PlanConstraints(co)
+		if err != nil {
+			return nil, err
+		}
+		res.Widened, refused = plan.Widened, plan.Refused
+	}
 
-	res.Names, res.LeftOut, err = issuableNames(c, wanted)
+	res.Names, res.LeftOut, err = issuableNames(c, wanted, refused)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +155,10 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 	return res, nil
 }
 
-// createOptions derives a new CA's constraints from this machine: its name,
-// the requested DNS hosts, and the subnets of its interfaces (a CI or cloud
-// machine's address may lie outside the private ranges).
+// createOptions derives a new CA's constraints from this machine's name and
+// the requested hosts, each held to the rules of where it came from
+// (ca.PlanConstraints). Interface subnets add nothing: the private ranges
+// are built in, and a public address needs --host typed by the user.
 func createOptions(o EnsureOptions, wanted []Host) ca.CreateOptions {
 	co := ca.CreateOptions{Owner: o.Owner, Unconstrained: o.Unconstrained, Now: o.Now}
 	if hn, err := o.System.Hostname(); err == nil {
@@ -152,22 +166,16 @@ func createOptions(o EnsureOptions, wanted []Host) ca.CreateOptions {
 	}
 	for _, h := range wanted {
 		if h.Requested {
-			if n, err := ca.ParseName(h.Name); err == nil && n.Kind == ca.KindDNS {
-				co.ExtraDNS = append(co.ExtraDNS, strings.TrimPrefix(n.Value, "*."))
-			}
+			co.Hosts = append(co.Hosts, ca.HostRequest{Name: h.Name, Origin: h.origin()})
 		}
 	}
-	var addrs []*net.IPNet
-	for _, a := range LANAddrs(o.System) {
-		addrs = append(addrs, &net.IPNet{IP: a.IP, Mask: a.Mask})
-	}
-	co.ExtraNets = ca.ExtraNetsFor(addrs)
 	return co
 }
 
-// issuableNames parses and constraint-checks the wanted hosts. A requested
-// host that cannot be issued is an error; a detected one is left out.
-func issuableNames(c *ca.CA, wanted []Host) ([]ca.Name, []LeftOut, error) {
+// issuableNames parses and constraint-checks the wanted hosts. A --host
+// that cannot be issued is an error; a host from rtdev.toml (committed by
+// someone else) or a detected one is left out with the reason.
+func issuableNames(c *ca.CA, wanted []Host, refused []ca.Refusal) ([]ca.Name, []LeftOut, error) {
 	var names []ca.Name
 	var left []LeftOut
 	for _, h := range wanted {
@@ -175,17 +183,43 @@ func issuableNames(c *ca.CA, wanted []Host) ([]ca.Name, []LeftOut, error) {
 		if err == nil {
 			err = c.Permits(n)
 		}
-		if err != nil {
-			if h.Requested {
-				return nil, nil, fmt.Errorf("host %q from %s: %w", h.Name, h.Source, err)
-			}
-			left = append(left, LeftOut{Host: h, Err: err})
+		if err == nil {
+			names = append(names, n)
 			continue
 		}
-		names = append(names, n)
+		if h.Requested && h.origin() == ca.OriginFlag {
+			return nil, nil, fmt.Errorf("host %q from %s: %w", h.Name, h.Source, err)
+		}
+		for _, r := range refused {
+			if r.Host == h.Name {
+				err = &RefusedHostError{Refusal: r, Err: err}
+			}
+		}
+		left = append(left, LeftOut{Host: h, Err: err})
 	}
 	return names, left, nil
 }
+
+// origin maps where a requested host came from to the rules ca holds it to.
+func (h Host) origin() ca.HostOrigin {
+	if h.Source == SourceFlag {
+		return ca.OriginFlag
+	}
+	return ca.OriginConfig
+}
+
+// RefusedHostError is a host left out because the rules for a new CA did
+// not let it widen the CA; Err is the constraint check that then failed.
+type RefusedHostError struct {
+	Refusal ca.Refusal
+	Err     error
+}
+
+func (e *RefusedHostError) Error() string {
+	return fmt.Sprintf("%s did not become part of your new CA: %s", e.Refusal.Origin, e.Refusal.Reason)
+}
+
+func (e *RefusedHostError) Unwrap() error { return e.Err }
 
 // LeafKeyType is the key algorithm of a leaf.
 func LeafKeyType(l *ca.Leaf) ca.KeyType {

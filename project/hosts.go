@@ -78,13 +78,22 @@ var baseHosts = []string{"localhost", "127.0.0.1", "::1"}
 // LAN interfaces, 10.0.2.2 in LAN mode, then rtdev.toml hosts and --host flags.
 func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	var out []Host
-	seen := map[string]bool{}
+	seen := map[string]int{} // lowercased name -> index in out
 	add := func(name, source string, requested bool) {
 		key := strings.ToLower(name)
-		if name == "" || seen[key] {
+		if name == "" {
 			return
 		}
-		seen[key] = true
+		if i, ok := seen[key]; ok {
+			// A name both detected and asked for takes the later source:
+			// --host over rtdev.toml over detection, since the rules for
+			// a new CA's constraints depend on who asked (ca.HostOrigin).
+			if requested {
+				out[i].Source, out[i].Requested = source, true
+			}
+			return
+		}
+		seen[key] = len(out)
 		out = append(out, Host{Name: name, Source: source, Requested: requested})
 	}
 	for _, h := range baseHosts {
@@ -93,7 +102,12 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	if hn, err := sys.Hostname(); err == nil {
 		hn = strings.TrimSuffix(strings.ToLower(hn), ".")
 		if hn != "" && hn != "localhost" {
-			add(hn, "hostname", false)
+			// A single-label name can never be under a constrained CA (it
+			// would have to permit a whole top-level name, see
+			// ca.WideningReason); its mDNS name under .local reaches it.
+			if strings.Contains(hn, ".") {
+				add(hn, "hostname", false)
+			}
 			short, _, _ := strings.Cut(hn, ".")
 			add(short+".local", "hostname", false)
 		}
@@ -108,10 +122,13 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 		add(h, ConfigFileName, true)
 	}
 	for _, h := range flagHosts {
-		add(h, "--host", true)
+		add(h, SourceFlag, true)
 	}
 	return out
 }
+
+// SourceFlag is the Source of hosts typed as --host.
+const SourceFlag = "--host"
 
 // LANAddr is an address of an up, non-loopback interface, with its
 // interface's mask.

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/ca"
 )
 
 type fakeSystem struct {
@@ -51,9 +53,14 @@ func TestWantedHostsDetection(t *testing.T) {
 		t.Fatalf("hosts\n got %v\nwant %v", names, want)
 	}
 	for _, h := range got {
-		requested := h.Name == "api.test" || h.Name == "app.localhost"
+		// A detected name also asked for (LOCALHOST in rtdev.toml) is
+		// requested; --host api.test beats the same name in rtdev.toml.
+		requested := h.Name == "api.test" || h.Name == "app.localhost" || h.Name == "localhost"
 		if h.Requested != requested {
 			t.Errorf("%s: Requested=%v", h.Name, h.Requested)
+		}
+		if h.Name == "api.test" && h.Source != SourceFlag {
+			t.Errorf("api.test: Source=%q, want %q", h.Source, SourceFlag)
 		}
 	}
 }
@@ -230,28 +237,93 @@ func TestFindRoot(t *testing.T) {
 	}
 }
 
-// TestEnsureOnAPublicOrOddNetwork: a CA made on a machine whose address is
-// outside the private ranges (a CI runner's 192.0.2.2/24, or an interface
-// with an absurdly wide mask) permits that address, and the leaf lists it.
-func TestEnsureOnAPublicOrOddNetwork(t *testing.T) {
+// TestEnsureOnAPublicNetwork: a machine whose interface address is public
+// (a CI runner's 192.0.2.2/24) does not widen its new CA to that network;
+// the address is left out with the --host command that adds it, and a
+// private address of the same interface is in.
+func TestEnsureOnAPublicNetwork(t *testing.T) {
 	dir := t.TempDir()
 	sys := fakeSystem{host: "runner", ifs: []Interface{
-		{Name: "eth0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.0.2.2/24"), cidr(t, "198.51.100.9/4")}},
+		{Name: "eth0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.0.2.2/24"), cidr(t, "fd00::2/64")}},
 	}}
 	res, err := Ensure(EnsureOptions{Layout: NewLayout(dir), Config: Defaults(), CADir: filepath.Join(dir, "ca"), System: sys})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.LeftOut) != 0 {
-		t.Fatalf("left out: %+v", res.LeftOut)
+	if _, nets := res.CA.Constraints().Widenings(); len(nets) != 0 || len(res.Widened) != 0 {
+		t.Fatalf("a public interface widened the CA: %v %+v", nets, res.Widened)
 	}
-	var names []string
-	for _, n := range res.Names {
-		names = append(names, n.Value)
+	var ce *ca.ConstraintError
+	if len(res.LeftOut) != 1 || res.LeftOut[0].Host.Name != "192.0.2.2" || !errors.As(res.LeftOut[0].Err, &ce) || !strings.Contains(ce.Hint(), "--host 192.0.2.2") {
+		t.Fatalf("left out: %+v, want 192.0.2.2 with the --host hint", res.LeftOut)
 	}
-	for _, want := range []string{"192.0.2.2", "198.51.100.9"} {
-		if !slices.Contains(names, want) {
-			t.Errorf("leaf names %v lack %s", names, want)
+	if names := nameValues(res.Names); !slices.Contains(names, "fd00::2") || slices.Contains(names, "runner") || !slices.Contains(names, "runner.local") {
+		t.Errorf("leaf names %v: want fd00::2 and runner.local, not the single label runner", names)
+	}
+
+	// Typed by the user, the public address widens a new CA to itself only.
+	dir2 := t.TempDir()
+	res, err = Ensure(EnsureOptions{Layout: NewLayout(dir2), Config: Defaults(), CADir: filepath.Join(dir2, "ca"), System: sys, FlagHosts: []string{"192.0.2.2"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Widened) != 1 || res.Widened[0].Constraint != "192.0.2.2/32" || res.Widened[0].Origin != ca.OriginFlag {
+		t.Fatalf("Widened = %+v, want 192.0.2.2/32 from --host", res.Widened)
+	}
+	if !slices.Contains(nameValues(res.Names), "192.0.2.2") || len(res.LeftOut) != 0 {
+		t.Errorf("names %v, left out %+v", nameValues(res.Names), res.LeftOut)
+	}
+}
+
+// TestEnsureCommittedConfigCannotWidenCA is the onboarding attack: a
+// committed rtdev.toml with hosts = ["com", ...] and a first `rtdev init
+// --yes`. The CA permits none of them, the leaf leaves them out with the
+// reason, and only the own-subtree name widens it.
+func TestEnsureCommittedConfigCannotWidenCA(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Defaults()
+	cfg.Hosts = []string{"com", "github.io", "203.0.113.9", "*.app.example.com"}
+	res, err := Ensure(EnsureOptions{Layout: NewLayout(dir), Config: cfg, CADir: filepath.Join(dir, "ca"), System: fakeSystem{host: "dev"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Widened) != 1 || res.Widened[0].Constraint != "app.example.com" || res.Widened[0].Origin != ca.OriginConfig {
+		t.Fatalf("Widened = %+v, want only app.example.com from rtdev.toml", res.Widened)
+	}
+	var left []string
+	for _, l := range res.LeftOut {
+		var re *RefusedHostError
+		if !errors.As(l.Err, &re) || re.Refusal.Reason == "" {
+			t.Errorf("%s left out with %v, want a RefusedHostError with the reason", l.Host.Name, l.Err)
+		}
+		left = append(left, l.Host.Name)
+	}
+	if strings.Join(left, ",") != "com,github.io,203.0.113.9" {
+		t.Errorf("left out %v, want com, github.io and the public IP", left)
+	}
+	for _, name := range []string{"paypal.com", "com", "x.github.io", "203.0.113.9", "web.dev", "dev"} {
+		if err := res.CA.Permits(mustName(t, name)); err == nil {
+			t.Errorf("the CA permits %s", name)
 		}
 	}
+	if !slices.Contains(nameValues(res.Names), "*.app.example.com") {
+		t.Errorf("names %v lack *.app.example.com", nameValues(res.Names))
+	}
+}
+
+func nameValues(ns []ca.Name) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Value
+	}
+	return out
+}
+
+func mustName(t *testing.T, s string) ca.Name {
+	t.Helper()
+	n, err := ca.ParseName(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
