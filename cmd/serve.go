@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -208,7 +207,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	printServeBanner(ctx, a, p, srv, res, opts, addrs)
 
 	go renewLoop(ctx, ensure, &current, logger)
-	tlsConf := &tls.Config{GetCertificate: reloader.GetCertificate, MinVersion: tls.VersionTLS12}
+	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
 	if err := srv.Serve(ctx, ln, tlsConf, extra); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
