@@ -39,6 +39,14 @@ func PermittedNets() []*net.IPNet {
 	return out
 }
 
+// IsPrivateAddr reports whether ip is in the built-in ranges every
+// constrained CA permits: loopback and the private, shared and link-local
+// ranges. doctor also uses it to refuse fetches to such addresses on a
+// probed server's behalf.
+func IsPrivateAddr(ip net.IP) bool {
+	return netCovered(PermittedNets(), singleAddress(ip))
+}
+
 // normalizeNet masks the address and uses the 4-byte form for IPv4, the
 // form Go's verifier compares against (it matches by length).
 func normalizeNet(n *net.IPNet) *net.IPNet {

@@ -116,6 +116,9 @@ type ProbeOptions struct {
 	Timeout time.Duration
 	// Now is the time certificates are judged at; zero is time.Now().
 	Now time.Time
+	// aiaAddrAllowed replaces the rule that AIA fetches dial public
+	// addresses only; tests set it to reach their loopback servers.
+	aiaAddrAllowed func(net.IP) bool
 }
 
 // DefaultProbeTimeout bounds each probe step when ProbeOptions.Timeout is 0.

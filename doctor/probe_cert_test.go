@@ -131,7 +131,9 @@ func TestProbeIncompleteChain(t *testing.T) {
 		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IssuingCertificateURL: []string{aia.URL + "/inter.der"}}, &inter, nil)
 
 	leafOnly := serveTLS(t, listen(t, "127.0.0.1:0"), tlsCert(leaf.key, leaf.cert))
-	fs := Probe(t.Context(), "https://"+leafOnly+"/", testProbeOptions(root.cert))
+	opts := testProbeOptions(root.cert)
+	opts.aiaAddrAllowed = func(net.IP) bool { return true } // the AIA server is on loopback
+	fs := Probe(t.Context(), "https://"+leafOnly+"/", opts)
 	f := mustFind(t, fs, IDCertIncompleteChain)
 	if !strings.Contains(f.Message, "Test Intermediate") || !strings.Contains(f.Fix, "fullchain") {
 		t.Errorf("message %q, fix %q", f.Message, f.Fix)
