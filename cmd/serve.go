@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,8 +93,9 @@ after the open connections are closed.`,
 	return c
 }
 
-// resolveServe merges flags over rtdev.toml over the defaults.
-func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve) (serveOptions, error) {
+// resolveServe merges flags over rtdev.toml over the defaults; root is the
+// project folder, which relative paths in rtdev.toml are relative to.
+func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, root string) (serveOptions, error) {
 	r := *o
 	set := cmd.Flags().Changed
 	if !set("port") {
@@ -114,17 +116,30 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve) (serveOp
 	if !set("concurrent-limit") {
 		r.concurrentLimit = s.ConcurrentLimit
 	}
-	r.allowDiscovery = r.allowDiscovery || s.AllowDiscovery
-	r.allowOverride = r.allowOverride || s.AllowOverride
+	// A flag typed on the command line wins over rtdev.toml in both
+	// directions: --allow-discovery=false turns off what the file turns on.
+	if !set("allow-discovery") {
+		r.allowDiscovery = s.AllowDiscovery
+	}
+	if !set("allow-override") && !set("allow-override-connect") && !set("allow-override-connection") {
+		r.allowOverride = s.AllowOverride
+	}
 	if !set("cors") {
 		r.cors = s.CORS
 	}
 	if !set("bind") {
 		r.bind = s.Bind
 	}
-	r.lan = r.lan || s.LAN
-	if !set("static") {
+	// --bind typed with lan = true in the file means this address only.
+	if !set("lan") && !set("bind") {
+		r.lan = s.LAN
+	}
+	if !set("static") && s.Static != "" {
+		// The file's folder is the project's, wherever serve is started.
 		r.static = s.Static
+		if !filepath.IsAbs(r.static) {
+			r.static = filepath.Join(root, r.static)
+		}
 	}
 	if r.port < 1 || r.port > 65535 {
 		return r, usageErr("use a port from 1 to 65535, such as --port 9000", "--port %d is out of range", r.port)
@@ -143,7 +158,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if err != nil {
 		return err
 	}
-	opts, err := resolveServe(cmd, o, p.config.Serve)
+	opts, err := resolveServe(cmd, o, p.config.Serve, p.layout.Root)
 	if err != nil {
 		return err
 	}
@@ -171,6 +186,14 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	})
 	if err != nil {
 		return serveConfigError(err)
+	}
+	var static http.Handler
+	if opts.static != "" {
+		// Refused before anything is written: a root holding the key,
+		// the CA or .git must never be served.
+		if static, err = devserver.StaticHandler(opts.static, p.layout.Dir, p.caDir); err != nil {
+			return usageIf[*devserver.StaticRootError](err)
+		}
 	}
 	out := newStatus(a.io, false)
 	ensure := func() (*project.EnsureResult, error) {
@@ -203,7 +226,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	// current is what /rtdev/health reports; renewLoop replaces it.
 	var current atomic.Pointer[project.EnsureResult]
 	current.Store(res)
-	extra := serveExtras(srv, &current, opts, started)
+	extra := serveExtras(srv, &current, static, started)
 	printServeBanner(ctx, a, p, srv, res, opts, addrs)
 
 	go renewLoop(ctx, ensure, &current, logger)
@@ -217,7 +240,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 
 // serveExtras mounts the check page under /rtdev/ and, with --static, the
 // app's files at /; both get only what the PeerJS routes do not claim.
-func serveExtras(srv *devserver.Server, current *atomic.Pointer[project.EnsureResult], o serveOptions, started time.Time) http.Handler {
+func serveExtras(srv *devserver.Server, current *atomic.Pointer[project.EnsureResult], static http.Handler, started time.Time) http.Handler {
 	res := current.Load()
 	mux := http.NewServeMux()
 	mux.Handle("/rtdev/", checkpage.Handler(checkpage.Config{
@@ -234,8 +257,8 @@ func serveExtras(srv *devserver.Server, current *atomic.Pointer[project.EnsureRe
 			}
 		},
 	}))
-	if o.static != "" {
-		mux.Handle("/", http.FileServer(http.Dir(o.static)))
+	if static != nil {
+		mux.Handle("/", static)
 	}
 	return mux
 }
