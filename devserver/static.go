@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // StaticRootError is a --static folder that would expose secrets: it holds
@@ -37,13 +39,7 @@ var staticSuggestions = []string{"public", "dist", "build", "static", "www"}
 // lead out of the root are not followed (os.Root), so a committed link to
 // / cannot reach the CA key.
 func StaticHandler(root string, secrets ...string) (http.Handler, error) {
-	abs, err := filepath.Abs(root)
-	if err != nil {
-		return nil, fmt.Errorf("static folder: %w", err)
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
+	abs := fsutil.Resolve(root)
 	if err := checkStaticRoot(abs, secrets); err != nil {
 		return nil, err
 	}
@@ -72,24 +68,12 @@ func checkStaticRoot(root string, secrets []string) error {
 		if s == "" {
 			continue
 		}
-		abs, err := filepath.Abs(s)
-		if err != nil {
-			continue
-		}
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
-		}
-		if within(root, abs) {
+		abs := fsutil.Resolve(s)
+		if fsutil.Within(root, abs) {
 			return holds(abs)
 		}
 	}
 	return nil
-}
-
-// within reports whether path is root or below it.
-func within(root, path string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 func suggestSubfolder(root string) string {

@@ -7,16 +7,17 @@ package doctor
 
 // Local checks: the CA.
 const (
-	IDCAMissing     = "ca-missing"      // no ca.pem in the CA folder
-	IDCAInvalid     = "ca-invalid"      // ca.pem does not parse or is not a CA
-	IDCAKeyMissing  = "ca-key-missing"  // a keyless CA: trust works, issuing does not
-	IDCAKeyReadable = "ca-key-readable" // ca-key.pem readable by group or others
-	IDCAKeyInvalid  = "ca-key-invalid"  // ca-key.pem unreadable or not the CA's key
-	IDCAExpired     = "ca-expired"
-	IDCAExpiring    = "ca-expiring"
-	IDCAOK          = "ca-ok"
-	IDCAWidened     = "ca-widened"       // constraints beyond the built-in private names and ranges
-	IDCAUnconstrain = "ca-unconstrained" // no name constraints: a leaked key can sign any name
+	IDCAMissing        = "ca-missing"      // no ca.pem in the CA folder
+	IDCAInvalid        = "ca-invalid"      // ca.pem does not parse or is not a CA
+	IDCAKeyMissing     = "ca-key-missing"  // a keyless CA: trust works, issuing does not
+	IDCAKeyReadable    = "ca-key-readable" // ca-key.pem readable by group or others
+	IDCAKeyInvalid     = "ca-key-invalid"  // ca-key.pem unreadable or not the CA's key
+	IDCAExpired        = "ca-expired"
+	IDCAExpiring       = "ca-expiring"
+	IDCAOK             = "ca-ok"
+	IDProjectDirUnsafe = "project-dir-unsafe" // .rtdev is a link, or overlaps the CA folder
+	IDCAWidened        = "ca-widened"         // constraints beyond the built-in private names and ranges
+	IDCAUnconstrain    = "ca-unconstrained"   // no name constraints: a leaked key can sign any name
 )
 
 // Local checks: trust stores (one finding per store location).

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -58,6 +59,7 @@ func (o LocalOptions) withDefaults() LocalOptions {
 func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	o = o.withDefaults()
 	c, out := checkCA(o.CADir, o.Now)
+	out = append(out, checkDirs(o.Layout, o.CADir)...)
 	if c != nil && o.Trust != nil {
 		out = append(out, checkTrust(ctx, o.Trust, c)...)
 	}
@@ -67,4 +69,14 @@ func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	}
 	out = append(out, checkRuntime(o.Getenv, o.Layout, c)...)
 	return out
+}
+
+// checkDirs reports a .rtdev that is a symbolic link, or a CA folder that
+// overlaps it: init and serve refuse both (project.CheckDirs).
+func checkDirs(lay project.Layout, caDir string) []Finding {
+	var de *project.DirError
+	if err := project.CheckDirs(lay, caDir); errors.As(err, &de) {
+		return []Finding{{ID: IDProjectDirUnsafe, Severity: SeverityError, Subject: de.Path, Message: de.Error(), Fix: de.Hint()}}
+	}
+	return nil
 }

@@ -3,7 +3,9 @@ package doctor
 import (
 	"context"
 	"net"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +86,22 @@ func TestCheckLocalNoCA(t *testing.T) {
 	mustFind(t, fs, IDLeafMissing)
 	if !NewReport(fs).HasProblems() {
 		t.Error("a project without a CA has no problems")
+	}
+}
+
+// TestCheckLocalSymlinkedRtdev: a committed `.rtdev -> public` is an error
+// finding, as init and serve refuse it.
+func TestCheckLocalSymlinkedRtdev(t *testing.T) {
+	p := newProject(t, fakeSystem{hostname: "devbox"}, project.Defaults())
+	lay := p.opts.Layout
+	if err := os.Rename(lay.Dir, filepath.Join(lay.Root, "public")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("public", lay.Dir); err != nil {
+		t.Fatal(err)
+	}
+	f := mustFind(t, CheckLocal(t.Context(), p.opts), IDProjectDirUnsafe)
+	if f.Severity != SeverityError || !strings.Contains(f.Message, "symbolic link") || f.Fix == "" {
+		t.Errorf("finding %+v", f)
 	}
 }

@@ -80,6 +80,9 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 		o.Now = time.Now()
 	}
 	lay := o.Layout
+	if err := CheckDirs(lay, o.CADir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(lay.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", lay.Dir, err)
 	}
@@ -145,11 +148,13 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 		}
 		res.Leaf = leaf
 	}
-	if err := writeCertSet(lay, c, res); err != nil {
-		return nil, err
-	}
+	// .gitignore first: a crash between the two must not leave a key
+	// that git would pick up with the next `git add .`.
 	res.GitignoreUpdated, err = EnsureGitignore(lay.GitIgnore)
 	if err != nil {
+		return nil, err
+	}
+	if err := writeCertSet(lay, c, res); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 
@@ -16,8 +17,10 @@ import (
 // by hand.
 
 var (
-	hostsLine   = regexp.MustCompile(`(?m)^hosts\s*=\s*\[(.*)\]\s*(#.*)?$`)
-	keyTypeLine = regexp.MustCompile(`(?m)^key_type\s*=\s*"[^"]*"\s*(#.*)?$`)
+	// [ \t] rather than \s after the value: \s would match the newline
+	// and the edit would join the line with the next one.
+	hostsLine   = regexp.MustCompile(`(?m)^hosts[ \t]*=[ \t]*\[(.*)\][ \t]*(#.*)?$`)
+	keyTypeLine = regexp.MustCompile(`(?m)^key_type[ \t]*=[ \t]*"[^"]*"[ \t]*(#.*)?$`)
 	hostsStart  = regexp.MustCompile(`(?m)^hosts\s*=`)
 )
 
@@ -31,7 +34,19 @@ func SetKeyType(path, keyType string) error {
 	return editTopLevel(path, "key_type", keyTypeLine, regexp.MustCompile(`(?m)^key_type\s*=`), "key_type = "+strconv.Quote(keyType))
 }
 
+// lockConfig takes the project lock (the one Ensure holds) around an edit
+// of the rtdev.toml at path, so two rtdev runs cannot interleave their
+// read-modify-write of the file.
+func lockConfig(path string) (unlock func() error, err error) {
+	return ca.Lock(filepath.Join(filepath.Dir(path), DirName))
+}
+
 func editTopLevel(path, key string, line, start *regexp.Regexp, repl string) error {
+	unlock, err := lockConfig(path)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = unlock() }()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
@@ -60,6 +75,11 @@ func editTopLevel(path, key string, line, start *regexp.Regexp, repl string) err
 // WriteNewConfig writes rtdev.toml for a project that has none. It never
 // replaces an existing file.
 func WriteNewConfig(path string, c Config) error {
+	unlock, err := lockConfig(path)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = unlock() }()
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists", path)
 	}
