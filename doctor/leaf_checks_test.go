@@ -32,7 +32,7 @@ func TestCheckLeaf(t *testing.T) {
 	names := func(from, to time.Time) *x509.Certificate {
 		return &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, NotBefore: from, NotAfter: to,
 			DNSNames:    []string{"localhost", "*.localhost", "devbox.local"},
-			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 168, 1, 20)}}
+			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 168, 1, 20), net.IPv4(10, 0, 2, 2)}}
 	}
 	now := time.Now()
 	for _, tc := range []struct {

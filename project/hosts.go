@@ -3,6 +3,7 @@ package project
 import (
 	"net"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,6 +14,10 @@ type Interface struct {
 	Up       bool
 	Loopback bool
 	Addrs    []*net.IPNet
+	// Temporary are the IPv6 privacy addresses among Addrs (RFC 8981):
+	// they change daily, so a certificate listing them would be reissued
+	// every day, and a phone never needs them.
+	Temporary []net.IP
 }
 
 // System is what host detection reads from the machine. OSSystem reads the
@@ -35,13 +40,14 @@ func (osSystem) Interfaces() ([]Interface, error) {
 	if err != nil {
 		return nil, err
 	}
+	temp := temporaryAddrs()
 	out := make([]Interface, 0, len(ifs))
 	for _, i := range ifs {
 		addrs, err := i.Addrs()
 		if err != nil {
 			continue
 		}
-		it := Interface{Name: i.Name, Up: i.Flags&net.FlagUp != 0, Loopback: i.Flags&net.FlagLoopback != 0}
+		it := Interface{Name: i.Name, Up: i.Flags&net.FlagUp != 0, Loopback: i.Flags&net.FlagLoopback != 0, Temporary: temp[i.Name]}
 		for _, a := range addrs {
 			if n, ok := a.(*net.IPNet); ok {
 				it.Addrs = append(it.Addrs, n)
@@ -115,9 +121,9 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	for _, a := range LANAddrs(sys) {
 		add(a.IP.String(), "interface "+a.Interface, false)
 	}
-	if cfg.Serve.LAN {
-		add(AndroidEmulatorHost, "lan mode (Android emulator)", false)
-	}
+	// Always, not only under --lan: switching --lan on and off must never
+	// reissue the certificate (the phone would have to trust it again).
+	add(AndroidEmulatorHost, "Android emulator", false)
 	for _, h := range cfg.Hosts {
 		add(h, ConfigFileName, true)
 	}
@@ -144,7 +150,8 @@ var virtualPrefixes = []string{"docker", "veth", "br-", "virbr", "cni", "flannel
 
 // LANAddrs returns the addresses a device on the local network can use to
 // reach this machine, IPv4 first. Link-local addresses (fe80::/10,
-// 169.254/16) are skipped: they need a zone and differ per link.
+// 169.254/16) are skipped: they need a zone and differ per link; so are
+// temporary IPv6 addresses.
 func LANAddrs(sys System) []LANAddr {
 	ifs, err := sys.Interfaces()
 	if err != nil {
@@ -157,7 +164,7 @@ func LANAddrs(sys System) []LANAddr {
 		}
 		for _, n := range i.Addrs {
 			ip := n.IP
-			if ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() {
+			if ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsMulticast() || ip.IsUnspecified() || slices.ContainsFunc(i.Temporary, ip.Equal) {
 				continue
 			}
 			if v4 := ip.To4(); v4 != nil {

@@ -48,7 +48,7 @@ func TestWantedHostsDetection(t *testing.T) {
 		names = append(names, h.Name)
 	}
 	want := []string{"localhost", "127.0.0.1", "::1", "dev-box.corp.example", "dev-box.local",
-		"192.168.1.20", "192.0.2.2", "2001:db8::5", "api.test", "app.localhost"}
+		"192.168.1.20", "192.0.2.2", "2001:db8::5", AndroidEmulatorHost, "api.test", "app.localhost"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("hosts\n got %v\nwant %v", names, want)
 	}
@@ -65,19 +65,28 @@ func TestWantedHostsDetection(t *testing.T) {
 	}
 }
 
-func TestWantedHostsLANModeAddsEmulatorAddress(t *testing.T) {
+// TestLANToggleNeverReissues: 10.0.2.2 is wanted with --lan on and off, so
+// switching --lan never changes the names, and Ensure leaves the leaf alone.
+func TestLANToggleNeverReissues(t *testing.T) {
+	dir := t.TempDir()
+	sys := fakeSystem{host: "box", ifs: []Interface{{Name: "wlan0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.168.1.20/24")}}}}
 	cfg := Defaults()
-	cfg.Serve.LAN = true
-	found := false
-	for _, h := range WantedHosts(fakeSystem{host: "box"}, cfg, nil) {
-		found = found || h.Name == AndroidEmulatorHost
+	opts := EnsureOptions{Layout: NewLayout(dir), Config: cfg, CADir: filepath.Join(dir, "ca"), System: sys}
+	first, err := Ensure(opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !found {
-		t.Fatal("LAN mode without 10.0.2.2")
+	if !slices.Contains(nameValues(first.Names), AndroidEmulatorHost) {
+		t.Fatalf("names %v lack %s without --lan", nameValues(first.Names), AndroidEmulatorHost)
 	}
-	for _, h := range WantedHosts(fakeSystem{host: "box"}, Defaults(), nil) {
-		if h.Name == AndroidEmulatorHost {
-			t.Fatal("10.0.2.2 without LAN mode")
+	for _, lan := range []bool{true, false} {
+		opts.Config.Serve.LAN = lan
+		res, err := Ensure(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.LeafAction != LeafUnchanged {
+			t.Fatalf("lan=%v: leaf %s (%s), want unchanged", lan, res.LeafAction, res.Reason)
 		}
 	}
 }
