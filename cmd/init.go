@@ -289,7 +289,9 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 		out.line("ok", "added /%s/ to %s", project.DirName, p.relPath(p.layout.GitIgnore))
 	}
 	if res.P12Password != "" && slices.Contains(res.Written, p.layout.P12) {
-		out.line("ok", "wrote %s for Java/.NET, password: %s (kept in %s)", p.relPath(p.layout.P12), res.P12Password, p.relPath(p.layout.P12Pass))
+		// The file, not the password: a terminal's scrollback, a shared
+		// screen or a CI log is no place for it.
+		out.line("ok", "wrote %s for Java/.NET; its password is in %s", p.relPath(p.layout.P12), p.relPath(p.layout.P12Pass))
 	}
 }
 
