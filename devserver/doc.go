@@ -12,7 +12,7 @@
 // reattach (peers/peerjs-server#462), the optional id takeover
 // (AllowOverride, peers/peerjs#1203), and limits that upstream lacks
 // (message size, send and offline queue bounds, a message rate limit,
-// id/token length, read and write timeouts). It also answers plain HTTP on
+// id/token length and text only, read and write timeouts). It also answers plain HTTP on
 // its TLS port with the https:// URL to use.
 //
 // # WebSocket library

@@ -61,7 +61,7 @@ func (s *Server) queueOffline(dst, src string, msg []byte) {
 		putBuf(msg)
 		s.stats.offlineDropped.Add(1)
 		if q.dropped == 1 {
-			s.log.Warn("offline queue full, dropping messages", "dst", dst, "limit", s.cfg.OfflineQueueLen)
+			s.log.Warn("offline queue full, dropping messages", "dst", logValue(dst), "limit", s.cfg.OfflineQueueLen)
 		}
 	}
 }
@@ -86,7 +86,7 @@ func (s *Server) expire(dst string, q *offlineQueue) {
 		s.stats.expired.Add(1)
 		s.transmit(m, nil)
 	}
-	s.log.Info("offline messages expired", "dst", dst, "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
+	s.log.Info("offline messages expired", "dst", logValue(dst), "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
 }
 
 // takeQueue removes and returns the messages waiting for id. The caller
