@@ -90,7 +90,7 @@ func TestLimitInvalidUTF8(t *testing.T) {
 // A peer that never reads is evicted once its send queue fills: its senders
 // are not blocked, they get LEAVE from it, and its id is freed.
 func TestLimitSlowReaderEvicted(t *testing.T) {
-	ts := startServer(t, Config{SendQueueLen: 4, WriteTimeout: 2 * time.Second, MessagesPerSecond: 1e6, Burst: 1e6})
+	ts := startServer(t, Config{SendQueueLen: 4, WriteTimeout: 2 * time.Second, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	slow := ts.join("slow", "t") // reads OPEN, then nothing more
 	a := ts.join("a", "t")
 	got := make(chan string, 1)
@@ -145,7 +145,7 @@ send:
 // them in order, drops the rest, and delivers the kept ones after OPEN.
 func TestLimitOfflineQueue10k(t *testing.T) {
 	const total, keep = 10000, 100
-	ts := startServer(t, Config{OfflineQueueLen: keep, ExpireTimeout: time.Minute, MessagesPerSecond: 1e6, Burst: 1e6})
+	ts := startServer(t, Config{OfflineQueueLen: keep, ExpireTimeout: time.Minute, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	a := ts.join("a", "t")
 	for i := range total {
 		a.send(fmt.Sprintf(`{"type":"CANDIDATE","dst":"ghost","payload":%d}`, i))
@@ -200,7 +200,7 @@ func TestLimitIdleReadTimeout(t *testing.T) {
 // With a long send queue, a peer that stops reading is caught by the write
 // timeout instead, and evicted the same way.
 func TestLimitWriteTimeoutEvicts(t *testing.T) {
-	ts := startServer(t, Config{SendQueueLen: 100000, WriteTimeout: 300 * time.Millisecond, MessagesPerSecond: 1e6, Burst: 1e6})
+	ts := startServer(t, Config{SendQueueLen: 100000, WriteTimeout: 300 * time.Millisecond, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	ts.join("slow", "t")
 	a := ts.join("a", "t")
 	big := fmt.Sprintf(`{"type":"OFFER","dst":"slow","payload":"%s"}`, strings.Repeat("x", 32<<10))

@@ -53,7 +53,8 @@ type client struct {
 	// there is something to write, so an idle peer holds neither a queue
 	// nor a second goroutine stack (see writer.go).
 	qmu     sync.Mutex
-	backlog [][]byte // OPEN and the offline queue, written before queue
+	open    []byte   // OPEN, written first; the only frame not in the byte budget
+	backlog [][]byte // the offline queue, written before queue
 	queue   [][]byte // from transmit; queue[head:] waits, at most SendQueueLen
 	head    int
 	writing bool // a write goroutine is running, or has finished the connection
@@ -272,11 +273,8 @@ func (c *client) stop(req closeReq) bool {
 func (c *client) readLoop() {
 	cfg := &c.s.cfg
 	c.ws.SetReadLimit(cfg.MaxMessageBytes) // gorilla closes with 1009 past it
-	var bucket *tokenBucket
 	now := time.Now()
-	if cfg.MessagesPerSecond > 0 {
-		bucket = newTokenBucket(cfg.MessagesPerSecond, cfg.Burst, now)
-	}
+	limits := newRateLimits(cfg, now)
 	// Moving the read deadline costs a timer update in the runtime; doing
 	// it once per refresh instead of per frame keeps it off the relay path.
 	// The deadline lands IdleReadTimeout plus at most refresh after the
@@ -294,7 +292,7 @@ func (c *client) readLoop() {
 			return
 		}
 		now = time.Now()
-		c.frame(typ, data, bucket, now)
+		c.frame(typ, data, &limits, now)
 		putBuf(data) // nothing holds on to an inbound frame: relays copy it
 	}
 }
@@ -310,18 +308,19 @@ func (c *client) readMessage() (int, []byte, error) {
 }
 
 // frame applies the per-connection checks to one inbound frame, decodes
-// it and hands the message to the server. A nil bucket means no rate limit.
-func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time) {
+// it and hands the message to the server.
+func (c *client) frame(typ int, data []byte, limits *rateLimits, now time.Time) {
 	cfg := &c.s.cfg
 	if c.stopping.Load() {
 		return // waiting for the close reply; the session is over
 	}
-	if bucket != nil && !bucket.allow(now) {
-		c.s.stats.rateLimited.Add(1)
-		c.s.log.Warn("peer closed: message rate limit exceeded", "id", c.id,
+	if limits.msgs != nil && !limits.msgs.allow(now, 1) {
+		c.overRate(&c.s.stats.rateLimited, "message rate limit exceeded",
 			"messages_per_second", cfg.MessagesPerSecond, "burst", cfg.Burst)
-		c.s.realm.removeIf(c)
-		c.stop(closeReq{code: closePolicyViolation, reason: "message rate limit exceeded"})
+		return
+	}
+	if limits.bytes != nil && !limits.bytes.allow(now, float64(len(data))) {
+		c.overRate(&c.s.stats.byteRateLimited, "byte rate limit exceeded", "bytes_per_second", cfg.BytesPerSecond)
 		return
 	}
 	m, err := decode(data)
@@ -346,6 +345,15 @@ func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time)
 		return
 	}
 	c.s.handle(c, m, now)
+}
+
+// overRate closes a connection that went over a rate limit with 1008 and
+// counts it in n.
+func (c *client) overRate(n *atomic.Uint64, why string, attrs ...any) {
+	n.Add(1)
+	c.s.log.Warn("peer closed: "+why, append([]any{"id", c.id}, attrs...)...)
+	c.s.realm.removeIf(c)
+	c.stop(closeReq{code: closePolicyViolation, reason: why})
 }
 
 // readFailed logs why reading ended and, for an idle connection, asks for a
