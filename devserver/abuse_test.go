@@ -93,36 +93,8 @@ func TestLimitSlowReaderEvicted(t *testing.T) {
 	ts := startServer(t, Config{SendQueueLen: 4, WriteTimeout: 2 * time.Second, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	slow := ts.join("slow", "t") // reads OPEN, then nothing more
 	a := ts.join("a", "t")
-	got := make(chan string, 1)
-	go func() {
-		// The only reader of a: the LEAVE, then anything else is ignored.
-		for {
-			_ = a.c.SetReadDeadline(waitDeadline())
-			_, data, err := a.c.ReadMessage()
-			if err != nil {
-				close(got)
-				return
-			}
-			select {
-			case got <- string(data):
-			default:
-			}
-		}
-	}()
 	big := fmt.Sprintf(`{"type":"OFFER","dst":"slow","payload":"%s"}`, strings.Repeat("x", 32<<10))
-	var leave string
-send:
-	for i := 0; ; i++ {
-		select {
-		case leave = <-got:
-			break send
-		default:
-		}
-		if i == 5000 { // 160 MiB: far beyond any socket buffer
-			t.Fatal("no eviction")
-		}
-		a.send(big)
-	}
+	leave := a.floodUntilReply(big, 5000) // 160 MiB: far beyond any socket buffer
 	if want := `{"type":"LEAVE","src":"slow","dst":"a"}`; leave != want {
 		t.Fatalf("got %s, want %s", leave, want)
 	}

@@ -60,35 +60,7 @@ func TestBudgetSendQueue(t *testing.T) {
 		ExpireTimeout: 200 * time.Millisecond, BytesPerSecond: NoRateLimit, MessagesPerSecond: NoRateLimit})
 	slow := ts.join("slow", "t") // reads OPEN, then nothing until the end
 	a := ts.join("a", "t")
-	got := make(chan string, 1)
-	go func() {
-		for {
-			_ = a.c.SetReadDeadline(waitDeadline())
-			_, data, err := a.c.ReadMessage()
-			if err != nil {
-				close(got)
-				return
-			}
-			select {
-			case got <- string(data):
-			default:
-			}
-		}
-	}()
-	msg := bigOffer("slow")
-	var first string
-send:
-	for i := 0; ; i++ {
-		select {
-		case first = <-got:
-			break send
-		default:
-		}
-		if i == 2000 { // 128 MiB: far beyond any socket buffer and the budget
-			t.Fatal("no EXPIRE")
-		}
-		a.send(msg)
-	}
+	first := a.floodUntilReply(bigOffer("slow"), 2000) // 128 MiB: far beyond any socket buffer and the budget
 	if want := `{"type":"EXPIRE","src":"slow","dst":"a"}`; first != want {
 		t.Fatalf("got %s, want %s", first, want)
 	}

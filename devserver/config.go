@@ -168,11 +168,7 @@ func (c Config) withDefaults() (Config, error) {
 	bad := func(field, format string, args ...any) (Config, error) {
 		return Config{}, &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
 	}
-	durations := []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
-	}{
+	durations := []field[time.Duration]{
 		{"ExpireTimeout", &c.ExpireTimeout, DefaultExpireTimeout},
 		{"AliveTimeout", &c.AliveTimeout, DefaultAliveTimeout},
 		{"HandshakeTimeout", &c.HandshakeTimeout, DefaultHandshakeTimeout},
@@ -180,22 +176,13 @@ func (c Config) withDefaults() (Config, error) {
 		{"ShutdownTimeout", &c.ShutdownTimeout, DefaultShutdownTimeout},
 		{"IdleReadTimeout", &c.IdleReadTimeout, 0}, // after AliveTimeout, below
 	}
-	for _, d := range durations {
-		if *d.v < 0 {
-			return bad(d.name, "must not be negative, got %v", *d.v)
-		}
-		if *d.v == 0 {
-			*d.v = d.def
-		}
+	if err := fillDefaults(durations); err != nil {
+		return Config{}, err
 	}
 	if c.IdleReadTimeout == 0 {
 		c.IdleReadTimeout = c.AliveTimeout + idleReadSlack
 	}
-	ints := []struct {
-		name string
-		v    *int
-		def  int
-	}{
+	ints := []field[int]{
 		{"ConcurrentLimit", &c.ConcurrentLimit, DefaultConcurrentLimit},
 		{"SendQueueLen", &c.SendQueueLen, DefaultSendQueueLen},
 		{"OfflineQueueLen", &c.OfflineQueueLen, DefaultOfflineQueueLen},
@@ -203,29 +190,15 @@ func (c Config) withDefaults() (Config, error) {
 		{"MaxIDLen", &c.MaxIDLen, DefaultMaxIDLen},
 		{"MaxTokenLen", &c.MaxTokenLen, DefaultMaxTokenLen},
 	}
-	for _, n := range ints {
-		if *n.v < 0 {
-			return bad(n.name, "must not be negative, got %d", *n.v)
-		}
-		if *n.v == 0 {
-			*n.v = n.def
-		}
+	if err := fillDefaults(ints); err != nil {
+		return Config{}, err
 	}
-	sizes := []struct {
-		name string
-		v    *int64
-		def  int64
-	}{
+	sizes := []field[int64]{
 		{"MaxMessageBytes", &c.MaxMessageBytes, DefaultMaxMessageBytes},
 		{"MaxQueuedBytes", &c.MaxQueuedBytes, DefaultMaxQueuedBytes},
 	}
-	for _, n := range sizes {
-		if *n.v < 0 {
-			return bad(n.name, "must not be negative, got %d", *n.v)
-		}
-		if *n.v == 0 {
-			*n.v = n.def
-		}
+	if err := fillDefaults(sizes); err != nil {
+		return Config{}, err
 	}
 	rates := []struct {
 		name, unit string
@@ -265,6 +238,28 @@ func (c Config) withDefaults() (Config, error) {
 		c.GenerateID = newUUID
 	}
 	return c, nil
+}
+
+// field is a Config field that must not be negative and whose zero means
+// def.
+type field[T ~int | ~int64] struct {
+	name string
+	v    *T
+	def  T
+}
+
+// fillDefaults puts each zero field's default in; a negative one is an
+// error naming it.
+func fillDefaults[T ~int | ~int64](fields []field[T]) error {
+	for _, f := range fields {
+		if *f.v < 0 {
+			return &ConfigError{Field: f.name, Err: fmt.Errorf("must not be negative, got %v", *f.v)}
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	return nil
 }
 
 // normalizePath gives p a leading and a trailing slash, as the peerjs client
