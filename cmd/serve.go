@@ -42,6 +42,8 @@ type serveOptions struct {
 	maxMessage      int64
 	rateLimit       float64
 	rateBurst       int
+	maxQueued       int64
+	byteRate        float64
 }
 
 func newCmdServe(a *app) *cobra.Command {
@@ -90,6 +92,8 @@ after the open connections are closed.`,
 	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
 	f.Float64Var(&o.rateLimit, "rate-limit", 0, "messages per second one connection may send before it is closed (100; -1 for no limit)")
 	f.IntVar(&o.rateBurst, "rate-burst", 0, "messages a connection may send at once above --rate-limit (200)")
+	f.Float64Var(&o.byteRate, "byte-rate-limit", 0, "bytes per second one connection may send before it is closed (1 MiB; -1 for no limit)")
+	f.Int64Var(&o.maxQueued, "max-queued-bytes", 0, "bytes of messages held for slow or offline peers, all together; more are dropped with EXPIRE (64 MiB)")
 	return c
 }
 
@@ -182,6 +186,8 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		// of ICE candidates per call; the limit only stops a runaway client.
 		MessagesPerSecond: opts.rateLimit, // negative: no limit (devserver.NoRateLimit)
 		Burst:             opts.rateBurst,
+		BytesPerSecond:    opts.byteRate, // negative: no limit, as for MessagesPerSecond
+		MaxQueuedBytes:    opts.maxQueued,
 		Logger:            logger,
 	})
 	if err != nil {
@@ -401,6 +407,8 @@ var serveFlagFor = map[string]string{
 	"MaxMessageBytes":   "--max-message-bytes",
 	"MessagesPerSecond": "--rate-limit",
 	"Burst":             "--rate-burst",
+	"BytesPerSecond":    "--byte-rate-limit",
+	"MaxQueuedBytes":    "--max-queued-bytes",
 }
 
 func serveConfigError(err error) error {

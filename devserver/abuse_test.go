@@ -90,39 +90,11 @@ func TestLimitInvalidUTF8(t *testing.T) {
 // A peer that never reads is evicted once its send queue fills: its senders
 // are not blocked, they get LEAVE from it, and its id is freed.
 func TestLimitSlowReaderEvicted(t *testing.T) {
-	ts := startServer(t, Config{SendQueueLen: 4, WriteTimeout: 2 * time.Second, MessagesPerSecond: 1e6, Burst: 1e6})
+	ts := startServer(t, Config{SendQueueLen: 4, WriteTimeout: 2 * time.Second, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	slow := ts.join("slow", "t") // reads OPEN, then nothing more
 	a := ts.join("a", "t")
-	got := make(chan string, 1)
-	go func() {
-		// The only reader of a: the LEAVE, then anything else is ignored.
-		for {
-			_ = a.c.SetReadDeadline(waitDeadline())
-			_, data, err := a.c.ReadMessage()
-			if err != nil {
-				close(got)
-				return
-			}
-			select {
-			case got <- string(data):
-			default:
-			}
-		}
-	}()
 	big := fmt.Sprintf(`{"type":"OFFER","dst":"slow","payload":"%s"}`, strings.Repeat("x", 32<<10))
-	var leave string
-send:
-	for i := 0; ; i++ {
-		select {
-		case leave = <-got:
-			break send
-		default:
-		}
-		if i == 5000 { // 160 MiB: far beyond any socket buffer
-			t.Fatal("no eviction")
-		}
-		a.send(big)
-	}
+	leave := a.floodUntilReply(big, 5000) // 160 MiB: far beyond any socket buffer
 	if want := `{"type":"LEAVE","src":"slow","dst":"a"}`; leave != want {
 		t.Fatalf("got %s, want %s", leave, want)
 	}
@@ -145,7 +117,7 @@ send:
 // them in order, drops the rest, and delivers the kept ones after OPEN.
 func TestLimitOfflineQueue10k(t *testing.T) {
 	const total, keep = 10000, 100
-	ts := startServer(t, Config{OfflineQueueLen: keep, ExpireTimeout: time.Minute, MessagesPerSecond: 1e6, Burst: 1e6})
+	ts := startServer(t, Config{OfflineQueueLen: keep, ExpireTimeout: time.Minute, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	a := ts.join("a", "t")
 	for i := range total {
 		a.send(fmt.Sprintf(`{"type":"CANDIDATE","dst":"ghost","payload":%d}`, i))
@@ -200,7 +172,7 @@ func TestLimitIdleReadTimeout(t *testing.T) {
 // With a long send queue, a peer that stops reading is caught by the write
 // timeout instead, and evicted the same way.
 func TestLimitWriteTimeoutEvicts(t *testing.T) {
-	ts := startServer(t, Config{SendQueueLen: 100000, WriteTimeout: 300 * time.Millisecond, MessagesPerSecond: 1e6, Burst: 1e6})
+	ts := startServer(t, Config{SendQueueLen: 100000, WriteTimeout: 300 * time.Millisecond, MessagesPerSecond: 1e6, Burst: 1e6, BytesPerSecond: NoRateLimit})
 	ts.join("slow", "t")
 	a := ts.join("a", "t")
 	big := fmt.Sprintf(`{"type":"OFFER","dst":"slow","payload":"%s"}`, strings.Repeat("x", 32<<10))

@@ -27,6 +27,13 @@ func TestAdmissionRejections(t *testing.T) {
 		{"id taken", "id=taken&token=other&key=peerjs", `{"type":"ID-TAKEN","payload":{"msg":"ID is taken"}}`},
 		{"id too long", "id=123456789&token=t&key=peerjs", `{"type":"ERROR","payload":{"msg":"ID is too long: at most 8 bytes"}}`},
 		{"token too long", "id=a&token=123456789&key=peerjs", `{"type":"ERROR","payload":{"msg":"Token is too long: at most 8 bytes"}}`},
+		// Ids and tokens are text: invalid UTF-8 or a control character
+		// gets upstream's ERROR for unusable parameters.
+		{"id not UTF-8", "id=al%FFce&token=t&key=peerjs", missing},
+		{"id with ESC", "id=a%1B%5B2J&token=t&key=peerjs", missing},
+		{"id with C1", "id=a%C2%9Bb&token=t&key=peerjs", missing},
+		{"token not UTF-8", "id=a&token=t%FE&key=peerjs", missing},
+		{"token with NUL", "id=a&token=t%00&key=peerjs", missing},
 		// The last of repeated parameters counts, as with URLSearchParams
 		// and Object.fromEntries upstream.
 		{"last key wins", "id=a&token=t&key=peerjs&key=bad", `{"type":"ERROR","payload":{"msg":"Invalid key provided"}}`},
@@ -136,5 +143,51 @@ func TestOverride(t *testing.T) {
 	}
 	if strings.Contains(logs, "secret-") {
 		t.Errorf("a token reached the log:\n%s", logs)
+	}
+}
+
+// An id that is not valid UTF-8 is refused, not relayed: it would reach
+// other peers as U+FFFD, the same JSON string as a real peer's id. The log
+// shows it escaped.
+func TestAdmissionNonTextIDNotRelayed(t *testing.T) {
+	ts := startServer(t, Config{})
+	b := ts.join("b", "t")
+	for _, query := range []string{"id=al%FFce&token=t&key=peerjs", "id=a%1B%5B31mlice&token=t&key=peerjs"} {
+		bad := ts.mustDial(query)
+		// Sent at once, before the refusal is read: the server must drop it.
+		bad.send(`{"type":"OFFER","dst":"b","payload":"spoof"}`)
+		bad.expect(`{"type":"ERROR","payload":{"msg":"No id, token, or key supplied to websocket server"}}`)
+		bad.expectClose(websocket.CloseNoStatusReceived, "")
+	}
+	ts.join("alice", "t").send(`{"type":"OFFER","dst":"b","payload":"real"}`)
+	b.expect(`{"type":"OFFER","src":"alice","dst":"b","payload":"real"}`)
+	if s := ts.srv.Stats(); s.Peers != 2 || s.Rejected != 2 {
+		t.Errorf("stats %+v, want 2 peers and 2 rejected", s)
+	}
+	logs := ts.logs.String()
+	if strings.Contains(logs, "\xff") || strings.Contains(logs, "\x1b") {
+		t.Errorf("raw bytes of a bad id reached the log:\n%q", logs)
+	}
+	for _, want := range []string{`al\\xffce`, `a\\x1b[31mlice`, "id is not valid UTF-8"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %s:\n%s", want, logs)
+		}
+	}
+}
+
+func TestLogValue(t *testing.T) {
+	for in, want := range map[string]string{
+		"alice":          "alice",
+		"a b-c_d":        "a b-c_d",
+		"café":           "café",
+		"al\xffce":       `"al\xffce"`,
+		"\x1b[2J":        `"\x1b[2J"`,
+		"a\u009bb":       `"a\u009bb"`,
+		"rtl\u202eevil":  `"rtl\u202eevil"`,
+		"tab\tnewline\n": `"tab\tnewline\n"`,
+	} {
+		if got := logValue(in); got != want {
+			t.Errorf("logValue(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

@@ -64,6 +64,16 @@ type Config struct {
 	// senders still get EXPIRE. Default 256 (upstream has no bound).
 	OfflineQueueLen int
 
+	// MaxQueuedBytes is the server-wide budget for messages waiting in the
+	// send and offline queues together, counted by the buffers that hold
+	// them (a short message takes a 1 KiB one). The counts above bound
+	// messages, not bytes: within its message rate one connection could
+	// park over 40 MiB of 64 KiB messages for ExpireTimeout, 5000 of them
+	// about 200 GiB. A message that does not fit is dropped (counted in
+	// Stats.BudgetDropped) and its sender gets EXPIRE, as for a full
+	// offline queue. Default 64 MiB.
+	MaxQueuedBytes int64
+
 	// MessagesPerSecond and Burst are the per-connection token bucket for
 	// inbound messages (HEARTBEAT included); a connection that empties it is
 	// closed with 1008. Defaults 100 and 200: a peerjs client sends one
@@ -73,6 +83,15 @@ type Config struct {
 	// every field, means the default.
 	MessagesPerSecond float64
 	Burst             int
+
+	// BytesPerSecond is the per-connection limit on inbound bytes, beside
+	// the message rate; its bucket holds one second's worth or one
+	// MaxMessageBytes message, whichever is more. A connection that exceeds
+	// it is closed with 1008. Default 1 MiB/s: ample for signaling (an
+	// OFFER is a few KiB), and one connection then fills at most about
+	// 6 MiB of offline queues in the default ExpireTimeout, a tenth of the
+	// default MaxQueuedBytes. NoRateLimit turns it off.
+	BytesPerSecond float64
 
 	// HandshakeTimeout bounds the TLS handshake, the HTTP request headers
 	// and the WebSocket upgrade. Default 10s.
@@ -117,8 +136,10 @@ const (
 	DefaultMaxMessageBytes   = 64 << 10
 	DefaultSendQueueLen      = 256
 	DefaultOfflineQueueLen   = 256
+	DefaultMaxQueuedBytes    = 64 << 20
 	DefaultMessagesPerSecond = 100
 	DefaultBurst             = 200
+	DefaultBytesPerSecond    = 1 << 20
 	DefaultHandshakeTimeout  = 10 * time.Second
 	DefaultWriteTimeout      = 10 * time.Second
 	DefaultMaxIDLen          = 128
@@ -129,8 +150,8 @@ const (
 	idleReadSlack = 30 * time.Second
 )
 
-// NoRateLimit as Config.MessagesPerSecond turns the per-connection message
-// rate limit off.
+// NoRateLimit as Config.MessagesPerSecond or Config.BytesPerSecond turns
+// that per-connection rate limit off.
 const NoRateLimit = -1
 
 // ConfigError is an invalid Config field.
@@ -147,11 +168,7 @@ func (c Config) withDefaults() (Config, error) {
 	bad := func(field, format string, args ...any) (Config, error) {
 		return Config{}, &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
 	}
-	durations := []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
-	}{
+	durations := []field[time.Duration]{
 		{"ExpireTimeout", &c.ExpireTimeout, DefaultExpireTimeout},
 		{"AliveTimeout", &c.AliveTimeout, DefaultAliveTimeout},
 		{"HandshakeTimeout", &c.HandshakeTimeout, DefaultHandshakeTimeout},
@@ -159,22 +176,13 @@ func (c Config) withDefaults() (Config, error) {
 		{"ShutdownTimeout", &c.ShutdownTimeout, DefaultShutdownTimeout},
 		{"IdleReadTimeout", &c.IdleReadTimeout, 0}, // after AliveTimeout, below
 	}
-	for _, d := range durations {
-		if *d.v < 0 {
-			return bad(d.name, "must not be negative, got %v", *d.v)
-		}
-		if *d.v == 0 {
-			*d.v = d.def
-		}
+	if err := fillDefaults(durations); err != nil {
+		return Config{}, err
 	}
 	if c.IdleReadTimeout == 0 {
 		c.IdleReadTimeout = c.AliveTimeout + idleReadSlack
 	}
-	ints := []struct {
-		name string
-		v    *int
-		def  int
-	}{
+	ints := []field[int]{
 		{"ConcurrentLimit", &c.ConcurrentLimit, DefaultConcurrentLimit},
 		{"SendQueueLen", &c.SendQueueLen, DefaultSendQueueLen},
 		{"OfflineQueueLen", &c.OfflineQueueLen, DefaultOfflineQueueLen},
@@ -182,27 +190,33 @@ func (c Config) withDefaults() (Config, error) {
 		{"MaxIDLen", &c.MaxIDLen, DefaultMaxIDLen},
 		{"MaxTokenLen", &c.MaxTokenLen, DefaultMaxTokenLen},
 	}
-	for _, n := range ints {
-		if *n.v < 0 {
-			return bad(n.name, "must not be negative, got %d", *n.v)
-		}
-		if *n.v == 0 {
-			*n.v = n.def
-		}
+	if err := fillDefaults(ints); err != nil {
+		return Config{}, err
 	}
-	switch {
-	case c.MaxMessageBytes < 0:
-		return bad("MaxMessageBytes", "must not be negative, got %d", c.MaxMessageBytes)
-	case c.MaxMessageBytes == 0:
-		c.MaxMessageBytes = DefaultMaxMessageBytes
+	sizes := []field[int64]{
+		{"MaxMessageBytes", &c.MaxMessageBytes, DefaultMaxMessageBytes},
+		{"MaxQueuedBytes", &c.MaxQueuedBytes, DefaultMaxQueuedBytes},
 	}
-	switch {
-	case c.MessagesPerSecond != c.MessagesPerSecond || math.IsInf(c.MessagesPerSecond, 0):
-		return bad("MessagesPerSecond", "must be a number of messages, got %v", c.MessagesPerSecond)
-	case c.MessagesPerSecond < 0:
-		c.MessagesPerSecond = NoRateLimit
-	case c.MessagesPerSecond == 0:
-		c.MessagesPerSecond = DefaultMessagesPerSecond
+	if err := fillDefaults(sizes); err != nil {
+		return Config{}, err
+	}
+	rates := []struct {
+		name, unit string
+		v          *float64
+		def        float64
+	}{
+		{"MessagesPerSecond", "messages", &c.MessagesPerSecond, DefaultMessagesPerSecond},
+		{"BytesPerSecond", "bytes", &c.BytesPerSecond, DefaultBytesPerSecond},
+	}
+	for _, r := range rates {
+		switch {
+		case *r.v != *r.v || math.IsInf(*r.v, 0):
+			return bad(r.name, "must be a number of %s, got %v", r.unit, *r.v)
+		case *r.v < 0:
+			*r.v = NoRateLimit
+		case *r.v == 0:
+			*r.v = r.def
+		}
 	}
 	if c.Key == "" {
 		c.Key = DefaultKey
@@ -224,6 +238,28 @@ func (c Config) withDefaults() (Config, error) {
 		c.GenerateID = newUUID
 	}
 	return c, nil
+}
+
+// field is a Config field that must not be negative and whose zero means
+// def.
+type field[T ~int | ~int64] struct {
+	name string
+	v    *T
+	def  T
+}
+
+// fillDefaults puts each zero field's default in; a negative one is an
+// error naming it.
+func fillDefaults[T ~int | ~int64](fields []field[T]) error {
+	for _, f := range fields {
+		if *f.v < 0 {
+			return &ConfigError{Field: f.name, Err: fmt.Errorf("must not be negative, got %v", *f.v)}
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	return nil
 }
 
 // normalizePath gives p a leading and a trailing slash, as the peerjs client

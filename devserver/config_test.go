@@ -17,12 +17,13 @@ func TestConfigDefaults(t *testing.T) {
 		c.MessagesPerSecond != 100 || c.Burst != 200 || c.HandshakeTimeout != 10*time.Second ||
 		c.IdleReadTimeout != 90*time.Second || c.WriteTimeout != 10*time.Second || c.MaxIDLen != 128 ||
 		c.MaxTokenLen != 128 || c.ShutdownTimeout != 5*time.Second || c.Logger == nil || c.GenerateID == nil ||
+		c.MaxQueuedBytes != 64<<20 || c.BytesPerSecond != 1<<20 ||
 		c.AllowDiscovery || c.AllowOverride || c.CORSOrigins != nil {
 		t.Errorf("defaults: %+v", c)
 	}
-	c, err = Config{MessagesPerSecond: -0.5}.withDefaults()
-	if err != nil || c.MessagesPerSecond != NoRateLimit {
-		t.Errorf("a negative MessagesPerSecond turns the limit off: %v %v", c.MessagesPerSecond, err)
+	c, err = Config{MessagesPerSecond: -0.5, BytesPerSecond: NoRateLimit}.withDefaults()
+	if err != nil || c.MessagesPerSecond != NoRateLimit || c.BytesPerSecond != NoRateLimit {
+		t.Errorf("a negative rate turns its limit off: %v %v %v", c.MessagesPerSecond, c.BytesPerSecond, err)
 	}
 	c, err = Config{AliveTimeout: time.Second}.withDefaults()
 	if err != nil || c.IdleReadTimeout != 31*time.Second {
@@ -53,6 +54,8 @@ func TestConfigErrors(t *testing.T) {
 		{Config{MessagesPerSecond: math.NaN()}, "MessagesPerSecond"},
 		{Config{MessagesPerSecond: math.Inf(1)}, "MessagesPerSecond"},
 		{Config{Burst: -1}, "Burst"},
+		{Config{BytesPerSecond: math.NaN()}, "BytesPerSecond"},
+		{Config{MaxQueuedBytes: -1}, "MaxQueuedBytes"},
 		{Config{MaxTokenLen: -1}, "MaxTokenLen"},
 		{Config{Path: "/a?b"}, "Path"},
 		{Config{CORSOrigins: []string{""}}, "CORSOrigins"},

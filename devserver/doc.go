@@ -11,9 +11,10 @@
 // Where this server differs, the code says why: OPEN on a same-token
 // reattach (peers/peerjs-server#462), the optional id takeover
 // (AllowOverride, peers/peerjs#1203), and limits that upstream lacks
-// (message size, send and offline queue bounds, a message rate limit,
-// id/token length, read and write timeouts). It also answers plain HTTP on
-// its TLS port with the https:// URL to use.
+// (message size, send and offline queue bounds, one byte budget for all
+// queued messages, message and byte rate limits, id/token length and text
+// only, read and write timeouts). It also answers plain HTTP on its TLS
+// port with the https:// URL to use.
 //
 // # WebSocket library
 //
@@ -37,7 +38,8 @@
 // while the connection's bounded send queue has frames (writer.go). The
 // realm (ids and offline queues) has one mutex, never held across socket
 // I/O: senders hand messages over without blocking, and a peer whose queue
-// is full is evicted. Timers, not polling goroutines, expire offline queues
+// is full is evicted. Every queued frame is charged to one server-wide byte
+// budget, an atomic counter with no lock of its own (budget.go). Timers, not polling goroutines, expire offline queues
 // and check heartbeats, so a Server used only as an http.Handler leaks
 // nothing.
 //

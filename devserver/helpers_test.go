@@ -247,6 +247,38 @@ func (p *peerConn) closed() (*websocket.CloseError, []string) {
 	}
 }
 
+// floodUntilReply sends msg from p until p receives a message, at most max
+// times, and returns that message. From then on a goroutine is p's only
+// reader and drops whatever else comes.
+func (p *peerConn) floodUntilReply(msg string, max int) string {
+	p.t.Helper()
+	got := make(chan string, 1)
+	go func() {
+		for {
+			_ = p.c.SetReadDeadline(waitDeadline())
+			_, data, err := p.c.ReadMessage()
+			if err != nil {
+				close(got)
+				return
+			}
+			select {
+			case got <- string(data):
+			default:
+			}
+		}
+	}()
+	for range max {
+		select {
+		case reply := <-got:
+			return reply
+		default:
+		}
+		p.send(msg)
+	}
+	p.t.Fatalf("no reply after sending %d messages", max)
+	return ""
+}
+
 // expectClose wants the close frame next, with code and a reason containing
 // reason.
 func (p *peerConn) expectClose(code int, reason string) {

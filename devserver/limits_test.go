@@ -21,9 +21,9 @@ func TestTokenBucket(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := newTokenBucket(tt.rate, tt.burst, t0)
+			b := newTokenBucket(tt.rate, float64(tt.burst), t0)
 			for i, off := range tt.at {
-				if got := b.allow(t0.Add(off)); got != tt.want[i] {
+				if got := b.allow(t0.Add(off), 1); got != tt.want[i] {
 					t.Fatalf("call %d at %v: %v, want %v", i, off, got, tt.want[i])
 				}
 			}

@@ -15,9 +15,10 @@ type offlineQueue struct {
 	timer   *time.Timer
 }
 
-// add appends msg from src unless the queue holds max messages already. The
-// sender is remembered either way so it still learns of the expiry.
-func (q *offlineQueue) add(src string, msg []byte, max int) bool {
+// add appends msg from src if it fits (the queue's bound and the byte
+// budget, which the caller checks). The sender is remembered either way so
+// it still learns of the expiry.
+func (q *offlineQueue) add(src string, msg []byte, fits bool) bool {
 	if _, ok := q.seen[src]; !ok {
 		if q.seen == nil {
 			q.seen = make(map[string]struct{})
@@ -25,7 +26,7 @@ func (q *offlineQueue) add(src string, msg []byte, max int) bool {
 		q.seen[src] = struct{}{}
 		q.senders = append(q.senders, src)
 	}
-	if len(q.msgs) >= max {
+	if !fits {
 		q.dropped++
 		return false
 	}
@@ -44,7 +45,9 @@ func (q *offlineQueue) expiry(dst string) []message {
 	return out
 }
 
-// queueOffline stores an encoded message for dst. The caller holds realm.mu.
+// queueOffline stores an encoded message for dst, charging it to the byte
+// budget; one that does not fit is dropped, and its sender gets EXPIRE
+// with the queue's others. The caller holds realm.mu.
 func (s *Server) queueOffline(dst, src string, msg []byte) {
 	r := &s.realm
 	q := r.queues[dst]
@@ -57,12 +60,18 @@ func (s *Server) queueOffline(dst, src string, msg []byte) {
 		q.timer = time.AfterFunc(s.cfg.ExpireTimeout, func() { s.expire(dst, q) })
 		r.queues[dst] = q
 	}
-	if !q.add(src, msg, s.cfg.OfflineQueueLen) {
-		putBuf(msg)
-		s.stats.offlineDropped.Add(1)
-		if q.dropped == 1 {
-			s.log.Warn("offline queue full, dropping messages", "dst", dst, "limit", s.cfg.OfflineQueueLen)
-		}
+	full := len(q.msgs) >= s.cfg.OfflineQueueLen
+	if q.add(src, msg, !full && s.budget.charge(msg)) {
+		return
+	}
+	putBuf(msg)
+	if !full {
+		s.overBudget(dst)
+		return
+	}
+	s.stats.offlineDropped.Add(1)
+	if q.dropped == 1 {
+		s.log.Warn("offline queue full, dropping messages", "dst", logValue(dst), "limit", s.cfg.OfflineQueueLen)
 	}
 }
 
@@ -80,13 +89,13 @@ func (s *Server) expire(dst string, q *offlineQueue) {
 	r.mu.Unlock()
 	// q is unreachable now, so reading it without the lock is safe.
 	for _, m := range q.msgs {
-		putBuf(m)
+		s.budget.release(m)
 	}
 	for _, m := range q.expiry(dst) {
 		s.stats.expired.Add(1)
 		s.transmit(m, nil)
 	}
-	s.log.Info("offline messages expired", "dst", dst, "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
+	s.log.Info("offline messages expired", "dst", logValue(dst), "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
 }
 
 // takeQueue removes and returns the messages waiting for id. The caller
@@ -108,7 +117,7 @@ func (r *realm) dropQueue(id string) {
 		q.timer.Stop()
 		delete(r.queues, id)
 		for _, m := range q.msgs {
-			putBuf(m)
+			r.budget.release(m)
 		}
 	}
 }

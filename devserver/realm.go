@@ -13,7 +13,8 @@ type realm struct {
 	mu     sync.Mutex
 	peers  map[string]*client
 	queues map[string]*offlineQueue
-	closed bool // shutting down: no new queues
+	budget *byteBudget // the Server's, which the queued messages are charged to
+	closed bool        // shutting down: no new queues
 }
 
 // outcome of an admission attempt; see admit.
@@ -68,7 +69,7 @@ func (r *realm) admit(c *client, limit int, allowOverride bool) (outcome, *clien
 		o = admitNew
 	}
 	r.peers[c.id] = c
-	c.setBacklog(append([][]byte{serverMessage(typeOpen, "")}, r.takeQueue(c.id)...))
+	c.setBacklog(serverMessage(typeOpen, ""), r.takeQueue(c.id))
 	return o, old
 }
 

@@ -20,13 +20,24 @@ func (s *Server) handle(c *client, m message, now time.Time) {
 // handler (src/messageHandler/handlers/transmission/index.ts): deliver to a
 // connected dst; otherwise queue it, except LEAVE and EXPIRE, which are
 // dropped; a LEAVE without dst unregisters its sender. from is the sending
-// client, nil for messages the server makes (EXPIRE, LEAVE).
+// client, nil for messages the server makes (EXPIRE, LEAVE). Queued
+// messages are charged to the byte budget (budget.go).
 func (s *Server) transmit(m message, from *client) {
 	data := m.encode()
 	r := &s.realm
 	r.mu.Lock()
 	dst := r.peers[m.Dst]
 	switch {
+	case dst != nil && !s.budget.charge(data):
+		r.mu.Unlock()
+		putBuf(data)
+		s.overBudget(m.Dst)
+		// As for a full offline queue, the sender of an OFFER, ANSWER or
+		// CANDIDATE learns that it did not arrive. The EXPIRE needs room in
+		// the budget too; one that finds none is dropped with no notice.
+		if from != nil && m.Type != typeLeave && m.Type != typeExpire {
+			s.transmit(message{Type: typeExpire, Src: m.Dst, Dst: m.Src}, nil)
+		}
 	case dst != nil:
 		if dst.enqueue(data) {
 			r.mu.Unlock()
@@ -37,7 +48,7 @@ func (s *Server) transmit(m message, from *client) {
 		// stalled reader costs bounded memory and never blocks its senders.
 		r.removeIfLocked(dst)
 		r.mu.Unlock()
-		putBuf(data)
+		s.budget.release(data)
 		s.evict(dst, "send queue full")
 		// Upstream answers a failed send with a LEAVE from dst to the sender;
 		// a LEAVE that fails in turn ends there, so this cannot loop.

@@ -57,12 +57,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
+	// The HTTP server and the WebSockets shut down side by side, each given
+	// the whole ShutdownTimeout (one deadline, both starting now). One after
+	// the other, a single TCP connection that never sent its first request
+	// held every peer back: http.Server.Shutdown counts such a connection
+	// as busy for 5 s (net/http closeIdleConns), and the peers then got
+	// their sockets dropped (1006) instead of a prompt 1001.
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	_ = hs.Shutdown(sctx) // closes ln; hijacked WebSockets are ours to close
+	httpDone := make(chan struct{})
+	go func() {
+		defer close(httpDone)
+		// Shutdown closes ln; hijacked WebSockets are not its to close.
+		if hs.Shutdown(sctx) != nil {
+			_ = hs.Close() // what is left (a stalled handshake) is dropped
+		}
+	}()
 	if err := s.Shutdown(sctx); err != nil {
 		s.log.Warn("shutdown: dropped connections that did not close in time", "timeout", s.cfg.ShutdownTimeout)
 	}
+	<-httpDone
 	if serveErr == nil {
 		serveErr = <-errc
 	}

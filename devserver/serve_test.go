@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -152,4 +155,61 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if _, err := ts.dial(peerQuery("c", "t", "peerjs")); err == nil {
 		t.Error("a WebSocket connected after shutdown")
 	}
+}
+
+// stalledConn opens a TCP connection that never starts its TLS handshake
+// and returns once the server has accepted it: Serve accepts in order, so a
+// request on a later connection being answered means this one is tracked
+// by the http.Server.
+func (ts *testServer) stalledConn() net.Conn {
+	ts.t.Helper()
+	raw, err := net.Dial("tcp", ts.addr)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	ts.t.Cleanup(func() { _ = raw.Close() })
+	if resp, _ := ts.do("GET", "/", nil); resp.StatusCode != 200 {
+		ts.t.Fatalf("GET /: %d", resp.StatusCode)
+	}
+	return raw
+}
+
+// A connection stalled before its TLS handshake does not hold the peers
+// back: they get 1001 while it is still open, although net/http's Shutdown
+// counts such a connection as busy for its first 5 s.
+func TestServeShutdownStalledHandshake(t *testing.T) {
+	ts := startServer(t, Config{HandshakeTimeout: time.Minute, ShutdownTimeout: time.Minute})
+	a := ts.join("a", "t")
+	b := ts.join("b", "t")
+	raw := ts.stalledConn()
+	ts.stop()
+	for _, p := range []*peerConn{a, b} {
+		if ce, _ := p.closed(); ce.Code != websocket.CloseGoingAway {
+			t.Errorf("peer closed with %d %q, want 1001", ce.Code, ce.Text)
+		}
+	}
+	// Still open: a short read times out instead of reaching EOF.
+	_ = raw.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, err := raw.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the stalled connection ended before the peers were closed: %v", err)
+	}
+	_ = raw.Close() // lets the HTTP shutdown finish now
+	if err := ts.shutdown(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A connection still stalled when ShutdownTimeout runs out is dropped, so
+// it cannot outlive Serve until its handshake timeout.
+func TestServeShutdownDropsStalledConn(t *testing.T) {
+	ts := startServer(t, Config{HandshakeTimeout: time.Minute, ShutdownTimeout: time.Second})
+	a := ts.join("a", "t")
+	raw := ts.stalledConn()
+	if err := ts.shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	if ce, _ := a.closed(); ce.Code != websocket.CloseGoingAway {
+		t.Errorf("peer closed with %d %q, want 1001", ce.Code, ce.Text)
+	}
+	expectEOF(t, raw)
 }

@@ -28,6 +28,7 @@ type Server struct {
 	upgrader *websocket.Upgrader
 	realm    realm
 	stats    counters
+	budget   byteBudget
 
 	mu     sync.Mutex
 	conns  map[*websocket.Conn]*client // nil client: not admitted yet
@@ -42,13 +43,16 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		cfg:      cfg,
 		log:      cfg.Logger,
 		upgrader: newUpgrader(cfg),
 		realm:    realm{peers: make(map[string]*client), queues: make(map[string]*offlineQueue)},
+		budget:   byteBudget{max: cfg.MaxQueuedBytes},
 		conns:    make(map[*websocket.Conn]*client),
-	}, nil
+	}
+	s.realm.budget = &s.budget
+	return s, nil
 }
 
 // Config returns the configuration in use, defaults filled in.

@@ -16,12 +16,19 @@ import (
 // burst's bigger one goes back to the collector.
 const maxIdleQueueCap = 16
 
-// enqueue hands msg to the write goroutine without blocking; false means
-// SendQueueLen frames are already waiting. It may be called with realm.mu
-// held: qmu is only ever taken last.
+// enqueue hands msg, charged to the byte budget, to the write goroutine
+// without blocking; false means SendQueueLen frames are already waiting. A
+// connection that is ending takes msg and drops it, as upstream's send to a
+// closing socket does. It may be called with realm.mu held: qmu is only
+// ever taken last.
 func (c *client) enqueue(msg []byte) bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
+	if c.stopping.Load() {
+		// discard has run or will, under qmu, after stopping was set.
+		c.s.budget.release(msg)
+		return true
+	}
 	waiting := len(c.queue) - c.head
 	if waiting >= c.s.cfg.SendQueueLen {
 		return false
@@ -39,12 +46,27 @@ func (c *client) enqueue(msg []byte) bool {
 	return true
 }
 
-// setBacklog queues the frames that go before any other: OPEN and the
+// setBacklog queues the frames that go before any other: OPEN, then the
 // offline queue. admit calls it before c is visible to senders.
-func (c *client) setBacklog(msgs [][]byte) {
+func (c *client) setBacklog(open []byte, msgs [][]byte) {
 	c.qmu.Lock()
-	c.backlog = msgs
+	c.open, c.backlog = open, msgs
 	c.qmu.Unlock()
+}
+
+// discard drops the frames still waiting when the connection ends, giving
+// their bytes back to the budget. The caller holds qmu.
+func (c *client) discard() {
+	putBuf(c.open)
+	c.open = nil
+	for _, m := range c.backlog {
+		c.s.budget.release(m)
+	}
+	c.backlog = nil
+	for _, m := range c.queue[c.head:] {
+		c.s.budget.release(m)
+	}
+	c.queue, c.head = nil, 0
 }
 
 // kick starts the write goroutine if there is work for it and none runs.
@@ -55,29 +77,34 @@ func (c *client) kick() {
 }
 
 func (c *client) startWriterLocked() {
-	if c.writing || (len(c.backlog) == 0 && c.head == len(c.queue) && !c.stopping.Load()) {
+	if c.writing || (c.open == nil && len(c.backlog) == 0 && c.head == len(c.queue) && !c.stopping.Load()) {
 		return
 	}
 	c.writing = true
 	go c.writeLoop()
 }
 
-// next takes the frame to write next. With nothing to write it returns
-// nil; ending reports that the connection is to be finished, in which
-// case writing stays set so that no other write goroutine starts.
-func (c *client) next() (m []byte, ending bool) {
+// next takes the frame to write next; charged says it is in the byte
+// budget. With nothing to write it returns nil; ending reports that the
+// connection is to be finished, in which case writing stays set so that
+// no other write goroutine starts.
+func (c *client) next() (m []byte, charged, ending bool) {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
 	switch {
 	case c.stopping.Load():
 		// Check stopping first: once stopped, nothing more is sent.
-		return nil, true
+		c.discard()
+		return nil, false, true
+	case c.open != nil:
+		m, c.open = c.open, nil
+		return m, false, false
 	case len(c.backlog) > 0:
 		m, c.backlog[0] = c.backlog[0], nil
 		if c.backlog = c.backlog[1:]; len(c.backlog) == 0 {
 			c.backlog = nil
 		}
-		return m, false
+		return m, true, false
 	case c.head < len(c.queue):
 		m, c.queue[c.head] = c.queue[c.head], nil
 		if c.head++; c.head == len(c.queue) {
@@ -87,20 +114,20 @@ func (c *client) next() (m []byte, ending bool) {
 				c.queue = nil
 			}
 		}
-		return m, false
+		return m, true, false
 	}
 	// stop sets stopping before it takes qmu to call kick, so either this
 	// goroutine saw stopping above or stop sees writing cleared and starts
 	// another one: the close is never lost.
 	c.writing = false
-	return nil, false
+	return nil, false, false
 }
 
 // writeLoop is the only writer of data frames: the backlog, then the
 // queue, until both are empty or the connection ends.
 func (c *client) writeLoop() {
 	for {
-		m, ending := c.next()
+		m, charged, ending := c.next()
 		if ending {
 			c.finish(true)
 			close(c.writeDone)
@@ -110,8 +137,17 @@ func (c *client) writeLoop() {
 			return
 		}
 		ok := c.write(m)
-		putBuf(m) // gorilla has copied or sent it
+		// gorilla has copied or sent m: its bytes are no longer queued.
+		if charged {
+			c.s.budget.release(m)
+		} else {
+			putBuf(m)
+		}
 		if !ok {
+			// write has stopped c, so nothing is queued after this.
+			c.qmu.Lock()
+			c.discard()
+			c.qmu.Unlock()
 			c.finish(false)
 			close(c.writeDone)
 			return

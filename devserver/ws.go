@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -51,7 +53,8 @@ type client struct {
 	// there is something to write, so an idle peer holds neither a queue
 	// nor a second goroutine stack (see writer.go).
 	qmu     sync.Mutex
-	backlog [][]byte // OPEN and the offline queue, written before queue
+	open    []byte   // OPEN, written first; the only frame not in the byte budget
+	backlog [][]byte // the offline queue, written before queue
 	queue   [][]byte // from transmit; queue[head:] waits, at most SendQueueLen
 	head    int
 	writing bool // a write goroutine is running, or has finished the connection
@@ -142,17 +145,17 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 // session admits c and runs it until its connection ends.
 func (s *Server) session(c *client, key string) {
 	defer s.untrack(c.ws)
-	if msg := s.checkParams(c.id, c.token, key); msg != "" {
-		s.reject(c, typeError, msg)
+	if msg, reason := s.checkParams(c.id, c.token, key); msg != "" {
+		s.reject(c, typeError, msg, reason)
 		return
 	}
 	o, old := s.realm.admit(c, s.cfg.ConcurrentLimit, s.cfg.AllowOverride)
 	switch o {
 	case rejectTaken:
-		s.reject(c, typeIDTaken, msgIDTaken)
+		s.reject(c, typeIDTaken, msgIDTaken, msgIDTaken)
 		return
 	case rejectLimit:
-		s.reject(c, typeError, msgLimit)
+		s.reject(c, typeError, msgLimit, msgLimit)
 		return
 	case admitOverride:
 		s.stats.overrides.Add(1)
@@ -168,26 +171,54 @@ func (s *Server) session(c *client, key string) {
 }
 
 // checkParams runs upstream's admission steps 1 and 2 and this server's
-// length limits; it returns the ERROR text, or "" to go on.
-func (s *Server) checkParams(id, token, key string) string {
+// limits on ids and tokens; it returns the ERROR text and the reason to
+// log, or "" to go on.
+func (s *Server) checkParams(id, token, key string) (msg, reason string) {
+	same := func(msg string) (string, string) { return msg, msg }
 	switch {
 	case id == "" || token == "" || key == "":
-		return msgMissingParams
+		return same(msgMissingParams)
 	case key != s.cfg.Key:
-		return msgInvalidKey
+		return same(msgInvalidKey)
 	case len(id) > s.cfg.MaxIDLen:
-		return "ID is too long: at most " + strconv.Itoa(s.cfg.MaxIDLen) + " bytes"
+		return same("ID is too long: at most " + strconv.Itoa(s.cfg.MaxIDLen) + " bytes")
 	case len(token) > s.cfg.MaxTokenLen:
-		return "Token is too long: at most " + strconv.Itoa(s.cfg.MaxTokenLen) + " bytes"
+		return same("Token is too long: at most " + strconv.Itoa(s.cfg.MaxTokenLen) + " bytes")
+	// Upstream takes any id and token. An id with invalid UTF-8 is relayed
+	// as U+FFFD, the same JSON string as another peer's id ("al\xffce" and
+	// "al\ufffdce"), and control characters reach every log and terminal
+	// that shows one; the peerjs client never makes such a value. The
+	// refusal is upstream's ERROR for unusable WebSocket parameters.
+	case !plainText(id):
+		return msgMissingParams, "id is not valid UTF-8 or holds control characters"
+	case !plainText(token):
+		return msgMissingParams, "token is not valid UTF-8 or holds control characters"
 	}
-	return ""
+	return "", ""
+}
+
+// plainText reports whether s is valid UTF-8 without control characters
+// (C0, DEL, C1).
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// logValue is an untrusted string as it may go into a log line that a
+// terminal shows: printable text unchanged, anything else quoted as by
+// strconv.Quote, so an escape sequence is shown and never acted on.
+func logValue(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // reject sends one message and a bare close, as upstream does for every
-// admission failure, then waits (bounded) for the close reply.
-func (s *Server) reject(c *client, typ, msg string) {
+// admission failure, then waits (bounded) for the close reply. The id is
+// not checked yet, so it is logged escaped.
+func (s *Server) reject(c *client, typ, msg, reason string) {
 	s.stats.rejected.Add(1)
-	s.log.Info("peer rejected", "id", c.id, "remote", c.remote, "reason", msg)
+	s.log.Info("peer rejected", "id", logValue(c.id), "remote", c.remote, "reason", reason)
 	deadline := time.Now().Add(s.cfg.WriteTimeout)
 	_ = c.ws.SetWriteDeadline(deadline)
 	if c.ws.WriteMessage(websocket.TextMessage, serverMessage(typ, msg)) == nil {
@@ -242,11 +273,8 @@ func (c *client) stop(req closeReq) bool {
 func (c *client) readLoop() {
 	cfg := &c.s.cfg
 	c.ws.SetReadLimit(cfg.MaxMessageBytes) // gorilla closes with 1009 past it
-	var bucket *tokenBucket
 	now := time.Now()
-	if cfg.MessagesPerSecond > 0 {
-		bucket = newTokenBucket(cfg.MessagesPerSecond, cfg.Burst, now)
-	}
+	limits := newRateLimits(cfg, now)
 	// Moving the read deadline costs a timer update in the runtime; doing
 	// it once per refresh instead of per frame keeps it off the relay path.
 	// The deadline lands IdleReadTimeout plus at most refresh after the
@@ -264,7 +292,7 @@ func (c *client) readLoop() {
 			return
 		}
 		now = time.Now()
-		c.frame(typ, data, bucket, now)
+		c.frame(typ, data, &limits, now)
 		putBuf(data) // nothing holds on to an inbound frame: relays copy it
 	}
 }
@@ -280,18 +308,19 @@ func (c *client) readMessage() (int, []byte, error) {
 }
 
 // frame applies the per-connection checks to one inbound frame, decodes
-// it and hands the message to the server. A nil bucket means no rate limit.
-func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time) {
+// it and hands the message to the server.
+func (c *client) frame(typ int, data []byte, limits *rateLimits, now time.Time) {
 	cfg := &c.s.cfg
 	if c.stopping.Load() {
 		return // waiting for the close reply; the session is over
 	}
-	if bucket != nil && !bucket.allow(now) {
-		c.s.stats.rateLimited.Add(1)
-		c.s.log.Warn("peer closed: message rate limit exceeded", "id", c.id,
+	if limits.msgs != nil && !limits.msgs.allow(now, 1) {
+		c.overRate(&c.s.stats.rateLimited, "message rate limit exceeded",
 			"messages_per_second", cfg.MessagesPerSecond, "burst", cfg.Burst)
-		c.s.realm.removeIf(c)
-		c.stop(closeReq{code: closePolicyViolation, reason: "message rate limit exceeded"})
+		return
+	}
+	if limits.bytes != nil && !limits.bytes.allow(now, float64(len(data))) {
+		c.overRate(&c.s.stats.byteRateLimited, "byte rate limit exceeded", "bytes_per_second", cfg.BytesPerSecond)
 		return
 	}
 	m, err := decode(data)
@@ -316,6 +345,15 @@ func (c *client) frame(typ int, data []byte, bucket *tokenBucket, now time.Time)
 		return
 	}
 	c.s.handle(c, m, now)
+}
+
+// overRate closes a connection that went over a rate limit with 1008 and
+// counts it in n.
+func (c *client) overRate(n *atomic.Uint64, why string, attrs ...any) {
+	n.Add(1)
+	c.s.log.Warn("peer closed: "+why, append([]any{"id", c.id}, attrs...)...)
+	c.s.realm.removeIf(c)
+	c.stop(closeReq{code: closePolicyViolation, reason: why})
 }
 
 // readFailed logs why reading ended and, for an idle connection, asks for a
