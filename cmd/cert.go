@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 type certOptions struct {
@@ -104,16 +105,16 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 	if leaf.KeyPEM != nil && certFile == keyFile {
 		// mkcert writes both into one file when they are named the same;
 		// that file holds the key, so it is private.
-		if err := ca.WriteFileAtomic(certFile, append(append([]byte{}, leaf.CertPEM...), leaf.KeyPEM...), 0o600); err != nil {
+		if err := fsutil.WriteFileAtomic(certFile, append(append([]byte{}, leaf.CertPEM...), leaf.KeyPEM...), 0o600); err != nil {
 			return err
 		}
 	} else {
 		if leaf.KeyPEM != nil {
-			if err := ca.WriteFileAtomic(keyFile, leaf.KeyPEM, 0o600); err != nil {
+			if err := fsutil.WriteFileAtomic(keyFile, leaf.KeyPEM, 0o600); err != nil {
 				return err
 			}
 		}
-		if err := ca.WriteFileAtomic(certFile, leaf.CertPEM, 0o644); err != nil {
+		if err := fsutil.WriteFileAtomic(certFile, leaf.CertPEM, 0o644); err != nil {
 			return err
 		}
 	}
@@ -127,7 +128,7 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 		if err != nil {
 			return err
 		}
-		if err := ca.WriteFileAtomic(o.p12File, p12, 0o600); err != nil {
+		if err := fsutil.WriteFileAtomic(o.p12File, p12, 0o600); err != nil {
 			return err
 		}
 		out.line("ok", "wrote %s, password: %s", o.p12File, pass)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
 )
@@ -88,7 +89,7 @@ func writeSnippet(p *projectCtx, target, text string) (string, error) {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, filepath.Base(t.File))
-	return path, ca.WriteFileAtomic(path, []byte(text), 0o644)
+	return path, fsutil.WriteFileAtomic(path, []byte(text), 0o644)
 }
 
 func printTargets(a *app) error {
