@@ -3,16 +3,15 @@ package cmd
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/doctor"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -124,10 +123,9 @@ func isProject(p *projectCtx) bool {
 // exit is an answer (git check-ignore says "not ignored" that way), not an
 // error; only a git that cannot start is.
 func gitRunner(ctx context.Context, dir string, args ...string) ([]byte, int, error) {
-	out, err := trust.ExecRunner().Run(ctx, "git", append([]string{"-C", dir}, args...), nil)
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return out, ee.ExitCode(), nil
+	out, err := run.ExecRunner().Run(ctx, "git", append([]string{"-C", dir}, args...), nil)
+	if code, ran := run.ExitCode(err); ran {
+		return out, code, nil
 	}
 	if err != nil {
 		return out, -1, err
