@@ -11,6 +11,7 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/fsutil"
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 type certOptions struct {
@@ -135,7 +136,7 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 	}
 	if leaf.KeyPEM != nil && keyNotIgnored(keyFile) {
 		out.line("warn", "%s is in a git work tree and not ignored: a key must never be committed", keyFile)
-		out.detail("fix: echo %s >> .gitignore", filepath.Base(keyFile))
+		out.detail("fix: echo %s >> .gitignore", shell.Quote(filepath.Base(keyFile)))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rtdev/rtdev/internal/shell"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -41,7 +42,7 @@ func checkGit(ctx context.Context, git GitRunner, lay project.Layout) []Finding 
 	case exit == 1:
 		found = append(found, Finding{ID: IDGitNotIgnored, Severity: SeverityError, Subject: lay.GitIgnore,
 			Message: dir + " is not ignored by git, so its private key can be committed by the next git add",
-			Fix:     "printf '/" + dir + "\\n' >> " + shellWord(lay.GitIgnore)})
+			Fix:     "printf '/" + dir + "\\n' >> " + shell.Quote(lay.GitIgnore)})
 	}
 
 	args := append([]string{"ls-files", "-z", "--"}, keyPathspecs...)
@@ -50,7 +51,7 @@ func checkGit(ctx context.Context, git GitRunner, lay project.Layout) []Finding 
 			if rel != "" && isSecret(filepath.Join(root, filepath.FromSlash(rel))) {
 				found = append(found, Finding{ID: IDGitKeyTracked, Severity: SeverityError, Subject: rel,
 					Message: rel + " holds a private key and is tracked by git; its history keeps it even after removal, so replace the key too",
-					Fix:     "git rm --cached -- " + shellWord(rel),
+					Fix:     "git rm --cached -- " + shell.Quote(rel),
 					Details: map[string]any{"path": rel}})
 			}
 		}

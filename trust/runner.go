@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // CommandError is a command that ran and failed.
@@ -43,14 +45,16 @@ func (e Env) display(name string, args ...string) string {
 	return strings.Join(parts, " ")
 }
 
+// quote is one word for the usual shell of e's OS: cmd.exe and PowerShell
+// on Windows (double quotes), POSIX sh everywhere else.
 func (e Env) quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n\"'\\$`*?;&|<>()[]{}!#~") {
-		return s
-	}
 	if e.GOOS == "windows" {
+		if s != "" && !strings.ContainsAny(s, " \t\n\"'\\$`*?;&|<>()[]{}!#~") {
+			return s
+		}
 		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return shell.Quote(s)
 }
 
 func firstLine(s string) string {
