@@ -11,7 +11,9 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/fsutil"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/internal/shell"
+	"github.com/rtdev/rtdev/project"
 )
 
 type certOptions struct {
@@ -134,23 +136,11 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 		}
 		out.line("ok", "wrote %s, password: %s", o.p12File, pass)
 	}
-	if leaf.KeyPEM != nil && keyNotIgnored(keyFile) {
+	if leaf.KeyPEM != nil && project.GitNotIgnored(context.Background(), run.ExecRunner(), keyFile) {
 		out.line("warn", "%s is in a git work tree and not ignored: a key must never be committed", keyFile)
 		out.detail("fix: echo %s >> .gitignore", shell.Quote(filepath.Base(keyFile)))
 	}
 	return nil
-}
-
-// keyNotIgnored reports whether path lies in a git work tree that does not
-// ignore it. Without git, or outside a work tree, there is nothing to say.
-func keyNotIgnored(path string) bool {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	// check-ignore answers 0 ignored, 1 not ignored, 128 outside a work tree.
-	_, code, err := gitRunner(context.Background(), filepath.Dir(abs), "check-ignore", "-q", abs)
-	return err == nil && code == 1
 }
 
 // certBaseName is mkcert's naming: the first name with ":" as "_" and "*"

@@ -75,7 +75,7 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			Trust: func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
 				return a.trustAction(ctx, c, "status", "", false)
 			},
-			Git: gitRunner,
+			Git: run.ExecRunner(),
 			Now: a.now(),
 		}))
 		stop()
@@ -117,20 +117,6 @@ func isProject(p *projectCtx) bool {
 	}
 	_, err := os.Stat(p.layout.Dir)
 	return err == nil
-}
-
-// gitRunner runs git for doctor's ignore and tracked-key checks. A non-zero
-// exit is an answer (git check-ignore says "not ignored" that way), not an
-// error; only a git that cannot start is.
-func gitRunner(ctx context.Context, dir string, args ...string) ([]byte, int, error) {
-	out, err := run.ExecRunner().Run(ctx, "git", append([]string{"-C", dir}, args...), nil)
-	if code, ran := run.ExitCode(err); ran {
-		return out, code, nil
-	}
-	if err != nil {
-		return out, -1, err
-	}
-	return out, 0, nil
 }
 
 func printDoctor(a *app, rep doctor.Report) {
