@@ -113,22 +113,9 @@ func snippetData(p *projectCtx, lan, relative bool) (templates.Data, error) {
 	if _, err := readProjectCA(p); err != nil {
 		return templates.Data{}, err
 	}
-	d := templates.Data{
-		ProjectDir:    lay.Root,
-		CertFile:      lay.Cert,
-		KeyFile:       lay.Key,
-		CAFile:        lay.CA,
-		FullchainFile: lay.Fullchain,
-		P12File:       lay.P12,
-		CADERFile:     lay.CADER,
-		BundleFile:    lay.Bundle,
-		ServePort:     p.config.Serve.Port,
-		ServePath:     p.config.Serve.Path,
-		ServeKey:      p.config.Serve.Key,
-		KeyType:       p.config.KeyType,
-		Relative:      relative,
-		Host:          "localhost",
-	}
+	d := templates.LayoutData(lay)
+	d.ServePort, d.ServePath, d.ServeKey = p.config.Serve.Port, p.config.Serve.Path, p.config.Serve.Key
+	d.KeyType, d.Relative, d.Host = p.config.KeyType, relative, "localhost"
 	d.P12Password = project.P12Password(lay)
 	if _, err := os.Stat(lay.TrustStore); err == nil {
 		d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, project.TrustStorePassword
