@@ -77,18 +77,7 @@ func TestQuoteRefusals(t *testing.T) {
 }
 
 // hostileStrings are what the round trips below quote and read back.
-var hostileStrings = []string{
-	"/plain/path.pem",
-	"/with space/a.pem",
-	`/it's "quoted"/a.pem`,
-	`C:\new\table\x.pem`,
-	"/$HOME/${x}/$(id)/`id`",
-	"/ünï/漢字/😀",
-	"tab\there",
-	"line\nbreak",
-	"sep\u2028arator",
-	`trailing\`,
-}
+var hostileStrings = testtool.HostileWords()
 
 // roundTrip writes the quoted strings into a program for a real
 // interpreter, which prints them back as a JSON array.

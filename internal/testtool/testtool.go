@@ -50,3 +50,22 @@ func Python(t testing.TB) string {
 	}
 	return Need(t, "python3")
 }
+
+// HostileWords are what the quoting tests write for a real interpreter or
+// shell and read back: a space, both quotes, a Windows path, expansions,
+// non-ASCII, control characters, a line separator and a trailing
+// backslash, each a way a careless quoter breaks on a project folder name.
+func HostileWords() []string {
+	return []string{
+		"/plain/path.pem",
+		"/with space/a.pem",
+		`/it's "quoted"/a.pem`,
+		`C:\new\table\x.pem`,
+		"/$HOME/${x}/$(id)/`id`",
+		"/ünï/漢字/😀",
+		"tab\there",
+		"line\nbreak",
+		"sep\u2028arator",
+		`trailing\`,
+	}
+}
