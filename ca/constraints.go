@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // permittedDNS are the DNS subtrees every constrained rtdev CA permits: the
@@ -145,7 +147,7 @@ func (e *ConstraintError) Error() string {
 func (e *ConstraintError) Hint() string {
 	dir := "$HOME/.local/share/rtdev-2"
 	if e.CADir != "" {
-		dir = e.CADir + "-2"
+		dir = shell.Quote(e.CADir + "-2")
 	}
 	if e.neverPermitted() != "" {
 		return fmt.Sprintf("RTDEV_CAROOT=%s rtdev init --unconstrained --host %s", dir, e.Name.Value)

@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // CreateOptions says what a new CA permits and who owns it.
@@ -59,7 +61,7 @@ const clockSkew = time.Hour
 // ca-key.pem 0600, each written atomically while dir is locked. It refuses
 // with ErrExists when dir already has either file.
 func Create(dir string, o CreateOptions) (*CA, error) {
-	unlock, err := Lock(dir)
+	unlock, err := fsutil.Lock(dir)
 	if err != nil {
 		return nil, fmt.Errorf("create CA: %w", err)
 	}
@@ -71,7 +73,7 @@ func Create(dir string, o CreateOptions) (*CA, error) {
 // check and the creation happen under one lock, so concurrent runs (threads
 // or processes) end up with one CA and exactly one of them reports created.
 func LoadOrCreate(dir string, o CreateOptions) (ca *CA, created bool, err error) {
-	unlock, err := Lock(dir)
+	unlock, err := fsutil.Lock(dir)
 	if err != nil {
 		return nil, false, fmt.Errorf("load or create CA: %w", err)
 	}
@@ -130,10 +132,10 @@ func create(dir string, o CreateOptions) (*CA, error) {
 	// The key goes first: ca.pem is what marks the folder as holding a CA
 	// (Load reports ErrNotFound without it), so a crash in between leaves a
 	// stray key that Create refuses to overwrite, never a CA without its key.
-	if err := WriteFileAtomic(keyPath, keyPEM, 0o600); err != nil {
+	if err := fsutil.WriteFileAtomic(keyPath, keyPEM, 0o600); err != nil {
 		return nil, fmt.Errorf("save CA key: %w", err)
 	}
-	if err := WriteFileAtomic(certPath, pemCert, 0o644); err != nil {
+	if err := fsutil.WriteFileAtomic(certPath, pemCert, 0o644); err != nil {
 		return nil, fmt.Errorf("save CA certificate: %w", err)
 	}
 	return &CA{Dir: dir, Cert: cert, CertPEM: pemCert, Key: key}, nil

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 var (
@@ -119,7 +121,7 @@ func TestCreateFileModes(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if n := e.Name(); n != CertFileName && n != KeyFileName && n != LockFileName {
+		if n := e.Name(); n != CertFileName && n != KeyFileName && n != fsutil.LockFileName {
 			t.Errorf("stray file %s in the CA folder", n)
 		}
 	}

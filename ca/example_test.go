@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // Create a CA, issue a certificate for the names a developer types, and
@@ -30,7 +31,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := ca.WriteFileAtomic(filepath.Join(tmp, "key.pem"), leaf.KeyPEM, 0o600); err != nil {
+	if err := fsutil.WriteFileAtomic(filepath.Join(tmp, "key.pem"), leaf.KeyPEM, 0o600); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("created:", created)

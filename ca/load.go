@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // ErrNotFound means the folder holds no CA certificate.
@@ -27,7 +29,7 @@ func (e *KeyModeError) Error() string {
 }
 
 // Hint is the command that fixes the mode.
-func (e *KeyModeError) Hint() string { return "chmod 600 " + e.Path }
+func (e *KeyModeError) Hint() string { return "chmod 600 " + shell.Quote(e.Path) }
 
 // Load reads the CA and its key from dir. It refuses a key that the group or
 // others can read (KeyModeError) and a key that does not belong to the

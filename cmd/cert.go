@@ -10,6 +10,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
+	"github.com/rtdev/rtdev/internal/run"
+	"github.com/rtdev/rtdev/internal/shell"
+	"github.com/rtdev/rtdev/project"
 )
 
 type certOptions struct {
@@ -104,16 +108,16 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 	if leaf.KeyPEM != nil && certFile == keyFile {
 		// mkcert writes both into one file when they are named the same;
 		// that file holds the key, so it is private.
-		if err := ca.WriteFileAtomic(certFile, append(append([]byte{}, leaf.CertPEM...), leaf.KeyPEM...), 0o600); err != nil {
+		if err := fsutil.WriteFileAtomic(certFile, append(append([]byte{}, leaf.CertPEM...), leaf.KeyPEM...), 0o600); err != nil {
 			return err
 		}
 	} else {
 		if leaf.KeyPEM != nil {
-			if err := ca.WriteFileAtomic(keyFile, leaf.KeyPEM, 0o600); err != nil {
+			if err := fsutil.WriteFileAtomic(keyFile, leaf.KeyPEM, 0o600); err != nil {
 				return err
 			}
 		}
-		if err := ca.WriteFileAtomic(certFile, leaf.CertPEM, 0o644); err != nil {
+		if err := fsutil.WriteFileAtomic(certFile, leaf.CertPEM, 0o644); err != nil {
 			return err
 		}
 	}
@@ -127,28 +131,16 @@ func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) err
 		if err != nil {
 			return err
 		}
-		if err := ca.WriteFileAtomic(o.p12File, p12, 0o600); err != nil {
+		if err := fsutil.WriteFileAtomic(o.p12File, p12, 0o600); err != nil {
 			return err
 		}
 		out.line("ok", "wrote %s, password: %s", o.p12File, pass)
 	}
-	if leaf.KeyPEM != nil && keyNotIgnored(keyFile) {
+	if leaf.KeyPEM != nil && project.GitNotIgnored(context.Background(), run.ExecRunner(), keyFile) {
 		out.line("warn", "%s is in a git work tree and not ignored: a key must never be committed", keyFile)
-		out.detail("fix: echo %s >> .gitignore", filepath.Base(keyFile))
+		out.detail("fix: echo %s >> .gitignore", shell.Quote(filepath.Base(keyFile)))
 	}
 	return nil
-}
-
-// keyNotIgnored reports whether path lies in a git work tree that does not
-// ignore it. Without git, or outside a work tree, there is nothing to say.
-func keyNotIgnored(path string) bool {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	// check-ignore answers 0 ignored, 1 not ignored, 128 outside a work tree.
-	_, code, err := gitRunner(context.Background(), filepath.Dir(abs), "check-ignore", "-q", abs)
-	return err == nil && code == 1
 }
 
 // certBaseName is mkcert's naming: the first name with ":" as "_" and "*"

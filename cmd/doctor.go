@@ -3,16 +3,15 @@ package cmd
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/doctor"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -76,7 +75,7 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			Trust: func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
 				return a.trustAction(ctx, c, "status", "", false)
 			},
-			Git: gitRunner,
+			Git: run.ExecRunner(),
 			Now: a.now(),
 		}))
 		stop()
@@ -118,21 +117,6 @@ func isProject(p *projectCtx) bool {
 	}
 	_, err := os.Stat(p.layout.Dir)
 	return err == nil
-}
-
-// gitRunner runs git for doctor's ignore and tracked-key checks. A non-zero
-// exit is an answer (git check-ignore says "not ignored" that way), not an
-// error; only a git that cannot start is.
-func gitRunner(ctx context.Context, dir string, args ...string) ([]byte, int, error) {
-	out, err := trust.ExecRunner().Run(ctx, "git", append([]string{"-C", dir}, args...), nil)
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return out, ee.ExitCode(), nil
-	}
-	if err != nil {
-		return out, -1, err
-	}
-	return out, 0, nil
 }
 
 func printDoctor(a *app, rep doctor.Report) {

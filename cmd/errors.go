@@ -13,7 +13,7 @@ const (
 	exitProblems = 3
 )
 
-// exitError carries an exit status and a hint (the command that fixes it)
+// exitErr carries an exit status and a hint (the command that fixes it)
 // up to Main, which alone prints errors.
 type exitErr struct {
 	code int
@@ -54,7 +54,7 @@ func withHint(err error, hint string) error {
 	return &exitErr{code: code, err: err, hint: hint}
 }
 
-// problemsFound is returned by commands that ran fine but found something
+// errProblemsFound is returned by commands that ran fine but found something
 // wrong (doctor, trust status): exit 3 with no extra error line, because the
 // report itself already said what is wrong.
 var errProblemsFound = &exitErr{code: exitProblems, err: errors.New("problems found")}
@@ -66,7 +66,7 @@ type hinter interface {
 	Hint() string
 }
 
-// exitCode and hint pick the status and hint for err.
+// describe picks the exit status and hint for err.
 func describe(err error) (code int, hint string) {
 	code = exitError
 	var ee *exitErr

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
 	"github.com/rtdev/rtdev/trust"
@@ -145,7 +146,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if rep.ConfigWritten {
 		out.line("ok", "wrote %s", p.relPath(p.layout.ConfigFile))
 	}
-	if tracked := trackedInGit(ctx, p); len(tracked) > 0 {
+	if tracked := project.CheckGit(ctx, run.ExecRunner(), p.layout).TrackedIn(); len(tracked) > 0 {
 		// .gitignore does not untrack what was committed before it.
 		out.line("warn", "git tracks %s: a private key must never be committed", strings.Join(tracked, ", "))
 		out.detail("fix: git rm -r --cached %s && git commit -m 'stop tracking rtdev keys', then rm -r %s && rtdev init for a new key", project.DirName, project.DirName)
@@ -317,14 +318,4 @@ func nameStrings(ns []ca.Name) []string {
 		out[i] = n.Value
 	}
 	return out
-}
-
-// trackedInGit lists the files of .rtdev/ that git already tracks (empty
-// outside a work tree or without git).
-func trackedInGit(ctx context.Context, p *projectCtx) []string {
-	out, code, err := gitRunner(ctx, p.layout.Root, "ls-files", "--", project.DirName)
-	if err != nil || code != 0 {
-		return nil
-	}
-	return strings.Fields(string(out))
 }

@@ -27,10 +27,10 @@ type app struct {
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return run(ctx, os.Args[1:], ui.System(os.Getenv), os.Getenv)
+	return runMain(ctx, os.Args[1:], ui.System(os.Getenv), os.Getenv)
 }
 
-func run(ctx context.Context, args []string, ios *ui.IOStreams, getenv func(string) string) int {
+func runMain(ctx context.Context, args []string, ios *ui.IOStreams, getenv func(string) string) int {
 	a := &app{io: ios, getenv: getenv, now: time.Now}
 	root := newRootCmd(a)
 	root.SetArgs(args)

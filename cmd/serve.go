@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,7 +18,6 @@ import (
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
-	"github.com/rtdev/rtdev/internal/netutil"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
@@ -202,13 +200,11 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		}
 	}
 	out := newStatus(a.io, false)
-	ensure := func() (*project.EnsureResult, error) {
-		return project.Ensure(project.EnsureOptions{
-			Layout: p.layout, Config: p.config, CADir: p.caDir,
-			System: project.OSSystem(), Owner: owner(), Now: a.now(),
-		})
+	ensureOpts := project.EnsureOptions{
+		Layout: p.layout, Config: p.config, CADir: p.caDir,
+		System: project.OSSystem(), Owner: owner(), Now: a.now(),
 	}
-	res, err := ensure()
+	res, err := project.Ensure(ensureOpts)
 	if err != nil {
 		return err
 	}
@@ -224,20 +220,24 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if err != nil {
 		return withHint(err, "run \"rtdev init\" to issue the project certificate")
 	}
-	ln, addrs, err := listen(opts)
+	lns, err := devserver.Listen(opts.port, opts.bind, opts.lan)
 	if err != nil {
+		var le *devserver.ListenError
+		if errors.As(err, &le) {
+			return withHint(err, fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", le.Port, le.Port+1))
+		}
 		return err
 	}
 	started := a.now()
-	// current is what /rtdev/health reports; renewLoop replaces it.
-	var current atomic.Pointer[project.EnsureResult]
-	current.Store(res)
-	extra := serveExtras(srv, &current, static, started)
-	printServeBanner(ctx, a, p, srv, res, opts, addrs)
+	// The renewer's current result is what /rtdev/health reports.
+	renewer := project.NewRenewer(ensureOpts, res)
+	renewer.Now, renewer.Log = a.now, logger
+	extra := serveExtras(srv, renewer, static, started)
+	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns))
 
-	go renewLoop(ctx, ensure, &current, logger)
+	go renewer.Run(ctx)
 	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
-	if err := srv.Serve(ctx, ln, tlsConf, extra); err != nil && !errors.Is(err, context.Canceled) {
+	if err := srv.ServeListeners(ctx, lns, tlsConf, extra); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	out.line("ok", "stopped")
@@ -246,89 +246,22 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 
 // serveExtras mounts the check page under /rtdev/ and, with --static, the
 // app's files at /; both get only what the PeerJS routes do not claim.
-func serveExtras(srv *devserver.Server, current *atomic.Pointer[project.EnsureResult], static http.Handler, started time.Time) http.Handler {
-	res := current.Load()
+func serveExtras(srv *devserver.Server, renewer *project.Renewer, static http.Handler, started time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/rtdev/", checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
 		PeerKey:   srv.Config().Key,
-		CACertPEM: res.CA.CertPEM,
+		CACertPEM: renewer.Current().CA.CertPEM,
 		Health: func() any {
-			return map[string]any{
-				"status":  "ok",
-				"version": Version(),
-				"uptime":  time.Since(started).Round(time.Second).String(),
-				"cert":    certHealth(current.Load()),
-				"server":  srv.Stats(),
-			}
+			res := renewer.Current()
+			return srv.Health(Version(), time.Since(started),
+				devserver.CertHealth{Names: nameStrings(res.Names), NotAfter: res.Leaf.Cert.NotAfter})
 		},
 	}))
 	if static != nil {
 		mux.Handle("/", static)
 	}
 	return mux
-}
-
-func certHealth(res *project.EnsureResult) map[string]any {
-	return map[string]any{"not_after": res.Leaf.Cert.NotAfter.UTC(), "names": nameStrings(res.Names)}
-}
-
-// listen opens the listening sockets: by default 127.0.0.1 and ::1 (a
-// browser may resolve localhost to either), every interface with --lan, or
-// the one --bind address.
-func listen(o serveOptions) (net.Listener, []string, error) {
-	port := strconv.Itoa(o.port)
-	var addrs []string
-	switch {
-	case o.lan:
-		addrs = []string{":" + port}
-	case o.bind == "" || o.bind == "127.0.0.1" || o.bind == "localhost":
-		addrs = []string{"127.0.0.1:" + port, "[::1]:" + port}
-	default:
-		addrs = []string{net.JoinHostPort(o.bind, port)}
-	}
-	var lns []net.Listener
-	var bound []string
-	for i, addr := range addrs {
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			// ::1 may be absent (IPv6 off); the IPv4 loopback is enough.
-			if i > 0 && strings.HasPrefix(addr, "[::1]") {
-				continue
-			}
-			for _, l := range lns {
-				_ = l.Close()
-			}
-			return nil, nil, withHint(fmt.Errorf("listen on %s: %w", addr, err),
-				fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", o.port, o.port+1))
-		}
-		lns = append(lns, ln)
-		bound = append(bound, ln.Addr().String())
-	}
-	return netutil.MultiListener(lns...), bound, nil
-}
-
-// renewLoop renews the certificate set while serving (a long-running dev
-// server outlives a short leaf); the reloader picks up the new files.
-func renewLoop(ctx context.Context, ensure func() (*project.EnsureResult, error), current *atomic.Pointer[project.EnsureResult], log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			res, err := ensure()
-			if err != nil {
-				log.Warn("certificate renewal failed", "err", err)
-				continue
-			}
-			current.Store(res)
-			if res.LeafAction != project.LeafUnchanged {
-				log.Info("certificate renewed", "reason", res.Reason)
-			}
-		}
-	}
 }
 
 func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound []string) {

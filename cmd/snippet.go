@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
 )
@@ -88,7 +89,7 @@ func writeSnippet(p *projectCtx, target, text string) (string, error) {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
 	path := filepath.Join(dir, filepath.Base(t.File))
-	return path, ca.WriteFileAtomic(path, []byte(text), 0o644)
+	return path, fsutil.WriteFileAtomic(path, []byte(text), 0o644)
 }
 
 func printTargets(a *app) error {
@@ -112,22 +113,9 @@ func snippetData(p *projectCtx, lan, relative bool) (templates.Data, error) {
 	if _, err := readProjectCA(p); err != nil {
 		return templates.Data{}, err
 	}
-	d := templates.Data{
-		ProjectDir:    lay.Root,
-		CertFile:      lay.Cert,
-		KeyFile:       lay.Key,
-		CAFile:        lay.CA,
-		FullchainFile: lay.Fullchain,
-		P12File:       lay.P12,
-		CADERFile:     lay.CADER,
-		BundleFile:    lay.Bundle,
-		ServePort:     p.config.Serve.Port,
-		ServePath:     p.config.Serve.Path,
-		ServeKey:      p.config.Serve.Key,
-		KeyType:       p.config.KeyType,
-		Relative:      relative,
-		Host:          "localhost",
-	}
+	d := templates.LayoutData(lay)
+	d.ServePort, d.ServePath, d.ServeKey = p.config.Serve.Port, p.config.Serve.Path, p.config.Serve.Key
+	d.KeyType, d.Relative, d.Host = p.config.KeyType, relative, "localhost"
 	d.P12Password = project.P12Password(lay)
 	if _, err := os.Stat(lay.TrustStore); err == nil {
 		d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, project.TrustStorePassword

@@ -23,9 +23,17 @@ import (
 // and wss:// URLs instead of a TLS error. extra, which may be nil, gets every
 // request the PeerJS routes do not claim.
 //
-// A Server serves until its first Serve returns; Serve several listeners
-// with one context.
+// A Server serves until its first Serve returns; serve several listeners
+// with one ServeListeners call.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config, extra http.Handler) error {
+	return s.ServeListeners(ctx, []net.Listener{ln}, tlsConf, extra)
+}
+
+// ServeListeners is Serve on every listener in lns (rtdev serve's 127.0.0.1
+// and ::1) with one http.Server, so one Shutdown ends them all and each
+// keeps accepting on its own: http.Server backs off and retries after an
+// accept error such as EMFILE instead of giving up on that listener.
+func (s *Server) ServeListeners(ctx context.Context, lns []net.Listener, tlsConf *tls.Config, extra http.Handler) error {
 	if tlsConf == nil {
 		return errors.New("serve: a TLS configuration is required")
 	}
@@ -47,14 +55,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 		// (a browser that does not trust the CA yet), so keep them at Debug.
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
-	sl := &sniffListener{Listener: ln, s: s}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(tls.NewListener(sl, conf)) }()
-	s.log.Info("signaling server listening", "addr", ln.Addr().String(), "path", s.cfg.Path, "websocket", s.WebSocketPath())
+	errc := make(chan error, len(lns))
+	for _, ln := range lns {
+		sl := &sniffListener{Listener: ln, s: s}
+		go func() { errc <- serveError(ln, hs.Serve(tls.NewListener(sl, conf))) }()
+		s.log.Info("signaling server listening", "addr", ln.Addr().String(), "path", s.cfg.Path, "websocket", s.WebSocketPath())
+	}
 
 	var serveErr error
+	pending := len(lns)
 	select {
 	case serveErr = <-errc:
+		pending--
 	case <-ctx.Done():
 	}
 	// The HTTP server and the WebSockets shut down side by side, each given
@@ -77,13 +89,20 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsConf *tls.Config
 		s.log.Warn("shutdown: dropped connections that did not close in time", "timeout", s.cfg.ShutdownTimeout)
 	}
 	<-httpDone
-	if serveErr == nil {
-		serveErr = <-errc
+	for ; pending > 0; pending-- {
+		if err := <-errc; serveErr == nil {
+			serveErr = err
+		}
 	}
-	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-		return fmt.Errorf("serve %s: %w", ln.Addr(), serveErr)
+	return serveErr
+}
+
+// serveError is what one listener's Serve ended with: nil after Shutdown.
+func serveError(ln net.Listener, err error) error {
+	if err == nil || errors.Is(err, http.ErrServerClosed) {
+		return nil
 	}
-	return nil
+	return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 }
 
 // Shutdown closes every WebSocket with 1001 and waits for them to end; when

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // caWarnBefore is how long before its end an expiring CA is reported: the
@@ -32,7 +33,7 @@ func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 			Message: "the CA certificate cannot be used: " + err.Error(),
 			// A CA is never overwritten (it may be trusted), so the fix
 			// moves it aside before a new one is made.
-			Fix: "mv " + shellWord(dir) + " " + shellWord(dir+".broken") + " && " + fixInit}}
+			Fix: "mv " + shell.Quote(dir) + " " + shell.Quote(dir+".broken") + " && " + fixInit}}
 	}
 
 	var out []Finding
@@ -58,7 +59,7 @@ func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 		"constraints": c.Constraints().String(),
 	}
 	// A CA is never overwritten, so a new one starts with the old moved aside.
-	replace := "rtdev trust uninstall && mv " + shellWord(dir) + " " + shellWord(dir+".old") + " && " + fixInit
+	replace := "rtdev trust uninstall && mv " + shell.Quote(dir) + " " + shell.Quote(dir+".old") + " && " + fixInit
 	switch left := c.Cert.NotAfter.Sub(now); {
 	case left <= 0:
 		out = append(out, Finding{ID: IDCAExpired, Severity: SeverityError, Subject: certPath,

@@ -51,17 +51,3 @@ func TestNewReportJoinsLists(t *testing.T) {
 		t.Errorf("report %+v", r)
 	}
 }
-
-func TestShellWord(t *testing.T) {
-	for in, want := range map[string]string{
-		"/home/dev/app/.gitignore": "/home/dev/app/.gitignore",
-		"/home/dev/my app/key.pem": "'/home/dev/my app/key.pem'",
-		"it's":                     `'it'\''s'`,
-		"":                         "''",
-		"$(rm -rf /)":              "'$(rm -rf /)'",
-	} {
-		if got := shellWord(in); got != want {
-			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
-		}
-	}
-}

@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"crypto/x509"
-	"strings"
 	"time"
 
 	"github.com/rtdev/rtdev/ca"
@@ -14,19 +13,6 @@ const (
 	fixEnv   = `eval "$(rtdev env)"`
 	fixTrust = "rtdev trust install"
 )
-
-// shellWord quotes s for a POSIX shell when it holds anything beyond the
-// characters a path or host name usually has, so a Fix pasted into a shell
-// runs as shown even for a project folder with a space in its name.
-func shellWord(s string) string {
-	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
-	}) < 0
-	if plain {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
 
 // date formats a certificate time for messages and Details: UTC, to the
 // second, RFC 3339, so the JSON is machine-readable and the same on every

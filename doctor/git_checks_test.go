@@ -1,34 +1,19 @@
 package doctor
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/rtdev/rtdev/internal/run"
+	"github.com/rtdev/rtdev/internal/run/runtest"
 	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/project"
 )
 
-// execGit is the GitRunner cmd passes: real git, the exit status returned
-// rather than treated as an error.
-func execGit(ctx context.Context, dir string, args ...string) ([]byte, int, error) {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return stdout.Bytes(), ee.ExitCode(), nil
-	}
-	if err != nil {
-		return nil, -1, err
-	}
-	return stdout.Bytes(), 0, nil
-}
+// execGit is the runner cmd passes: real git.
+var execGit = run.ExecRunner()
 
 // gitRepo makes a real repository with a project certificate set in it.
 func gitRepo(t *testing.T) (project.Layout, func(args ...string)) {
@@ -96,9 +81,8 @@ func TestCheckGit(t *testing.T) {
 		}
 	})
 	t.Run("git missing", func(t *testing.T) {
-		broken := func(context.Context, string, ...string) ([]byte, int, error) {
-			return nil, -1, exec.ErrNotFound
-		}
-		mustFind(t, checkGit(t.Context(), broken, project.NewLayout(t.TempDir())), IDGitUnavailable)
+		lay := project.NewLayout(t.TempDir())
+		broken := runtest.New(t, nil, runtest.Cmd("git", "-C", lay.Root, "rev-parse", "--is-inside-work-tree").Returns("", exec.ErrNotFound))
+		mustFind(t, checkGit(t.Context(), broken, lay), IDGitUnavailable)
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/shell"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -61,7 +62,7 @@ func checkLeafKey(certPath, keyPath string) []Finding {
 	if err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
 		out = append(out, Finding{ID: IDLeafKeyReadable, Severity: SeverityWarn, Subject: keyPath,
 			Message: fmt.Sprintf("the project key can be read by other users (mode %04o)", fi.Mode().Perm()),
-			Fix:     "chmod 600 " + shellWord(keyPath)})
+			Fix:     "chmod 600 " + shell.Quote(keyPath)})
 	}
 	// ca.LoadLeaf reads the key in any encoding OpenSSL and rtdev write and
 	// refuses one that is not the certificate's.

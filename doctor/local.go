@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -14,12 +15,6 @@ import (
 // TrustStatus reports where c is trusted: cmd passes a func that runs
 // Status on trust.Stores for the selected stores.
 type TrustStatus func(ctx context.Context, c *ca.CA) ([]trust.Result, error)
-
-// GitRunner runs git with args in dir and returns what it printed on
-// standard output and its exit status. err is only for git not running at
-// all (not installed, killed); a non-zero exit is reported through exit,
-// because `git check-ignore` answers with its status.
-type GitRunner func(ctx context.Context, dir string, args ...string) (stdout []byte, exit int, err error)
 
 // LocalOptions is what CheckLocal looks at.
 type LocalOptions struct {
@@ -34,8 +29,9 @@ type LocalOptions struct {
 	// Trust reports the CA's status in each trust store; nil skips the
 	// trust checks.
 	Trust TrustStatus
-	// Git runs git for the ignore and tracked-key checks; nil skips them.
-	Git GitRunner
+	// Git runs git for the ignore and tracked-key checks
+	// (project.CheckGit); nil skips them.
+	Git run.Runner
 	// Now is the time certificates are judged at; zero is time.Now().
 	Now time.Time
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // Smallest keys browsers and Apple's platforms accept for TLS servers
@@ -33,9 +34,9 @@ func (p *prober) checkCert(ctx context.Context, chain []*x509.Certificate) []Fin
 	out = append(out, p.checkCertDates(chain, fix)...)
 	if err := leaf.VerifyHostname(p.t.Host); err != nil {
 		names := certNames(leaf)
-		fixName := "rtdev cert " + shellWord(p.t.Host)
+		fixName := "rtdev cert " + shell.Quote(p.t.Host)
 		if fix == fixInit {
-			fixName = "rtdev init --host " + shellWord(p.t.Host)
+			fixName = "rtdev init --host " + shell.Quote(p.t.Host)
 		}
 		out = append(out, p.finding(IDCertNameMismatch, SeverityError,
 			"the certificate covers "+listOrNone(names)+" but not "+p.t.Host+", the host asked for (ERR_CERT_COMMON_NAME_INVALID)",
@@ -86,7 +87,7 @@ func (p *prober) reissueFix(chain []*x509.Certificate) string {
 	if p.signedByRTDev(chain) {
 		return fixInit
 	}
-	return "rtdev cert " + shellWord(p.t.Host)
+	return "rtdev cert " + shell.Quote(p.t.Host)
 }
 
 // checkCertDates reports every certificate of the chain that is outside

@@ -3,6 +3,8 @@ package doctor
 import (
 	"context"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // checkCORS GETs the URL a page would fetch (the PeerJS id URL, or the
@@ -28,7 +30,7 @@ func (p *prober) checkCORS(ctx context.Context) []Finding {
 	}
 	fix := "allow " + p.o.Origin + " in the server's CORS settings"
 	if p.o.PeerJS {
-		fix = "rtdev serve --cors " + shellWord(p.o.Origin)
+		fix = "rtdev serve --cors " + shell.Quote(p.o.Origin)
 	}
 	got := "no Access-Control-Allow-Origin"
 	if acao != "" {

@@ -19,7 +19,7 @@ import (
 func checkRuntime(getenv func(string) string, lay project.Layout, c *ca.CA) []Finding {
 	// The list of variables lives in templates, with `rtdev env`, so the
 	// two can never disagree.
-	vars, err := templates.EnvVars(templates.Data{CAFile: lay.CA, BundleFile: lay.Bundle})
+	vars, err := templates.EnvVars(templates.LayoutData(lay))
 	if err != nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
@@ -58,7 +59,7 @@ func TestCheckLocalNSS(t *testing.T) {
 	}
 	vars := map[string]string{"HOME": home}
 	env := trust.Env{GOOS: "linux", Getenv: func(k string) string { return vars[k] }, UID: os.Geteuid(),
-		Runner: trust.ExecRunner(), Root: t.TempDir()}
+		Runner: run.ExecRunner(), Root: t.TempDir()}
 	var stores []trust.Store
 	status := func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
 		var err error

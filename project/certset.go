@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // EnsureOptions says what certificate set a project should have.
@@ -86,7 +87,7 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 	if err := os.MkdirAll(lay.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create %s: %w", lay.Dir, err)
 	}
-	unlock, err := ca.Lock(lay.Dir)
+	unlock, err := fsutil.Lock(lay.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +279,7 @@ func writeP12(lay Layout, c *ca.CA, res *EnsureResult) error {
 	}
 	if res.P12Password == "" {
 		res.P12Password = ca.NewPassword()
-		if err := ca.WriteFileAtomic(lay.P12Pass, []byte(res.P12Password+"\n"), 0o600); err != nil {
+		if err := fsutil.WriteFileAtomic(lay.P12Pass, []byte(res.P12Password+"\n"), 0o600); err != nil {
 			return fmt.Errorf("write %s: %w", lay.P12Pass, err)
 		}
 		res.Written = append(res.Written, lay.P12Pass)
@@ -287,7 +288,7 @@ func writeP12(lay Layout, c *ca.CA, res *EnsureResult) error {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", lay.P12, err)
 	}
-	if err := ca.WriteFileAtomic(lay.P12, p12, 0o600); err != nil {
+	if err := fsutil.WriteFileAtomic(lay.P12, p12, 0o600); err != nil {
 		return fmt.Errorf("write %s: %w", lay.P12, err)
 	}
 	res.Written = append(res.Written, lay.P12)

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // TestEnsureRefusesSymlinkedRtdev: a committed `.rtdev -> public` must not
@@ -82,7 +82,7 @@ func TestConfigEditsTakeTheProjectLock(t *testing.T) {
 	if err := os.WriteFile(lay.ConfigFile, []byte("hosts = []\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	unlock, err := ca.Lock(lay.Dir)
+	unlock, err := fsutil.Lock(lay.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"strconv"
 
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // Edits to an existing rtdev.toml are made on its text, one top-level line
@@ -38,7 +38,7 @@ func SetKeyType(path, keyType string) error {
 // of the rtdev.toml at path, so two rtdev runs cannot interleave their
 // read-modify-write of the file.
 func lockConfig(path string) (unlock func() error, err error) {
-	return ca.Lock(filepath.Join(filepath.Dir(path), DirName))
+	return fsutil.Lock(filepath.Join(filepath.Dir(path), DirName))
 }
 
 func editTopLevel(path, key string, line, start *regexp.Regexp, repl string) error {
@@ -69,7 +69,7 @@ func editTopLevel(path, key string, line, start *regexp.Regexp, repl string) err
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	return ca.WriteFileAtomic(path, out, mode)
+	return fsutil.WriteFileAtomic(path, out, mode)
 }
 
 // WriteNewConfig writes rtdev.toml for a project that has none. It never
@@ -83,5 +83,5 @@ func WriteNewConfig(path string, c Config) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("%s already exists", path)
 	}
-	return ca.WriteFileAtomic(path, RenderConfig(c), 0o644)
+	return fsutil.WriteFileAtomic(path, RenderConfig(c), 0o644)
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // WriteIfChanged writes data to path atomically unless the file already
@@ -17,7 +17,7 @@ func WriteIfChanged(path string, data []byte, perm fs.FileMode) (bool, error) {
 	if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, data) {
 		return false, nil
 	}
-	if err := ca.WriteFileAtomic(path, data, perm); err != nil {
+	if err := fsutil.WriteFileAtomic(path, data, perm); err != nil {
 		return false, fmt.Errorf("write %s: %w", path, err)
 	}
 	return true, nil

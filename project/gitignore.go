@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // gitignoreLine keeps .rtdev/ (and with it the leaf key) out of git.
@@ -36,7 +36,7 @@ func EnsureGitignore(path string) (changed bool, err error) {
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	if err := ca.WriteFileAtomic(path, b.Bytes(), mode); err != nil {
+	if err := fsutil.WriteFileAtomic(path, b.Bytes(), mode); err != nil {
 		return false, fmt.Errorf("update %s: %w", path, err)
 	}
 	return true, nil

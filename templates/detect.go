@@ -155,16 +155,9 @@ func (d *detector) drop(target string) {
 }
 
 func (d *detector) packageJSON(dir string) error {
-	b, err := readOptional(filepath.Join(dir, "package.json"))
-	if err != nil || b == nil {
+	pkg, err := readPackageJSON(dir)
+	if err != nil || pkg == nil {
 		return err
-	}
-	var pkg struct {
-		Dependencies    map[string]string `json:"dependencies"`
-		DevDependencies map[string]string `json:"devDependencies"`
-	}
-	if err := json.Unmarshal(b, &pkg); err != nil {
-		return fmt.Errorf("parse package.json: %w", err)
 	}
 	for _, r := range npmRules {
 		_, dep := pkg.Dependencies[r.dep]

@@ -13,9 +13,9 @@
 // so a project folder whose name holds a space or a quote still yields a
 // snippet that parses.
 //
-// The exact option names and their version differences come from
-// shared/spec/snippets.md; each template cites what it depends on. Detect looks
-// at a project folder and says which targets apply.
+// Each template cites the upstream documentation or source its option names
+// and version differences come from. Detect looks at a project folder and
+// says which targets apply.
 //
 // The package never prints and never exits; errors are wrapped, and those a
 // user can fix carry a Hint with the command to run.

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rtdev/rtdev/project"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from the templates")
@@ -12,28 +14,15 @@ var update = flag.Bool("update", false, "rewrite testdata/golden/*.golden from t
 // goldenData is a fixed project: LAN mode on, so the goldens show the
 // every-interface bind and the LAN origin.
 func goldenData() Data {
-	dir := "/home/dev/chat app"
-	rt := dir + "/.rtdev/"
-	return Data{
-		ProjectDir:         dir,
-		CertFile:           rt + "cert.pem",
-		KeyFile:            rt + "key.pem",
-		CAFile:             rt + "ca.pem",
-		FullchainFile:      rt + "fullchain.pem",
-		P12File:            rt + "cert.p12",
-		CADERFile:          rt + "ca.der",
-		BundleFile:         rt + "ca-bundle.pem",
-		P12Password:        "rtdev-1234",
-		TrustStoreFile:     rt + "truststore.p12",
-		TrustStorePassword: "changeit",
-		Hosts:              []string{"localhost", "*.localhost", "127.0.0.1", "::1", "192.168.1.20", "10.0.2.2"},
-		Host:               "localhost",
-		LANAddress:         "192.168.1.20",
-		ServePort:          9000,
-		ServePath:          "/",
-		ServeKey:           "peerjs",
-		KeyType:            "ecdsa",
-	}
+	lay := project.NewLayout("/home/dev/chat app")
+	d := LayoutData(lay)
+	d.P12Password = "rtdev-1234"
+	d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, "changeit"
+	d.Hosts = []string{"localhost", "*.localhost", "127.0.0.1", "::1", "192.168.1.20", "10.0.2.2"}
+	d.Host, d.LANAddress = "localhost", "192.168.1.20"
+	d.ServePort, d.ServePath, d.ServeKey = 9000, "/", "peerjs"
+	d.KeyType = "ecdsa"
+	return d
 }
 
 // goldenCases is every target, plus the env output of the other shells and

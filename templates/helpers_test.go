@@ -84,22 +84,11 @@ func certSet(t *testing.T, root string, c *ca.CA, leaf *ca.Leaf) Data {
 	if err := os.MkdirAll(lay.Dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	d := Data{
-		ProjectDir:    lay.Root,
-		CertFile:      lay.Cert,
-		KeyFile:       lay.Key,
-		CAFile:        lay.CA,
-		FullchainFile: lay.Fullchain,
-		P12File:       lay.P12,
-		CADERFile:     lay.CADER,
-		BundleFile:    lay.Bundle,
-		P12Password:   "p4ss 'w\"rd' $x",
-		Hosts:         certHosts,
-		KeyType:       string(ca.ECDSA),
-
-		TrustStoreFile:     lay.TrustStore,
-		TrustStorePassword: "change it",
-	}
+	d := LayoutData(lay)
+	d.P12Password = "p4ss 'w\"rd' $x"
+	d.Hosts = certHosts
+	d.KeyType = string(ca.ECDSA)
+	d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, "change it"
 	files := map[string][]byte{
 		d.CertFile:      leaf.CertPEM,
 		d.KeyFile:       leaf.KeyPEM,

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // Quoting for each snippet language: the value must come out of the tool's
@@ -85,18 +87,9 @@ func quoteJSON(s string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// shSafe are the bytes a POSIX shell word may hold unquoted.
-const shSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-"
-
-// quoteSh is one POSIX shell word: bare when every byte is safe, otherwise
-// single-quoted, each inner single quote written as: end quote, \', reopen
-// (POSIX 2.2.2: nothing is special inside single quotes).
-func quoteSh(s string) string {
-	if s != "" && strings.Trim(s, shSafe) == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+// quoteSh is one POSIX shell word. The quoter is shared with doctor's
+// fixes, trust's manual commands and the hints (internal/shell).
+var quoteSh = shell.Quote
 
 // quoteFish is a fish single-quoted string (fish docs, "Quotes").
 func quoteFish(s string) string { return "'" + backslashSingle.Replace(s) + "'" }

@@ -31,8 +31,8 @@ type Target struct {
 	ProjectRelative bool
 }
 
-// registry lists every target; the template is snippets/<Name>.tmpl.
-// Sources for each choice are in the templates and shared/spec/snippets.md.
+// registry lists every target; the template is snippets/<Name>.tmpl, which
+// cites the upstream sources for each choice.
 var registry = []Target{
 	// Frontend dev servers.
 	{Name: "vite", Description: "Vite dev server over HTTPS (also SvelteKit, React Router, Remix on Vite)", File: "vite.config.js", Kind: KindFrontend, Lang: "js", DefaultPort: 5173, ProjectRelative: true, Aliases: []string{"sveltekit", "react-router", "remix"}},

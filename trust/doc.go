@@ -16,8 +16,8 @@
 // anchor file named after the CA's fingerprint, the NSS nickname, the Java
 // alias) and leaves every other certificate alone.
 //
-// External commands only run through the [Runner] in [Env]; tests inject a
-// strict fake. Commands that need administrator rights go through sudo, which
+// External commands only run through the run.Runner in [Env] (the one
+// runner of internal/run); tests inject its strict fake. Commands that need administrator rights go through sudo, which
 // prompts only when [Env.CanPrompt] says a person is there; otherwise the
 // result names the exact command to run instead.
 //

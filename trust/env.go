@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/rtdev/rtdev/internal/run"
 )
 
 // Env is everything the stores learn about the machine. Nothing is probed
@@ -21,7 +23,7 @@ type Env struct {
 	// stdin is a terminal and --yes was not given.
 	CanPrompt bool
 	// Runner runs every external command.
-	Runner Runner
+	Runner run.Runner
 	// Root prefixes the system paths rtdev reads and writes (anchor
 	// folders, bundles, /etc/os-release); "/" outside tests.
 	Root string
@@ -41,7 +43,7 @@ func NewEnv(canPrompt bool) Env {
 		Getenv:    os.Getenv,
 		UID:       os.Geteuid(),
 		CanPrompt: canPrompt,
-		Runner:    ExecRunner(),
+		Runner:    run.ExecRunner(),
 		Root:      string(filepath.Separator),
 	}
 }
@@ -55,7 +57,7 @@ func (e Env) withDefaults() Env {
 		e.Getenv = os.Getenv
 	}
 	if e.Runner == nil {
-		e.Runner = ExecRunner()
+		e.Runner = run.ExecRunner()
 	}
 	if e.Root == "" {
 		e.Root = string(filepath.Separator)

@@ -1,98 +1,31 @@
 package trust
 
 import (
-	"context"
 	"crypto/sha1"
 	"crypto/x509"
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/run"
+	"github.com/rtdev/rtdev/internal/run/runtest"
 )
 
-// call is one command the strict fake runner expects, in order.
-type call struct {
-	name  string
-	args  []string
-	stdin string // compared when not empty
-	out   string
-	err   error
-	do    func() // what the real command would change on disk
-}
-
-func cmd(name string, args ...string) call { return call{name: name, args: args} }
-
-func (c call) returns(out string, err error) call { c.out, c.err = out, err; return c }
-
-func (c call) with(stdin string) call { c.stdin = stdin; return c }
-
-func (c call) then(do func()) call { c.do = do; return c }
+// The strict fake runner lives in internal/run/runtest; these short names
+// keep the store tests readable.
+type (
+	call       = runtest.Call
+	fakeRunner = runtest.Fake
+)
 
 var (
-	errUnexpected = errors.New("unexpected command")
-	errExit1      = errors.New("exit status 1")
+	cmd     = runtest.Cmd
+	newFake = runtest.New
 )
 
-// fakeRunner fails the test on any command it was not told to expect, on a
-// command in the wrong order, and on expected commands that never ran.
-type fakeRunner struct {
-	t     *testing.T
-	mu    sync.Mutex
-	calls []call
-	paths map[string]string // LookPath answers; absent = not installed
-}
-
-func newFake(t *testing.T, paths map[string]string, calls ...call) *fakeRunner {
-	t.Helper()
-	f := &fakeRunner{t: t, calls: calls, paths: paths}
-	t.Cleanup(func() {
-		for _, c := range f.calls {
-			t.Errorf("expected command never ran: %s %s", c.name, strings.Join(c.args, " "))
-		}
-	})
-	return f
-}
-
-func (f *fakeRunner) expect(calls ...call) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, calls...)
-}
-
-func (f *fakeRunner) Run(_ context.Context, name string, args []string, stdin []byte) ([]byte, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	got := name + " " + strings.Join(args, " ")
-	if len(f.calls) == 0 {
-		f.t.Errorf("unexpected command: %s", got)
-		return nil, errUnexpected
-	}
-	want := f.calls[0]
-	f.calls = f.calls[1:]
-	if want.name != name || !slices.Equal(want.args, args) {
-		f.t.Errorf("command:\n got %s\nwant %s %s", got, want.name, strings.Join(want.args, " "))
-		return nil, errUnexpected
-	}
-	if want.stdin != "" && want.stdin != string(stdin) {
-		f.t.Errorf("stdin of %s: got %q, want %q", got, stdin, want.stdin)
-	}
-	if want.do != nil {
-		want.do()
-	}
-	return []byte(want.out), want.err
-}
-
-func (f *fakeRunner) LookPath(file string) (string, error) {
-	if p, ok := f.paths[file]; ok {
-		return p, nil
-	}
-	return "", errors.New("exec: " + file + ": not found")
-}
+var errExit1 = runtest.Exit(1)
 
 // mapRoot is the Windows Root store as a map, for the windowsStore logic.
 type mapRoot struct {
@@ -133,7 +66,7 @@ func testCA(t *testing.T) *ca.CA {
 
 // testEnv is a sealed Env: a temporary HOME and Root, the given variables,
 // and a platform verifier that says "not trusted" unless a test replaces it.
-func testEnv(t *testing.T, goos string, uid int, r Runner, vars map[string]string) Env {
+func testEnv(t *testing.T, goos string, uid int, r run.Runner, vars map[string]string) Env {
 	t.Helper()
 	if vars == nil {
 		vars = map[string]string{}

@@ -53,28 +53,28 @@ func TestJavaSequence(t *testing.T) {
 			s := &javaStore{env: env, ca: c}
 			ctx := context.Background()
 
-			f.expect(list.returns(absent, nil))
+			f.Expect(list.Returns(absent, nil))
 			wantState(t, one(t, s.Status(ctx)), Missing)
 
-			f.expect(
-				list.returns(absent, nil),
+			f.Expect(
+				list.Returns(absent, nil),
 				cmd(keytool, "-importcert", "-noprompt", "-alias", c.UniqueName(), "-file", certFile(c), "-keystore", cacerts, "-storepass", "changeit"),
-				list.returns(present, nil),
+				list.Returns(present, nil),
 			)
 			r := one(t, s.Install(ctx))
 			wantState(t, r, Installed)
 			if r.Location != cacerts {
 				t.Errorf("location = %s, want %s", r.Location, cacerts)
 			}
-			f.expect(list.returns(present, nil))
+			f.Expect(list.Returns(present, nil))
 			wantState(t, one(t, s.Install(ctx)), Already)
 
-			f.expect(
-				list.returns(present, nil),
+			f.Expect(
+				list.Returns(present, nil),
 				cmd(keytool, "-delete", "-alias", c.UniqueName(), "-keystore", cacerts, "-storepass", "changeit"),
 			)
 			wantState(t, one(t, s.Uninstall(ctx)), Removed)
-			f.expect(list.returns(absent, nil))
+			f.Expect(list.Returns(absent, nil))
 			wantState(t, one(t, s.Uninstall(ctx)), Missing)
 		})
 	}
@@ -90,13 +90,13 @@ func TestJavaForeignAliasIsLeftAlone(t *testing.T) {
 	list := cmd(keytool, "-list", "-keystore", cacerts, "-storepass", "changeit")
 	s := &javaStore{env: env, ca: c}
 
-	f.expect(list.returns(hooked, nil))
+	f.Expect(list.Returns(hooked, nil))
 	st := one(t, s.Status(context.Background()))
 	wantState(t, st, Installed)
 	if !strings.Contains(st.Reason, "debian:rtdev_development_ca.pem") {
 		t.Errorf("reason = %q", st.Reason)
 	}
-	f.expect(list.returns(hooked, nil))
+	f.Expect(list.Returns(hooked, nil))
 	un := one(t, s.Uninstall(context.Background()))
 	wantState(t, un, Missing)
 	if !strings.Contains(un.Reason, "left alone") {
@@ -135,10 +135,10 @@ func TestJavaSkips(t *testing.T) {
 func TestJavaImportFailureKeepsOutput(t *testing.T) {
 	c := testCA(t)
 	env, f, keytool, cacerts := javaEnv(t, "lib")
-	f.expect(
-		cmd(keytool, "-list", "-keystore", cacerts, "-storepass", "changeit").returns(keytoolList(nil), nil),
+	f.Expect(
+		cmd(keytool, "-list", "-keystore", cacerts, "-storepass", "changeit").Returns(keytoolList(nil), nil),
 		cmd(keytool, "-importcert", "-noprompt", "-alias", c.UniqueName(), "-file", certFile(c), "-keystore", cacerts, "-storepass", "changeit").
-			returns("keytool error: java.io.IOException: Keystore was tampered with, or password was incorrect\n", errExit1),
+			Returns("keytool error: java.io.IOException: Keystore was tampered with, or password was incorrect\n", errExit1),
 	)
 	r := one(t, (&javaStore{env: env, ca: c}).Install(context.Background()))
 	wantState(t, r, Failed)

@@ -95,10 +95,10 @@ func TestNSSInstallCreatesChromiumDatabase(t *testing.T) {
 
 	st := one(t, s.Status(ctx))
 	wantState(t, st, Missing)
-	f.expect(
-		cmd("/usr/bin/certutil", "-N", "-d", "sql:"+dir, "--empty-password").then(func() { writeFile(t, filepath.Join(dir, "cert9.db"), "") }),
+	f.Expect(
+		cmd("/usr/bin/certutil", "-N", "-d", "sql:"+dir, "--empty-password").Then(func() { writeFile(t, filepath.Join(dir, "cert9.db"), "") }),
 		cmd("/usr/bin/certutil", "-A", "-d", "sql:"+dir, "-t", "C,,", "-n", nick, "-i", certFile(c)),
-		cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).returns("certutil: certificate is valid\n", nil),
+		cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).Returns("certutil: certificate is valid\n", nil),
 	)
 	r := one(t, s.Install(ctx))
 	wantState(t, r, Installed)
@@ -109,24 +109,24 @@ func TestNSSInstallCreatesChromiumDatabase(t *testing.T) {
 		t.Errorf("database folder: %v %v", fi, err)
 	}
 
-	f.expect(cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).returns("certutil: certificate is valid\n", nil))
+	f.Expect(cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).Returns("certutil: certificate is valid\n", nil))
 	wantState(t, one(t, s.Install(ctx)), Already)
 
 	notFound := "certutil: Could not find cert: " + nick + "\n: PR_FILE_NOT_FOUND_ERROR: File not found\n"
-	f.expect(
-		cmd("/usr/bin/certutil", "-L", "-d", "sql:"+dir, "-n", nick).returns("Certificate:\n", nil),
+	f.Expect(
+		cmd("/usr/bin/certutil", "-L", "-d", "sql:"+dir, "-n", nick).Returns("Certificate:\n", nil),
 		cmd("/usr/bin/certutil", "-D", "-d", "sql:"+dir, "-n", nick),
-		cmd("/usr/bin/certutil", "-L", "-d", "sql:"+dir, "-n", nick).returns(notFound, errExit1),
+		cmd("/usr/bin/certutil", "-L", "-d", "sql:"+dir, "-n", nick).Returns(notFound, errExit1),
 	)
 	un := one(t, s.Uninstall(ctx))
 	wantState(t, un, Removed)
 	if !un.RestartBrowser {
 		t.Error("uninstall does not ask for a browser restart")
 	}
-	f.expect(cmd("/usr/bin/certutil", "-L", "-d", "sql:"+dir, "-n", nick).returns(notFound, errExit1))
+	f.Expect(cmd("/usr/bin/certutil", "-L", "-d", "sql:"+dir, "-n", nick).Returns(notFound, errExit1))
 	wantState(t, one(t, s.Uninstall(ctx)), Missing)
-	f.expect(cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).
-		returns(`certutil: could not find certificate named "`+nick+`": PR_FILE_NOT_FOUND_ERROR: File not found`, errExit1))
+	f.Expect(cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).
+		Returns(`certutil: could not find certificate named "`+nick+`": PR_FILE_NOT_FOUND_ERROR: File not found`, errExit1))
 	wantState(t, one(t, s.Status(ctx)), Missing)
 }
 
@@ -143,11 +143,11 @@ func legacyNSS(t *testing.T) (*ca.CA, *fakeRunner, Env, string) {
 func TestNSSUntrustedEntryIsReTrusted(t *testing.T) {
 	c, f, env, dir := legacyNSS(t)
 	nick := c.UniqueName()
-	f.expect(
+	f.Expect(
 		cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).
-			returns("certutil: certificate is invalid: Peer's certificate issuer has been marked as not trusted by the user.\n", errExit1),
+			Returns("certutil: certificate is invalid: Peer's certificate issuer has been marked as not trusted by the user.\n", errExit1),
 		cmd("/usr/bin/certutil", "-A", "-d", "sql:"+dir, "-t", "C,,", "-n", nick, "-i", certFile(c)),
-		cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).returns("certutil: certificate is valid\n", nil),
+		cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", nick).Returns("certutil: certificate is valid\n", nil),
 	)
 	wantState(t, one(t, (&nssStore{env: env, ca: c}).Install(context.Background())), Installed)
 }
@@ -159,10 +159,10 @@ func TestNSSReadOnlyOutputNamesTheDatabase(t *testing.T) {
 	dir := filepath.Join(env.home(), ".pki", "nssdb")
 	writeFile(t, filepath.Join(dir, "cert8.db"), "") // legacy format: dbm:
 	nick := c.UniqueName()
-	f.expect(
-		cmd("/usr/bin/certutil", "-V", "-d", "dbm:"+dir, "-u", "L", "-n", nick).returns(`certutil: could not find certificate named "x"`, errExit1),
+	f.Expect(
+		cmd("/usr/bin/certutil", "-V", "-d", "dbm:"+dir, "-u", "L", "-n", nick).Returns(`certutil: could not find certificate named "x"`, errExit1),
 		cmd("/usr/bin/certutil", "-A", "-d", "dbm:"+dir, "-t", "C,,", "-n", nick, "-i", certFile(c)).
-			returns("certutil: function failed: SEC_ERROR_READ_ONLY: security library: read-only database.\n", errExit1),
+			Returns("certutil: function failed: SEC_ERROR_READ_ONLY: security library: read-only database.\n", errExit1),
 	)
 	r := one(t, (&nssStore{env: env, ca: c}).Install(context.Background()))
 	wantState(t, r, Failed)
@@ -212,7 +212,7 @@ func TestNSSHomebrewCertutilOnMacOS(t *testing.T) {
 	writeFile(t, env.sys("/opt/homebrew/opt/nss/bin/certutil"), "")
 	dir := filepath.Join(env.home(), "Library/Application Support/Firefox/Profiles/a.default")
 	writeFile(t, filepath.Join(dir, "cert9.db"), "")
-	f.expect(cmd("/opt/homebrew/opt/nss/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", c.UniqueName()).returns("certutil: certificate is valid", nil))
+	f.Expect(cmd("/opt/homebrew/opt/nss/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", c.UniqueName()).Returns("certutil: certificate is valid", nil))
 	r := one(t, (&nssStore{env: env, ca: c}).Status(context.Background()))
 	wantState(t, r, Installed)
 }
@@ -228,8 +228,8 @@ func TestNSSSkipsWithoutProfilesOnMacOS(t *testing.T) {
 
 func TestNSSCheckFailureIsReported(t *testing.T) {
 	c, f, env, dir := legacyNSS(t)
-	f.expect(cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", c.UniqueName()).
-		returns("certutil: function failed: SEC_ERROR_BAD_DATABASE: security library: bad database.", errExit1))
+	f.Expect(cmd("/usr/bin/certutil", "-V", "-d", "sql:"+dir, "-u", "L", "-n", c.UniqueName()).
+		Returns("certutil: function failed: SEC_ERROR_BAD_DATABASE: security library: bad database.", errExit1))
 	r := one(t, (&nssStore{env: env, ca: c}).Install(context.Background()))
 	wantState(t, r, Failed)
 	if !strings.Contains(r.Output, "SEC_ERROR_BAD_DATABASE") {

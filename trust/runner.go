@@ -1,43 +1,12 @@
 package trust
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
-
-// Runner runs external commands. [ExecRunner] is the real one; tests use a
-// strict fake that fails on any command it was not told to expect.
-type Runner interface {
-	// Run runs name with args, feeding stdin when it is not nil, and returns
-	// the combined stdout and stderr.
-	Run(ctx context.Context, name string, args []string, stdin []byte) (out []byte, err error)
-	// LookPath finds an executable like exec.LookPath.
-	LookPath(file string) (string, error)
-}
-
-// ExecRunner returns the Runner that runs real processes with os/exec. It is
-// the only place in rtdev where external commands are started.
-func ExecRunner() Runner { return execRunner{} }
-
-type execRunner struct{}
-
-func (execRunner) Run(ctx context.Context, name string, args []string, stdin []byte) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	// certutil, keytool and update-ca-certificates localise their messages;
-	// the checks in this package read English ones. sudo keeps LC_* by
-	// default.
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
-	return cmd.CombinedOutput()
-}
-
-func (execRunner) LookPath(file string) (string, error) { return exec.LookPath(file) }
 
 // CommandError is a command that ran and failed.
 type CommandError struct {
@@ -76,14 +45,16 @@ func (e Env) display(name string, args ...string) string {
 	return strings.Join(parts, " ")
 }
 
+// quote is one word for the usual shell of e's OS: cmd.exe and PowerShell
+// on Windows (double quotes), POSIX sh everywhere else.
 func (e Env) quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n\"'\\$`*?;&|<>()[]{}!#~") {
-		return s
-	}
 	if e.GOOS == "windows" {
+		if s != "" && !strings.ContainsAny(s, " \t\n\"'\\$`*?;&|<>()[]{}!#~") {
+			return s
+		}
 		return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return shell.Quote(s)
 }
 
 func firstLine(s string) string {

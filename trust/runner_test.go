@@ -3,31 +3,12 @@ package trust
 import (
 	"context"
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/rtdev/rtdev/internal/testtool"
 )
 
-func TestExecRunner(t *testing.T) {
-	sh := testtool.Need(t, "sh")
-	r := ExecRunner()
-	if p, err := r.LookPath("sh"); err != nil || p != sh {
-		t.Errorf("LookPath(sh) = %q, %v", p, err)
-	}
-	out, err := r.Run(context.Background(), "sh", []string{"-c", `cat; echo "lc=$LC_ALL" >&2; exit 3`}, []byte("in\n"))
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
-		t.Errorf("err = %v, want exit status 3", err)
-	}
-	if string(out) != "in\nlc=C\n" {
-		t.Errorf("out = %q: stdin, stderr and LC_ALL=C expected", out)
-	}
-}
-
 func TestEnvExecWrapsFailures(t *testing.T) {
-	f := newFake(t, nil, cmd("certutil", "-L", "-n", "a b").returns("  certutil: bad\nmore\n", errExit1))
+	f := newFake(t, nil, cmd("certutil", "-L", "-n", "a b").Returns("  certutil: bad\nmore\n", errExit1))
 	env := testEnv(t, "linux", 0, f, nil)
 	_, err := env.exec(context.Background(), nil, "certutil", "-L", "-n", "a b")
 	var ce *CommandError
@@ -91,7 +72,7 @@ func TestRunSudoDecisions(t *testing.T) {
 				if tc.wantErr != "" {
 					err = errExit1
 				}
-				f.expect(cmd(tc.call[0], tc.call[1:]...).returns(tc.out, err))
+				f.Expect(cmd(tc.call[0], tc.call[1:]...).Returns(tc.out, err))
 			}
 			env := testEnv(t, tc.goos, tc.uid, f, nil)
 			env.CanPrompt = tc.canPrompt

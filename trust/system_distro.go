@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // distro is one Linux family's way of adding a trust anchor. The table
@@ -177,7 +178,7 @@ func (s *distroStore) Install(ctx context.Context) []Result {
 // does), since the folder belongs to root.
 func (s *distroStore) writeAnchor(ctx context.Context, anchor string) error {
 	if s.env.UID == 0 {
-		if err := ca.WriteFileAtomic(anchor, s.ca.CertPEM, 0o644); err != nil {
+		if err := fsutil.WriteFileAtomic(anchor, s.ca.CertPEM, 0o644); err != nil {
 			return fmt.Errorf("write trust anchor: %w", err)
 		}
 		return nil

@@ -44,7 +44,7 @@ func TestDistroInstallAsRootPerFamily(t *testing.T) {
 			s := &distroStore{env: env, ca: c}
 
 			wantState(t, one(t, s.Status(context.Background())), Missing)
-			f.expect(cmd(d.refresh[0], d.refresh[1:]...).then(bundleWriter(t, env, d, anchor)))
+			f.Expect(cmd(d.refresh[0], d.refresh[1:]...).Then(bundleWriter(t, env, d, anchor)))
 			r := one(t, s.Install(context.Background()))
 			wantState(t, r, Installed)
 			if r.Location != anchor {
@@ -60,7 +60,7 @@ func TestDistroInstallAsRootPerFamily(t *testing.T) {
 			wantState(t, one(t, s.Install(context.Background())), Already) // no command expected
 			wantState(t, one(t, s.Status(context.Background())), Installed)
 
-			f.expect(cmd(d.refresh[0], d.refresh[1:]...).then(bundleWriter(t, env, d, anchor)))
+			f.Expect(cmd(d.refresh[0], d.refresh[1:]...).Then(bundleWriter(t, env, d, anchor)))
 			wantState(t, one(t, s.Uninstall(context.Background())), Removed)
 			if exists(anchor) {
 				t.Error("anchor still exists after uninstall")
@@ -92,15 +92,15 @@ func TestDistroInstallThroughSudo(t *testing.T) {
 			env.CanPrompt = tc.canPrompt
 			mkdirs(t, env.sys(d.anchorDir))
 			anchor := wantAnchor(env, c, d.anchorDir, ".crt")
-			f.expect(
-				cmd("sudo", append(tc.sudo, "tee", anchor)...).with(string(c.CertPEM)).then(func() { writeFile(t, anchor, string(c.CertPEM)) }),
-				cmd("sudo", append(tc.sudo, "update-ca-certificates")...).then(bundleWriter(t, env, d, anchor)),
+			f.Expect(
+				cmd("sudo", append(tc.sudo, "tee", anchor)...).With(string(c.CertPEM)).Then(func() { writeFile(t, anchor, string(c.CertPEM)) }),
+				cmd("sudo", append(tc.sudo, "update-ca-certificates")...).Then(bundleWriter(t, env, d, anchor)),
 			)
 			wantState(t, one(t, (&distroStore{env: env, ca: c}).Install(context.Background())), Installed)
 
-			f.expect(
-				cmd("sudo", append(tc.sudo, "rm", "-f", anchor)...).then(func() { os.Remove(anchor) }),
-				cmd("sudo", append(tc.sudo, "update-ca-certificates")...).then(bundleWriter(t, env, d, anchor)),
+			f.Expect(
+				cmd("sudo", append(tc.sudo, "rm", "-f", anchor)...).Then(func() { os.Remove(anchor) }),
+				cmd("sudo", append(tc.sudo, "update-ca-certificates")...).Then(bundleWriter(t, env, d, anchor)),
 			)
 			wantState(t, one(t, (&distroStore{env: env, ca: c}).Uninstall(context.Background())), Removed)
 		})
@@ -117,7 +117,7 @@ func TestDistroNeedsRootGivesTheCommand(t *testing.T) {
 		why   string
 	}{
 		{"sudo wants a password", map[string]string{"sudo": "/usr/bin/sudo"}, func(anchor string) []call {
-			return []call{cmd("sudo", "-n", "--", "tee", anchor).returns("sudo: a password is required\n", errExit1)}
+			return []call{cmd("sudo", "-n", "--", "tee", anchor).Returns("sudo: a password is required\n", errExit1)}
 		}, "sudo needs a password"},
 		{"no sudo at all", nil, func(string) []call { return nil }, "sudo is not installed"},
 	} {
@@ -126,7 +126,7 @@ func TestDistroNeedsRootGivesTheCommand(t *testing.T) {
 			env := testEnv(t, "linux", 1000, f, nil)
 			mkdirs(t, env.sys(d.anchorDir))
 			anchor := wantAnchor(env, c, d.anchorDir, ".crt")
-			f.expect(tc.calls(anchor)...)
+			f.Expect(tc.calls(anchor)...)
 			r := one(t, (&distroStore{env: env, ca: c}).Install(context.Background()))
 			wantState(t, r, Failed)
 			want := "sudo cp " + certFile(c) + " " + anchor + " && sudo update-ca-certificates"
@@ -152,7 +152,7 @@ func debianAsRoot(t *testing.T) (*ca.CA, *fakeRunner, Env) {
 
 func TestDistroRefreshFailureKeepsOutput(t *testing.T) {
 	c, f, env := debianAsRoot(t)
-	f.expect(cmd("update-ca-certificates").returns("run-parts: failed to exec hook\n", errExit1))
+	f.Expect(cmd("update-ca-certificates").Returns("run-parts: failed to exec hook\n", errExit1))
 	r := one(t, (&distroStore{env: env, ca: c}).Install(context.Background()))
 	wantState(t, r, Failed)
 	if r.Output != "run-parts: failed to exec hook" || !strings.Contains(r.Reason, "update-ca-certificates") {
@@ -169,7 +169,7 @@ func TestDistroRefreshFailureKeepsOutput(t *testing.T) {
 
 func TestDistroRefreshThatLeavesBundleUnchangedFails(t *testing.T) {
 	c, f, env := debianAsRoot(t)
-	f.expect(cmd("update-ca-certificates")) // writes nothing
+	f.Expect(cmd("update-ca-certificates")) // writes nothing
 	r := one(t, (&distroStore{env: env, ca: c}).Install(context.Background()))
 	wantState(t, r, Failed)
 	if !strings.Contains(r.Reason, "no trust bundle") {

@@ -106,8 +106,8 @@ func TestMacOSKeychainSequence(t *testing.T) {
 
 			st := one(t, s.Status(ctx))
 			wantState(t, st, Missing)
-			f.expect(priv("security", "add-trusted-cert", "-d", "-r", "trustRoot", "-p", "ssl", "-p", "basic",
-				"-k", "/Library/Keychains/System.keychain", certFile(c)).then(func() { trusted = true }))
+			f.Expect(priv("security", "add-trusted-cert", "-d", "-r", "trustRoot", "-p", "ssl", "-p", "basic",
+				"-k", "/Library/Keychains/System.keychain", certFile(c)).Then(func() { trusted = true }))
 			r := one(t, s.Install(ctx))
 			wantState(t, r, Installed)
 			if !r.RestartBrowser || r.Location != systemKeychain {
@@ -116,13 +116,13 @@ func TestMacOSKeychainSequence(t *testing.T) {
 			wantState(t, one(t, s.Install(ctx)), Already)
 
 			listing := "keychain: \"/Library/Keychains/System.keychain\"\nSHA-256 hash: 00\nSHA-1 hash: " + sha + "\n"
-			f.expect(
-				cmd("security", "find-certificate", "-a", "-Z", systemKeychain).returns(listing, nil),
+			f.Expect(
+				cmd("security", "find-certificate", "-a", "-Z", systemKeychain).Returns(listing, nil),
 				priv("security", "remove-trusted-cert", "-d", certFile(c)),
-				priv("security", "delete-certificate", "-Z", sha, systemKeychain).then(func() { trusted = false }),
+				priv("security", "delete-certificate", "-Z", sha, systemKeychain).Then(func() { trusted = false }),
 			)
 			wantState(t, one(t, s.Uninstall(ctx)), Removed)
-			f.expect(cmd("security", "find-certificate", "-a", "-Z", systemKeychain).returns("SHA-1 hash: 0123\n", nil))
+			f.Expect(cmd("security", "find-certificate", "-a", "-Z", systemKeychain).Returns("SHA-1 hash: 0123\n", nil))
 			wantState(t, one(t, s.Uninstall(ctx)), Missing)
 			wantState(t, one(t, s.Status(ctx)), Missing)
 		})
@@ -133,8 +133,8 @@ func TestMacOSHeadlessTrustChangeExplainsTheDialog(t *testing.T) {
 	c := testCA(t)
 	f := newFake(t, map[string]string{"sudo": "/usr/bin/sudo"})
 	env := testEnv(t, "darwin", 0, f, nil)
-	f.expect(cmd("security", "add-trusted-cert", "-d", "-r", "trustRoot", "-p", "ssl", "-p", "basic",
-		"-k", systemKeychain, certFile(c)).returns("SecTrustSettingsSetTrustSettings: errSecInternalComponent\n", errExit1))
+	f.Expect(cmd("security", "add-trusted-cert", "-d", "-r", "trustRoot", "-p", "ssl", "-p", "basic",
+		"-k", systemKeychain, certFile(c)).Returns("SecTrustSettingsSetTrustSettings: errSecInternalComponent\n", errExit1))
 	r := one(t, newSystemStore(env, c).Install(context.Background()))
 	wantState(t, r, Failed)
 	if !strings.Contains(r.Reason, "dialog") || !strings.HasPrefix(r.Command, "security add-trusted-cert") {
@@ -147,7 +147,7 @@ func TestMacOSWithoutPromptNeverAsks(t *testing.T) {
 	f := newFake(t, map[string]string{"sudo": "/usr/bin/sudo"})
 	env := testEnv(t, "darwin", 501, f, nil) // CanPrompt false: --yes or no terminal
 	args := []string{"add-trusted-cert", "-d", "-r", "trustRoot", "-p", "ssl", "-p", "basic", "-k", systemKeychain, certFile(c)}
-	f.expect(cmd("sudo", append([]string{"-n", "--", "security"}, args...)...).returns("sudo: a password is required\n", errExit1))
+	f.Expect(cmd("sudo", append([]string{"-n", "--", "security"}, args...)...).Returns("sudo: a password is required\n", errExit1))
 	r := one(t, newSystemStore(env, c).Install(context.Background()))
 	wantState(t, r, Failed)
 	if want := "sudo " + env.display("security", args...); r.Command != want {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/bench/loadgen"
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // Results is everything one benchmark run measured.
@@ -93,7 +93,7 @@ func Write(dir string, r *Results) error {
 		{"chart.svg", []byte(SVG(r))},
 	}
 	for _, f := range files {
-		if err := ca.WriteFileAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+		if err := fsutil.WriteFileAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
 			return err
 		}
 	}

@@ -1,10 +1,3 @@
-// Package testtool is what rtdev's tests share about the external programs
-// they drive for real (openssl, certutil, chromium, nginx, node, ...).
-//
-// The rule is one for every package: in CI (CI=true) a missing program is
-// a test failure — `make test` installs everything through
-// scripts/test-deps.sh, so a gap there must show — and elsewhere the test
-// is skipped with the reason.
 package testtool
 
 import (
@@ -56,4 +49,23 @@ func Python(t testing.TB) string {
 		return SystemPython
 	}
 	return Need(t, "python3")
+}
+
+// HostileWords are what the quoting tests write for a real interpreter or
+// shell and read back: a space, both quotes, a Windows path, expansions,
+// non-ASCII, control characters, a line separator and a trailing
+// backslash, each a way a careless quoter breaks on a project folder name.
+func HostileWords() []string {
+	return []string{
+		"/plain/path.pem",
+		"/with space/a.pem",
+		`/it's "quoted"/a.pem`,
+		`C:\new\table\x.pem`,
+		"/$HOME/${x}/$(id)/`id`",
+		"/ünï/漢字/😀",
+		"tab\there",
+		"line\nbreak",
+		"sep\u2028arator",
+		`trailing\`,
+	}
 }

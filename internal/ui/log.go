@@ -27,43 +27,44 @@ func NewLogger(ios *IOStreams, format string, level slog.Level) *slog.Logger {
 
 // prettyHandler writes "15:04:05 INFO message key=value" with the level and
 // keys coloured. It exists only for people watching a terminal; machines get
-// the JSON or text handler.
+// the JSON or text handler. It follows the slog.Handler rules that
+// testing/slogtest checks: a group's prefix applies only to attributes
+// added after WithGroup, empty attributes and empty groups are dropped, and
+// a group with an empty key is inlined.
 type prettyHandler struct {
 	w     io.Writer
 	st    Styles
 	level slog.Level
-	attrs []slog.Attr
-	group string
-	mu    *sync.Mutex
+	// attrs are the WithAttrs attributes, already rendered with the group
+	// prefix that was open when they were added.
+	attrs string
+	// prefix is the open groups, "a.b." for WithGroup("a").WithGroup("b").
+	prefix string
+	mu     *sync.Mutex
 }
 
 func (h *prettyHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
 
 func (h *prettyHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	b.WriteString(h.st.Muted.Render(r.Time.Format(time.TimeOnly)))
-	b.WriteByte(' ')
+	if !r.Time.IsZero() { // a zero time means "no time" (slog.Handler docs)
+		b.WriteString(h.st.Muted.Render(r.Time.Format(time.TimeOnly)))
+		b.WriteByte(' ')
+	}
 	switch {
 	case r.Level >= slog.LevelError:
 		b.WriteString(h.st.Error.Render("ERR "))
 	case r.Level >= slog.LevelWarn:
 		b.WriteString(h.st.Warn.Render("WARN"))
-	default:
+	case r.Level >= slog.LevelInfo:
 		b.WriteString(h.st.OK.Render("INFO"))
+	default:
+		b.WriteString(h.st.Muted.Render("DEBUG"))
 	}
 	b.WriteByte(' ')
 	b.WriteString(r.Message)
-	write := func(a slog.Attr) {
-		key := a.Key
-		if h.group != "" {
-			key = h.group + "." + key
-		}
-		fmt.Fprintf(&b, " %s=%v", h.st.Hint.Render(key), a.Value.Resolve())
-	}
-	for _, a := range h.attrs {
-		write(a)
-	}
-	r.Attrs(func(a slog.Attr) bool { write(a); return true })
+	b.WriteString(h.attrs)
+	r.Attrs(func(a slog.Attr) bool { h.writeAttr(&b, h.prefix, a); return true })
 	b.WriteByte('\n')
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -71,17 +72,41 @@ func (h *prettyHandler) Handle(_ context.Context, r slog.Record) error {
 	return err
 }
 
+// writeAttr writes " prefix.key=value", resolving LogValuers and
+// flattening groups into dotted keys.
+func (h *prettyHandler) writeAttr(b *strings.Builder, prefix string, a slog.Attr) {
+	a.Value = a.Value.Resolve()
+	if a.Equal(slog.Attr{}) {
+		return
+	}
+	if a.Value.Kind() == slog.KindGroup {
+		if a.Key != "" {
+			prefix += a.Key + "."
+		}
+		for _, ga := range a.Value.Group() {
+			h.writeAttr(b, prefix, ga)
+		}
+		return
+	}
+	fmt.Fprintf(b, " %s=%v", h.st.Hint.Render(prefix+a.Key), a.Value)
+}
+
 func (h *prettyHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	c := *h
-	c.attrs = append(append([]slog.Attr{}, h.attrs...), attrs...)
+	var b strings.Builder
+	b.WriteString(h.attrs)
+	for _, a := range attrs {
+		h.writeAttr(&b, h.prefix, a)
+	}
+	c.attrs = b.String()
 	return &c
 }
 
 func (h *prettyHandler) WithGroup(name string) slog.Handler {
-	c := *h
-	if c.group != "" {
-		name = c.group + "." + name
+	if name == "" {
+		return h
 	}
-	c.group = name
+	c := *h
+	c.prefix += name + "."
 	return &c
 }

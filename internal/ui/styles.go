@@ -14,16 +14,16 @@ import (
 // (NewStyles(nil, false)) renders every string unchanged, so callers never
 // branch on colour themselves.
 type Styles struct {
-	Title   lipgloss.Style
-	OK      lipgloss.Style
-	Warn    lipgloss.Style
-	Error   lipgloss.Style
-	Hint    lipgloss.Style
-	Muted   lipgloss.Style
-	Code    lipgloss.Style
-	Key     lipgloss.Style
-	color   bool
-	rendere *lipgloss.Renderer
+	Title    lipgloss.Style
+	OK       lipgloss.Style
+	Warn     lipgloss.Style
+	Error    lipgloss.Style
+	Hint     lipgloss.Style
+	Muted    lipgloss.Style
+	Code     lipgloss.Style
+	Key      lipgloss.Style
+	color    bool
+	renderer *lipgloss.Renderer
 }
 
 // NewStyles builds the styles for one writer. color decides between ANSI and
@@ -36,16 +36,16 @@ func NewStyles(w io.Writer, color bool) Styles {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	return Styles{
-		Title:   r.NewStyle().Bold(true),
-		OK:      r.NewStyle().Foreground(lipgloss.Color("2")),
-		Warn:    r.NewStyle().Foreground(lipgloss.Color("3")),
-		Error:   r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
-		Hint:    r.NewStyle().Foreground(lipgloss.Color("6")),
-		Muted:   r.NewStyle().Foreground(lipgloss.Color("8")),
-		Code:    r.NewStyle().Foreground(lipgloss.Color("5")),
-		Key:     r.NewStyle().Bold(true),
-		color:   color,
-		rendere: r,
+		Title:    r.NewStyle().Bold(true),
+		OK:       r.NewStyle().Foreground(lipgloss.Color("2")),
+		Warn:     r.NewStyle().Foreground(lipgloss.Color("3")),
+		Error:    r.NewStyle().Foreground(lipgloss.Color("1")).Bold(true),
+		Hint:     r.NewStyle().Foreground(lipgloss.Color("6")),
+		Muted:    r.NewStyle().Foreground(lipgloss.Color("8")),
+		Code:     r.NewStyle().Foreground(lipgloss.Color("5")),
+		Key:      r.NewStyle().Bold(true),
+		color:    color,
+		renderer: r,
 	}
 }
 
@@ -95,7 +95,7 @@ func (st Styles) Table(headers []string, rows [][]string) string {
 			if row == table.HeaderRow {
 				return st.Title.Padding(0, 1)
 			}
-			return st.rendere.NewStyle().Padding(0, 1)
+			return st.renderer.NewStyle().Padding(0, 1)
 		})
 	return t.Render() + "\n"
 }

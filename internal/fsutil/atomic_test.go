@@ -1,4 +1,4 @@
-package ca
+package fsutil
 
 import (
 	"errors"
@@ -98,5 +98,12 @@ func assertOnlyFiles(t *testing.T, dir string, want ...string) {
 		if got[i] != want[i] {
 			t.Fatalf("folder holds %q, want %q", got, want)
 		}
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte, perm os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, data, perm); err != nil {
+		t.Fatal(err)
 	}
 }

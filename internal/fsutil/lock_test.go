@@ -1,4 +1,4 @@
-package ca
+package fsutil
 
 import (
 	"errors"

@@ -1,0 +1,34 @@
+package devserver
+
+import "time"
+
+// Health is the report a health page serves (rtdev serve's /rtdev/health):
+// whether the server is up, since when, which certificate it presents, and
+// its Stats. The fields are in the order the JSON has always had them
+// (it was a map, whose keys encoding/json sorts).
+type Health struct {
+	Cert    CertHealth `json:"cert"`
+	Server  Stats      `json:"server"`
+	Status  string     `json:"status"`
+	Uptime  string     `json:"uptime"`
+	Version string     `json:"version"`
+}
+
+// CertHealth is the served certificate as Health reports it.
+type CertHealth struct {
+	Names    []string  `json:"names"`
+	NotAfter time.Time `json:"not_after"` // UTC
+}
+
+// Health reports the server's state for version (the program's), up for
+// uptime and presenting cert.
+func (s *Server) Health(version string, uptime time.Duration, cert CertHealth) Health {
+	cert.NotAfter = cert.NotAfter.UTC()
+	return Health{
+		Cert:    cert,
+		Server:  s.Stats(),
+		Status:  "ok",
+		Uptime:  uptime.Round(time.Second).String(),
+		Version: version,
+	}
+}

@@ -1,0 +1,311 @@
+package devserver
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rtdev/rtdev/internal/testtool"
+)
+
+func closeAll(lns []net.Listener) {
+	for _, ln := range lns {
+		_ = ln.Close()
+	}
+}
+
+func ipv6Loopback(t *testing.T) bool {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		return false
+	}
+	_ = ln.Close()
+	return true
+}
+
+func TestListenPolicy(t *testing.T) {
+	t.Run("loopback by default", func(t *testing.T) {
+		for _, bind := range []string{"", "127.0.0.1", "localhost"} {
+			lns, err := Listen(0, bind, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			addrs := Addrs(lns)
+			closeAll(lns)
+			want := 1
+			if ipv6Loopback(t) {
+				want = 2
+			}
+			if len(addrs) != want || !strings.HasPrefix(addrs[0], "127.0.0.1:") || (want == 2 && !strings.HasPrefix(addrs[1], "[::1]:")) {
+				t.Errorf("bind %q: listening on %v", bind, addrs)
+			}
+		}
+	})
+	t.Run("one bind address", func(t *testing.T) {
+		lns, err := Listen(0, "127.0.0.2", false)
+		if err != nil {
+			t.Skipf("127.0.0.2: %v", err)
+		}
+		defer closeAll(lns)
+		if a := Addrs(lns); len(a) != 1 || !strings.HasPrefix(a[0], "127.0.0.2:") {
+			t.Errorf("listening on %v", a)
+		}
+	})
+	t.Run("every interface with lan", func(t *testing.T) {
+		lns, err := Listen(0, "", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeAll(lns)
+		if len(lns) != 1 || !lns[0].Addr().(*net.TCPAddr).IP.IsUnspecified() {
+			t.Errorf("listening on %v", Addrs(lns))
+		}
+	})
+	t.Run("a taken port names itself", func(t *testing.T) {
+		taken, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer taken.Close()
+		port := taken.Addr().(*net.TCPAddr).Port
+		_, err = Listen(port, "", false)
+		var le *ListenError
+		if !errors.As(err, &le) || le.Port != port || le.Addr != "127.0.0.1:"+strconv.Itoa(port) {
+			t.Fatalf("err = %v, want a ListenError for 127.0.0.1:%d", err, port)
+		}
+	})
+	t.Run("a ::1 that cannot be had is left out", func(t *testing.T) {
+		if !ipv6Loopback(t) {
+			t.Skip("no IPv6 loopback here")
+		}
+		v6, err := net.Listen("tcp", "[::1]:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v6.Close()
+		port := v6.Addr().(*net.TCPAddr).Port
+		lns, err := Listen(port, "", false)
+		if err != nil {
+			t.Skipf("127.0.0.1:%d is taken too: %v", port, err)
+		}
+		defer closeAll(lns)
+		if a := Addrs(lns); len(a) != 1 || a[0] != "127.0.0.1:"+strconv.Itoa(port) {
+			t.Errorf("listening on %v, want the IPv4 loopback alone", a)
+		}
+	})
+}
+
+// twoListeners is two loopback listeners: 127.0.0.1 and ::1 where there is
+// an IPv6 loopback, else two IPv4 ports.
+func twoListeners(t *testing.T) []net.Listener {
+	t.Helper()
+	lns, err := Listen(0, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lns) == 1 {
+		lns = append(lns, listen(t))
+	}
+	return lns
+}
+
+// getRoot fetches the PeerJS root document from addr over HTTPS.
+func getRoot(addr string, conf *tls.Config) error {
+	c := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{TLSClientConfig: conf, DisableKeepAlives: true}}
+	resp, err := c.Get("https://" + addr + "/")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "PeerJS Server") {
+		return fmt.Errorf("GET / on %s: %d %s", addr, resp.StatusCode, body)
+	}
+	return nil
+}
+
+func TestServeListenersServesEach(t *testing.T) {
+	pki := newTestPKI(t, "devserver.localhost")
+	srv, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lns := twoListeners(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.ServeListeners(ctx, lns, pki.serverConfig(), nil) }()
+	for _, addr := range Addrs(lns) {
+		if err := getRoot(addr, pki.clientConfig()); err != nil {
+			t.Error(err)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ServeListeners = %v", err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("ServeListeners did not return after its context ended")
+	}
+	for _, addr := range Addrs(lns) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			t.Errorf("%s still accepts after shutdown", addr)
+		}
+	}
+}
+
+// emfileChildEnv marks the re-executed test binary as the server child.
+const emfileChildEnv = "RTDEV_TEST_EMFILE_CHILD"
+
+// TestServeListenersEMFILEChild is the server half of
+// TestServeListenersAfterEMFILE; run directly it does nothing. It prints
+// "addrs A B" and "ca FILE", serves until stdin closes and logs at Debug to
+// stderr, where net/http reports accept errors.
+func TestServeListenersEMFILEChild(t *testing.T) {
+	if os.Getenv(emfileChildEnv) != "1" {
+		return
+	}
+	pki := newTestPKI(t, "devserver.localhost")
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := New(Config{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lns := twoListeners(t)
+	fmt.Printf("ca %s\naddrs %s\n", pki.caFile, strings.Join(Addrs(lns), " "))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()
+	if err := srv.ServeListeners(ctx, lns, pki.serverConfig(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServeListenersAfterEMFILE runs the server in a child process whose
+// file limit is 64, opens connections until its accept fails with EMFILE,
+// closes them, and checks that every listener accepts again: net/http
+// backs off and retries, where a listener merger that stopped at the first
+// accept error left 127.0.0.1 dead.
+func TestServeListenersAfterEMFILE(t *testing.T) {
+	prlimit := testtool.Need(t, "prlimit")
+	child := exec.Command(prlimit, "--nofile=64:64", "--", os.Args[0], "-test.run=^TestServeListenersEMFILEChild$")
+	child.Env = append(os.Environ(), emfileChildEnv+"=1")
+	stdin, err := child.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := child.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	emfile := make(chan struct{})
+	logDone := make(chan struct{})
+	go func() {
+		defer close(logDone)
+		sc := bufio.NewScanner(stderr)
+		seen := false
+		for sc.Scan() {
+			log.WriteString(sc.Text() + "\n")
+			if !seen && strings.Contains(sc.Text(), "too many open files") {
+				seen = true
+				close(emfile)
+			}
+		}
+	}()
+	defer func() {
+		_ = stdin.Close()
+		_ = child.Process.Kill()
+		<-logDone
+		_ = child.Wait()
+		if t.Failed() {
+			t.Logf("child log:\n%s", log.String())
+		}
+	}()
+
+	var caFile string
+	var addrs []string
+	sc := bufio.NewScanner(stdout)
+	for (caFile == "" || addrs == nil) && sc.Scan() {
+		if f, ok := strings.CutPrefix(sc.Text(), "ca "); ok {
+			caFile = f
+		}
+		if a, ok := strings.CutPrefix(sc.Text(), "addrs "); ok {
+			addrs = strings.Fields(a)
+		}
+	}
+	if caFile == "" || len(addrs) != 2 {
+		t.Fatalf("the child printed no CA and addresses (ca %q, addrs %v)", caFile, addrs)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	conf := clientConfigFrom(t, caFile)
+
+	// Twice the child's limit, spread over both listeners: the kernel
+	// completes the connections into the backlog, and the child's accepts
+	// run out of descriptors.
+	var held []net.Conn
+	for i := 0; i < 128; i++ {
+		c, err := net.DialTimeout("tcp", addrs[i%2], 5*time.Second)
+		if err != nil {
+			t.Fatalf("dial %d: %v", i, err)
+		}
+		held = append(held, c)
+	}
+	select {
+	case <-emfile:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the child never hit EMFILE")
+	}
+	for _, c := range held {
+		_ = c.Close()
+	}
+	for _, addr := range addrs {
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			err := getRoot(addr, conf)
+			if err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("%s never accepted again after EMFILE: %v", addr, err)
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+}
+
+// clientConfigFrom trusts the CA certificate in file alone.
+func clientConfigFrom(t *testing.T, file string) *tls.Config {
+	t.Helper()
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		t.Fatalf("%s holds no certificate", file)
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+}

@@ -1,0 +1,80 @@
+package templates
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"text/template"
+)
+
+// OnboardScriptPath is where `rtdev init --onboarding-script` writes the
+// team's setup script, relative to the project root. The script changes to
+// the folder above its own, so the two move together.
+const OnboardScriptPath = "scripts/rtdev-onboard.sh"
+
+// onboardSrc is POSIX sh (checked with shellcheck in cmd's tests). It is
+// safe to run again and again: rtdev init changes nothing when nothing
+// changed. It never copies a CA key: each developer gets their own CA on
+// their own machine, and only rtdev.toml is shared through git.
+//
+//go:embed onboard.sh.tmpl
+var onboardSrc string
+
+var onboardTmpl = template.Must(template.New("onboard").Parse(onboardSrc))
+
+// Onboard is what the onboarding script is written from.
+type Onboard struct {
+	// Version is the rtdev version the script installs when rtdev is
+	// missing; "devel" (a build without a tag) installs the newest release.
+	Version string
+	// Module is what `go install` fetches.
+	Module string
+	// ProjectDir is read for package.json, whose dev script the script
+	// names as the next command.
+	ProjectDir string
+	// ServePort is the rtdev serve port the script points to.
+	ServePort int
+}
+
+// OnboardScript renders the onboarding script.
+func OnboardScript(o Onboard) ([]byte, error) {
+	version := o.Version
+	if version == "devel" {
+		// A development build has no tag to pin; the newest release is the
+		// nearest thing.
+		version = "latest"
+	}
+	var b strings.Builder
+	err := onboardTmpl.Execute(&b, map[string]any{
+		"Version": version,
+		"Module":  o.Module,
+		"Up":      "..",
+		"Next":    nextCommands(o),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render onboarding script: %w", err)
+	}
+	return []byte(b.String()), nil
+}
+
+// nextCommands are the commands a new developer runs next: the app's own
+// dev server (from package.json scripts) and the signaling server. They
+// are echoed inside double quotes, so a double quote becomes a single one.
+func nextCommands(o Onboard) []string {
+	var next []string
+	// An unreadable package.json only costs the npm line; Detect reports it.
+	if pkg, err := readPackageJSON(o.ProjectDir); err == nil && pkg != nil {
+		for _, s := range []string{"dev", "start", "serve"} {
+			if _, ok := pkg.Scripts[s]; ok {
+				next = append(next, "npm run "+s+"    # your app's dev server, now over HTTPS")
+				break
+			}
+		}
+	}
+	next = append(next, "rtdev serve       # PeerJS signaling on wss://localhost:"+fmt.Sprint(o.ServePort))
+	next = append(next, "open https://localhost:"+fmt.Sprint(o.ServePort)+"/rtdev/ to check everything")
+	for i, n := range next {
+		next[i] = strings.ReplaceAll(n, `"`, `'`)
+	}
+	return next
+}
