@@ -12,6 +12,7 @@ import (
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/doctor"
 	"github.com/rtdev/rtdev/internal/run"
+	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -127,12 +128,14 @@ func printDoctor(a *app, rep doctor.Report) {
 			doctor.SeverityOK: "ok", doctor.SeverityInfo: "info",
 			doctor.SeverityWarn: "warn", doctor.SeverityError: "error",
 		}[f.Severity]
-		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), f.Message, st.Muted.Render("["+f.ID+"]"))
+		// A probed server names itself (certificate subject, SANs,
+		// headers): every field is escaped before it reaches the terminal.
+		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), ui.Printable(f.Message), st.Muted.Render("["+f.ID+"]"))
 		if f.Severity.Problem() && f.Subject != "" {
-			fmt.Fprintf(w, "    %s\n", st.Muted.Render(f.Subject))
+			fmt.Fprintf(w, "    %s\n", st.Muted.Render(ui.Printable(f.Subject)))
 		}
 		if f.Fix != "" && f.Severity.Problem() {
-			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(f.Fix))
+			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(ui.Printable(f.Fix)))
 		}
 	}
 	if rep.Problems == 0 {

@@ -32,7 +32,9 @@ func (s *status) line(kind, format string, args ...any) {
 	if s.quiet {
 		return
 	}
-	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), fmt.Sprintf(format, args...))
+	// The text can hold names from a committed rtdev.toml or a peer:
+	// escaped, so none of it reaches the terminal as a control sequence.
+	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), ui.Printable(fmt.Sprintf(format, args...)))
 }
 
 // detail prints an indented, muted continuation line.
@@ -40,7 +42,7 @@ func (s *status) detail(format string, args ...any) {
 	if s.quiet {
 		return
 	}
-	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(ui.Printable(fmt.Sprintf(format, args...))))
 }
 
 // next prints the suggested next command.

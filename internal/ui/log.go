@@ -17,6 +17,14 @@ func NewLogger(ios *IOStreams, format string, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level}
 	switch {
 	case format == "json":
+		// JSON escapes C0 controls but passes C1 and bidi controls
+		// through; log lines often end up on a terminal all the same.
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindString {
+				a.Value = slog.StringValue(Printable(a.Value.String()))
+			}
+			return a
+		}
 		return slog.New(slog.NewJSONHandler(ios.ErrOut, opts))
 	case ios.ColorErr():
 		return slog.New(&prettyHandler{w: ios.ErrOut, st: ios.StylesErr(), level: level, mu: &sync.Mutex{}})
@@ -62,7 +70,7 @@ func (h *prettyHandler) Handle(_ context.Context, r slog.Record) error {
 		b.WriteString(h.st.Muted.Render("DEBUG"))
 	}
 	b.WriteByte(' ')
-	b.WriteString(r.Message)
+	b.WriteString(Printable(r.Message))
 	b.WriteString(h.attrs)
 	r.Attrs(func(a slog.Attr) bool { h.writeAttr(&b, h.prefix, a); return true })
 	b.WriteByte('\n')
@@ -88,7 +96,9 @@ func (h *prettyHandler) writeAttr(b *strings.Builder, prefix string, a slog.Attr
 		}
 		return
 	}
-	fmt.Fprintf(b, " %s=%v", h.st.Hint.Render(prefix+a.Key), a.Value)
+	// Keys and values come from peers and pages (ids, origins, paths):
+	// never let them reach the terminal raw.
+	fmt.Fprintf(b, " %s=%s", h.st.Hint.Render(Printable(prefix+a.Key)), Printable(a.Value.String()))
 }
 
 func (h *prettyHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
