@@ -187,6 +187,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		BytesPerSecond:    opts.byteRate, // negative: no limit, as for MessagesPerSecond
 		MaxQueuedBytes:    opts.maxQueued,
 		Logger:            logger,
+		AppAtRoot:         opts.static != "",
 	})
 	if err != nil {
 		return serveConfigError(err)
@@ -248,7 +249,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 // app's files at /; both get only what the PeerJS routes do not claim.
 func serveExtras(srv *devserver.Server, renewer *project.Renewer, static http.Handler, started time.Time) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/rtdev/", checkpage.Handler(checkpage.Config{
+	mux.Handle("/rtdev/", srv.NoUpgrade(checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
 		PeerKey:   srv.Config().Key,
 		CACertPEM: renewer.Current().CA.CertPEM,
@@ -257,10 +258,14 @@ func serveExtras(srv *devserver.Server, renewer *project.Renewer, static http.Ha
 			return srv.Health(Version(), time.Since(started),
 				devserver.CertHealth{Names: nameStrings(res.Names), NotAfter: res.Leaf.Cert.NotAfter})
 		},
-	}))
+	})))
+	// Whatever nothing else claims: the app's files, else 404; an upgrade
+	// there gets peerjs-server's 400.
+	rest := http.NotFoundHandler()
 	if static != nil {
-		mux.Handle("/", static)
+		rest = static
 	}
+	mux.Handle("/", srv.NoUpgrade(rest))
 	return mux
 }
 

@@ -12,6 +12,12 @@ import (
 // default; defaults follow the peerjs CLI (peers/peerjs-server bin/peerjs.ts)
 // where one exists, and are chosen for a developer machine otherwise.
 type Config struct {
+	// AppAtRoot says the extra handler given to Serve serves the app's
+	// page at / (rtdev serve --static with the default path /): a browser
+	// opening / gets it instead of the info JSON. PeerJS clients never
+	// fetch /, so they are unaffected; other requests to / keep the JSON.
+	AppAtRoot bool
+
 	// Path is where the PeerJS routes live (the client's `path` option). It
 	// is normalised to start and end with "/": "myapp" serves /myapp/ and
 	// the WebSocket at /myapp/peerjs. Default "/".

@@ -112,7 +112,20 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, extra http.Handle
 		s.serveWS(w, r)
 		return
 	}
-	if rt := s.match(r.URL.Path); rt != routeNone {
+	rt := s.match(r.URL.Path)
+	if upgrade {
+		// ws answers every upgrade off its path with 400, even on a
+		// PeerJS HTTP route; an extra handler (a --route backend) may
+		// take it instead.
+		rt = routeNone
+	}
+	if rt == routeInfo && r.URL.Path == "/" && s.cfg.AppAtRoot && extra != nil && wantsPage(r) {
+		// The app's index.html, not the info JSON, for a browser opening
+		// the app (--static with path /); PeerJS clients never fetch /.
+		extra.ServeHTTP(w, r)
+		return
+	}
+	if rt != routeNone {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 			s.setCORS(w.Header(), r)
@@ -127,10 +140,37 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, extra http.Handle
 	case extra != nil:
 		extra.ServeHTTP(w, r)
 	case upgrade:
-		http.Error(w, "Bad Request: the PeerJS WebSocket is at "+s.WebSocketPath(), http.StatusBadRequest)
+		s.refuseUpgrade(w)
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// refuseUpgrade answers a WebSocket upgrade on a path nothing serves as
+// peerjs-server's ws library does: 400 Bad Request, then close. The
+// browser sees a failed WebSocket (1006) and peerjs reports "network".
+func (s *Server) refuseUpgrade(w http.ResponseWriter) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, "Bad Request: the PeerJS WebSocket is at "+s.WebSocketPath(), http.StatusBadRequest)
+}
+
+// NoUpgrade wraps a handler that serves no WebSockets (the check page,
+// static files): an upgrade request gets peerjs-server's 400 instead of
+// whatever h would answer (a file, a 404).
+func (s *Server) NoUpgrade(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if websocket.IsWebSocketUpgrade(r) {
+			s.refuseUpgrade(w)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// wantsPage reports whether r is a browser opening a page: a GET or HEAD
+// whose Accept lists text/html (fetch and the peerjs client send */*).
+func wantsPage(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.Contains(r.Header.Get("Accept"), "text/html")
 }
 
 func (s *Server) serveRoute(w http.ResponseWriter, rt route) {
