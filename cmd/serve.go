@@ -274,11 +274,16 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
 	urls := []string{fmt.Sprintf("https://localhost:%d/rtdev/", o.port)}
+	pasteHost := "localhost"
 	if o.lan {
-		for _, addr := range project.LANAddrs(project.OSSystem()) {
-			if hostInCert(res, addr.IP.String()) {
-				urls = append(urls, fmt.Sprintf("https://%s/rtdev/", net.JoinHostPort(addr.IP.String(), strconv.Itoa(o.port))))
-			}
+		lan := lanHostsInCert(res, project.OSSystem())
+		for _, h := range lan {
+			urls = append(urls, fmt.Sprintf("https://%s/rtdev/", net.JoinHostPort(h, strconv.Itoa(o.port))))
+		}
+		if len(lan) > 0 {
+			// A phone on the Wi-Fi cannot reach "localhost": the paste
+			// line names the address the page is opened at.
+			pasteHost = urlHost(lan[0])
 		}
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("check page"), st.Code.Render(urls[0]))
@@ -292,7 +297,28 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	if o.lan {
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone     "), "install the CA from /rtdev/ca.pem on the device first")
 	}
-	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet("localhost", o.port, srv.Config())))
+	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet(pasteHost, o.port, srv.Config())))
+}
+
+// lanHostsInCert lists this machine's LAN addresses that the certificate
+// covers, IPv4 first: the ones a phone can open without a name mismatch.
+func lanHostsInCert(res *project.EnsureResult, sys project.System) []string {
+	var out []string
+	for _, addr := range project.LANAddrs(sys) {
+		if h := addr.IP.String(); hostInCert(res, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// urlHost is host as it goes in a URL: an IPv6 address in brackets, which
+// the peerjs client needs because it joins host and port with a colon.
+func urlHost(host string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
 }
 
 // peerSnippet is the client configuration that matches this server, with
