@@ -233,7 +233,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	// The renewer's current result is what /rtdev/health reports.
 	renewer := project.NewRenewer(ensureOpts, res)
 	renewer.Now, renewer.Log = a.now, logger
-	extra := serveExtras(srv, renewer, static, started)
+	extra := serveExtras(srv, renewer, reloader, static, started)
 	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns))
 
 	go renewer.Run(ctx)
@@ -247,16 +247,16 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 
 // serveExtras mounts the check page under /rtdev/ and, with --static, the
 // app's files at /; both get only what the PeerJS routes do not claim.
-func serveExtras(srv *devserver.Server, renewer *project.Renewer, static http.Handler, started time.Time) http.Handler {
+func serveExtras(srv *devserver.Server, renewer *project.Renewer, reloader *devserver.CertReloader, static http.Handler, started time.Time) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/rtdev/", srv.NoUpgrade(checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
 		PeerKey:   srv.Config().Key,
 		CACertPEM: renewer.Current().CA.CertPEM,
+		// The certificate the next handshake presents, even when another
+		// rtdev init rewrote the files under this server.
 		Health: func() any {
-			res := renewer.Current()
-			return srv.Health(Version(), time.Since(started),
-				devserver.CertHealth{Names: nameStrings(res.Names), NotAfter: res.Leaf.Cert.NotAfter})
+			return srv.Health(Version(), time.Since(started), devserver.CertHealthOf(reloader.Leaf()))
 		},
 	})))
 	// Whatever nothing else claims: the app's files, else 404; an upgrade

@@ -1,6 +1,11 @@
 package devserver
 
-import "time"
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"time"
+)
 
 // Health is the report a health page serves (rtdev serve's /rtdev/health):
 // whether the server is up, since when, which certificate it presents, and
@@ -18,6 +23,18 @@ type Health struct {
 type CertHealth struct {
 	Names    []string  `json:"names"`
 	NotAfter time.Time `json:"not_after"` // UTC
+	SHA256   string    `json:"sha256"`    // of the DER, lowercase hex
+}
+
+// CertHealthOf describes a served certificate: its SAN names (DNS names,
+// then IP addresses), expiry and fingerprint.
+func CertHealthOf(c *x509.Certificate) CertHealth {
+	names := append([]string{}, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	sum := sha256.Sum256(c.Raw)
+	return CertHealth{Names: names, NotAfter: c.NotAfter.UTC(), SHA256: hex.EncodeToString(sum[:])}
 }
 
 // Health reports the server's state for version (the program's), up for

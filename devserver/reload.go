@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"sync"
@@ -48,6 +49,22 @@ func NewCertReloader(certFile, keyFile string) (*CertReloader, error) {
 func (r *CertReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.refresh()
+	return r.cert, nil
+}
+
+// Leaf is the certificate the next handshake presents, reloaded first when
+// the files changed: what a health report should describe, even when
+// another rtdev run rewrote the files.
+func (r *CertReloader) Leaf() *x509.Certificate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refresh()
+	return r.cert.Leaf
+}
+
+// refresh reloads the pair when either file changed; r.mu is held.
+func (r *CertReloader) refresh() {
 	stamp, err := r.stat()
 	switch {
 	case err != nil:
@@ -55,7 +72,6 @@ func (r *CertReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, e
 	case !stamp[0].same(r.stamp[0]) || !stamp[1].same(r.stamp[1]):
 		r.lastErr = r.load(stamp)
 	}
-	return r.cert, nil
 }
 
 // Err returns why the last reload attempt failed, or nil when the files in
@@ -84,6 +100,11 @@ func (r *CertReloader) load(stamp [2]fileStamp) error {
 	cert, err := tls.LoadX509KeyPair(r.certFile, r.keyFile)
 	if err != nil {
 		return fmt.Errorf("load certificate %s with key %s: %w", r.certFile, r.keyFile, err)
+	}
+	if cert.Leaf == nil { // LoadX509KeyPair fills it since Go 1.23
+		if cert.Leaf, err = x509.ParseCertificate(cert.Certificate[0]); err != nil {
+			return fmt.Errorf("parse certificate %s: %w", r.certFile, err)
+		}
 	}
 	r.cert, r.stamp = &cert, stamp
 	return nil

@@ -71,6 +71,10 @@ func TestCertReloader(t *testing.T) {
 	if cn := get(); cn != "second.localhost" || r.Err() != nil {
 		t.Fatalf("after renewal: serving %q, Err %v", cn, r.Err())
 	}
+	// A health report reads the same pair: the one now on disk.
+	if h := CertHealthOf(r.Leaf()); h.Names[0] != "second.localhost" || h.SHA256 == "" {
+		t.Fatalf("CertHealthOf(Leaf()) = %+v, want the renewed certificate", h)
+	}
 	// A file missing for a moment (mid-rename) keeps the pair in service.
 	if err := os.Rename(keyFile, keyFile+".tmp"); err != nil {
 		t.Fatal(err)
