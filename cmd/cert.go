@@ -24,6 +24,9 @@ type certOptions struct {
 	rsa      bool
 	validity string
 	csr      string
+	// unconstrained makes the CA, when cert has to create it, without
+	// name constraints (as init --unconstrained).
+	unconstrained bool
 }
 
 func newCmdCert(a *app) *cobra.Command {
@@ -36,7 +39,9 @@ mkcert names them: the first name, "+N" for N more names, "-client" for client
 certificates (localhost+2.pem and localhost+2-key.pem).
 
 A NAME is a DNS name (a leading "*." for a wildcard), an IPv4 or IPv6 address,
-an email address or a URI. Every name must be one your CA permits.`,
+an email address or a URI. Every name must be one your CA permits. With no CA
+yet, cert creates it first (as "rtdev init --no-trust" would), the NAMEs
+widening it under the same rules as "rtdev init --host".`,
 		Example: `  rtdev cert localhost 127.0.0.1 ::1
   rtdev cert --client --p12-file me.p12 me@example.test
   rtdev cert --rsa --validity 14d '*.app.localhost'
@@ -51,6 +56,7 @@ an email address or a URI. Every name must be one your CA permits.`,
 	f.BoolVar(&o.rsa, "rsa", false, "use an RSA-2048 key instead of ECDSA P-256")
 	f.StringVar(&o.validity, "validity", "90d", "how long the certificate is valid: `DURATION` such as 14d, 90d, 1y (at most 825d)")
 	f.StringVar(&o.csr, "csr", "", "sign the certificate request in `FILE` instead of making a key")
+	f.BoolVar(&o.unconstrained, "unconstrained", false, "when there is no CA yet, create it without name constraints (it can then sign any name)")
 	return c
 }
 
@@ -70,7 +76,7 @@ func runCert(a *app, o *certOptions, args []string) error {
 	if err != nil {
 		return usageErr("a NAME is a DNS name, *.wildcard, IP address, email or URI", "%v", err)
 	}
-	authority, err := a.loadCA(ca.Load)
+	authority, err := a.certCA(o, names)
 	if err != nil {
 		return err
 	}
@@ -93,6 +99,40 @@ func runCert(a *app, o *certOptions, args []string) error {
 		return usageIf[*ca.ConstraintError](err)
 	}
 	return writeCertFiles(a, o, leaf, authority)
+}
+
+// certCA loads the CA or, when there is none, creates it as mkcert users
+// expect: the DNS names and addresses asked for become constraints under
+// the --host rules (ca.PlanConstraints), and the user is told.
+func (a *app) certCA(o *certOptions, names []ca.Name) (*ca.CA, error) {
+	dir, err := a.caDir()
+	if err != nil {
+		return nil, err
+	}
+	co := ca.CreateOptions{Owner: owner(), Unconstrained: o.unconstrained, Now: a.now()}
+	if hn, err := project.OSSystem().Hostname(); err == nil {
+		co.Hostname = strings.TrimSuffix(strings.ToLower(hn), ".")
+	}
+	for _, n := range names {
+		if n.Kind == ca.KindDNS || n.Kind == ca.KindIP {
+			co.Hosts = append(co.Hosts, ca.HostRequest{Name: n.Value, Origin: ca.OriginFlag})
+		}
+	}
+	authority, created, err := ca.LoadOrCreate(dir, co)
+	if err != nil {
+		return nil, usageIf[*ca.WideningError](err)
+	}
+	if created {
+		out := newStatus(a.io, false)
+		out.line("ok", "no CA yet: created your CA in %s (SHA-256 %s…)", dir, authority.Fingerprint()[:16])
+		if plan, err := ca.PlanConstraints(co); err == nil && !o.unconstrained {
+			for _, w := range plan.Widened {
+				out.detail("your CA also covers %s because you asked for %s", w.Constraint, w.Host)
+			}
+		}
+		out.detail("trust is not installed: run rtdev trust install")
+	}
+	return authority, nil
 }
 
 func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) error {
