@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/doctor"
+	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/internal/ui"
 )
 
@@ -51,16 +52,7 @@ func TestDoctorEscapesProbedNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _ = c.(*tls.Conn).Handshake(); _ = c.Close() }()
-		}
-	}()
+	testtool.Serve(t, ln, func(c net.Conn) { _ = c.(*tls.Conn).Handshake() })
 	fs := doctor.Probe(t.Context(), "https://"+ln.Addr().String()+"/", doctor.ProbeOptions{RootCAs: x509.NewCertPool(), Timeout: 10 * time.Second})
 	if !strings.Contains(fmtFindings(fs), "Evil") {
 		t.Fatalf("no finding names the issuer: %v", fs)

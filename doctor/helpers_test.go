@@ -23,6 +23,7 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // testTimeout bounds each probe step in tests; a failure deadline, never a
@@ -148,18 +149,7 @@ func listen(t *testing.T, addr string) net.Listener {
 func serveRaw(t *testing.T, handle func(net.Conn)) string {
 	t.Helper()
 	ln := listen(t, "127.0.0.1:0")
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				handle(c)
-			}()
-		}
-	}()
+	testtool.Serve(t, ln, handle)
 	return ln.Addr().String()
 }
 
