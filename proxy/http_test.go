@@ -65,6 +65,17 @@ func TestHTTPForwardedHeaders(t *testing.T) {
 	}
 }
 
+// openStream GETs path through the proxy and returns the body as it comes.
+func openStream(t *testing.T, p *proxyFixture, path string) *bufio.Reader {
+	t.Helper()
+	res, err := httpsClient().Get("https://localhost:" + port(p.addr) + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	return bufio.NewReader(res.Body)
+}
+
 // The first event must reach the client while the backend still holds the
 // second: the test releases it only after reading the first.
 func TestSSEArrivesEventByEvent(t *testing.T) {
@@ -80,13 +91,7 @@ func TestSSEArrivesEventByEvent(t *testing.T) {
 		}
 		fmt.Fprint(w, "data: two\n\n")
 	}))
-	p := startProxy(t, Config{}, be)
-	res, err := httpsClient().Get("https://localhost:" + port(p.addr) + "/events")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	br := bufio.NewReader(res.Body)
+	br := openStream(t, startProxy(t, Config{}, be), "/events")
 	if line, err := br.ReadString('\n'); err != nil || line != "data: one\n" {
 		t.Fatalf("first event: %q, %v", line, err)
 	}
@@ -106,13 +111,7 @@ func TestChunkedStreams(t *testing.T) {
 		<-release
 		fmt.Fprint(w, "second\n")
 	}))
-	p := startProxy(t, Config{}, be)
-	res, err := httpsClient().Get("https://localhost:" + port(p.addr) + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	br := bufio.NewReader(res.Body)
+	br := openStream(t, startProxy(t, Config{}, be), "/")
 	if line, _ := br.ReadString('\n'); line != "first\n" {
 		t.Fatalf("got %q", line)
 	}

@@ -167,17 +167,23 @@ func TestWebSocketIdlePeers(t *testing.T) {
 	})
 	p := startProxy(t, Config{IdleTimeout: 300 * time.Millisecond}, be)
 	c := mustDialWSS(t, p.addr, "/")
-	go func() { _, _, _ = c.ReadMessage() }() // answers pings, sends nothing
+	go func() { // answers pings while it reads, sends nothing
+		_ = c.SetReadDeadline(time.Time{})
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
 	time.Sleep(time.Second)
 	if err := c.WriteMessage(websocket.TextMessage, []byte("still here")); err != nil {
 		t.Fatalf("a quiet live client was cut: %v", err)
 	}
 
 	// This client never reads, so it never answers a ping.
-	dead := mustDialWSS(t, p.addr, "/")
-	_ = dead
-	l := p.logs.waitLines(1, `"msg":"websocket"`, "stopped answering pings")
-	if len(l) != 1 {
+	mustDialWSS(t, p.addr, "/")
+	l := p.logs.waitLines(1, `"msg":"websocket"`, `"client_messages":0`, "stopped answering pings")
+	if len(l) != 1 || len(p.logs.lines("stopped answering pings")) != 1 {
 		t.Errorf("a silent client was not cut:\n%s", p.logs)
 	}
 }
