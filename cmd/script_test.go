@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -53,6 +54,7 @@ func TestScripts(t *testing.T) {
 			"sans":     cmdSANs,
 			"exits":    cmdExits,
 			"httpsget": cmdHTTPSGet,
+			"backend":  cmdBackend,
 		},
 	})
 }
@@ -157,4 +159,20 @@ func cmdHTTPSGet(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// backend PORT NAME serves plain HTTP on 127.0.0.1:PORT until the script
+// ends, answering "NAME PATH proto=X-Forwarded-Proto": the dev server a
+// script puts `rtdev proxy` in front of.
+func cmdBackend(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: backend PORT NAME")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:"+args[0])
+	ts.Check(err)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s proto=%s\n", args[1], r.URL.Path, r.Header.Get("X-Forwarded-Proto"))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	ts.Defer(func() { _ = srv.Close() })
 }

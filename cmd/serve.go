@@ -201,26 +201,11 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		}
 	}
 	out := newStatus(a.io, false)
-	ensureOpts := project.EnsureOptions{
-		Layout: p.layout, Config: p.config, CADir: p.caDir,
-		System: project.OSSystem(), Owner: owner(), Now: a.now(),
-	}
-	res, err := project.Ensure(ensureOpts)
+	cs, err := a.serveCertSet(p, out, logger)
 	if err != nil {
 		return err
 	}
-	switch res.LeafAction {
-	case project.LeafIssued:
-		out.line("warn", "no certificate set yet: created it in %s (trust is not installed: run rtdev init)", p.relPath(p.layout.Dir))
-	case project.LeafRenewed:
-		out.line("ok", "renewed %s: %s", p.relPath(p.layout.Cert), res.Reason)
-	}
-	reportLeftOut(out, res.LeftOut)
-
-	reloader, err := devserver.NewCertReloader(p.layout.Cert, p.layout.Key)
-	if err != nil {
-		return withHint(err, "run \"rtdev init\" to issue the project certificate")
-	}
+	res, reloader, renewer := cs.res, cs.reloader, cs.renewer
 	lns, err := devserver.Listen(opts.port, opts.bind, opts.lan)
 	if err != nil {
 		var le *devserver.ListenError
@@ -230,9 +215,6 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	started := a.now()
-	// The renewer's current result is what /rtdev/health reports.
-	renewer := project.NewRenewer(ensureOpts, res)
-	renewer.Now, renewer.Log = a.now, logger
 	extra := serveExtras(srv, renewer, reloader, static, started)
 	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns))
 

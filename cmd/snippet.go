@@ -68,6 +68,10 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if err != nil {
 		return usageIf[*templates.UnknownTargetError](err)
 	}
+	out := newStatus(a.io, false)
+	if aside := templates.Aside(args[0], data); aside != "" {
+		defer out.line("info", "%s", aside) // on stderr, so the snippet stays valid JSON
+	}
 	if !o.write {
 		_, err := fmt.Fprint(a.io.Out, text)
 		return err
@@ -76,7 +80,7 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	newStatus(a.io, false).line("ok", "wrote %s", p.relPath(path))
+	out.line("ok", "wrote %s", p.relPath(path))
 	return nil
 }
 

@@ -1,10 +1,12 @@
 package devserver
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Listen opens the sockets rtdev serve listens on for port: by default
@@ -28,7 +30,10 @@ func Listen(port int, bind string, lan bool) ([]net.Listener, error) {
 	for i, addr := range addrs {
 		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			if i > 0 && strings.HasPrefix(addr, "[::1]") {
+			// ::1 may be absent (IPv6 off); but another program holding
+			// ::1:port would take the browser's localhost, so that is
+			// an error.
+			if i > 0 && strings.HasPrefix(addr, "[::1]") && !errors.Is(err, syscall.EADDRINUSE) {
 				continue
 			}
 			for _, l := range lns {

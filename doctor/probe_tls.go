@@ -11,6 +11,9 @@ import (
 	"net"
 	"net/http"
 	"syscall"
+
+	"github.com/rtdev/rtdev/internal/shell"
+	"github.com/rtdev/rtdev/proxy"
 )
 
 // TLS alerts worth naming (RFC 8446 §6, RFC 6066 §3, RFC 7301 §3.2).
@@ -103,11 +106,25 @@ func (p *prober) handshakeFailure(ctx context.Context, err error) Finding {
 
 // plainHTTPFinding is the ERR_SSL_PROTOCOL_ERROR case: a TLS URL on a port
 // that speaks plain HTTP.
+// Besides the server's own TLS setup it offers rtdev proxy, which needs no
+// change to the server (details["proxy"] holds that command alone).
 func (p *prober) plainHTTPFinding(details map[string]any) Finding {
 	plain := map[string]string{"https": "http", "wss": "ws"}[p.t.Scheme]
+	px := proxyFix(p.t)
+	details["proxy"] = px
 	return p.finding(IDTLSPlainHTTP, SeverityError,
-		"this port speaks plain HTTP: start the server with TLS ("+snippetFix(p.t.Port)+") or use "+plain+"://; browsers show ERR_SSL_PROTOCOL_ERROR here",
-		snippetFix(p.t.Port), details)
+		"this port speaks plain HTTP: start the server with TLS ("+snippetFix(p.t.Port)+"), put "+px+" in front of it, or use "+plain+"://; browsers show ERR_SSL_PROTOCOL_ERROR here",
+		snippetFix(p.t.Port)+" (TLS in the server), or "+px+" (no change to it)", details)
+}
+
+// proxyFix is the rtdev proxy command for a plain server at t: the bare
+// port when it is this machine, as a user would type it.
+func proxyFix(t Target) string {
+	to := t.Addr()
+	if tg, err := proxy.ParseTarget(to); err == nil && tg.Loopback() {
+		to = t.Port
+	}
+	return "rtdev proxy --to " + shell.Quote(to)
 }
 
 // plainAnswer sends a plain HTTP request on a new connection and returns

@@ -26,6 +26,13 @@ func TestProbePlainHTTPOnTLSURL(t *testing.T) {
 			if !strings.Contains(f.Message, "plain HTTP") || f.Fix == "" {
 				t.Errorf("message %q, fix %q", f.Message, f.Fix)
 			}
+			// Beside the server's own TLS snippet: the proxy, which needs no
+			// change to the server, with the port as the user types it.
+			_, port, _ := net.SplitHostPort(addr)
+			want := "rtdev proxy --to " + port
+			if f.Details["proxy"] != want || !strings.Contains(f.Fix, "rtdev snippet") || !strings.Contains(f.Fix, want) {
+				t.Errorf("fix %q, details %v: want the snippet and %q", f.Fix, f.Details, want)
+			}
 		})
 	}
 }
@@ -139,5 +146,22 @@ func TestProbeTLSServerSettings(t *testing.T) {
 				t.Errorf("%+v", f)
 			}
 		})
+	}
+}
+
+func TestProxyFixNamesHostOnlyWhenRemote(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://localhost:8000/":    "rtdev proxy --to 8000",
+		"wss://127.0.0.1:8765/":      "rtdev proxy --to 8765",
+		"https://[::1]:8080/":        "rtdev proxy --to 8080",
+		"https://192.168.1.20:8000/": "rtdev proxy --to 192.168.1.20:8000",
+	} {
+		tg, err := ParseTarget(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := proxyFix(tg); got != want {
+			t.Errorf("proxyFix(%s) = %q, want %q", url, got, want)
+		}
 	}
 }

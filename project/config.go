@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/rtdev/rtdev/proxy"
 )
 
 // ConfigFileName is the committed project file.
@@ -29,7 +31,26 @@ type Config struct {
 	// Targets are the snippet targets init writes (vite, peerjs, nginx, ...).
 	Targets []string `toml:"targets"`
 	Serve   Serve    `toml:"serve"`
+	// Proxy are the [[proxy]] tables `rtdev proxy` serves when run
+	// without --to.
+	Proxy []Proxy `toml:"proxy"`
 }
+
+// Proxy is one [[proxy]] table: requests under Path on Port go to To.
+type Proxy struct {
+	// Port the proxy listens on (DefaultProxyPort when left out). Tables
+	// with the same port share one listener, told apart by Path.
+	Port int `toml:"port"`
+	// To is the plain backend: a port, host:port or http:// / ws:// URL.
+	// From this file it must be this machine (loopback); see validate.
+	To string `toml:"to"`
+	// Path is the prefix routed to To ("/" when left out); requests keep
+	// their full path.
+	Path string `toml:"path"`
+}
+
+// DefaultProxyPort is where `rtdev proxy` listens unless told otherwise.
+const DefaultProxyPort = 8443
 
 // Serve holds the `rtdev serve` settings; names follow peerjs-server's flags.
 type Serve struct {
@@ -89,6 +110,9 @@ type ConfigError struct {
 	Path string
 	Line int
 	Err  error
+	// Fix, when set, replaces the generic hint with the one command that
+	// resolves this error.
+	Fix string
 }
 
 func (e *ConfigError) Error() string {
@@ -101,6 +125,9 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Hint says how to fix the file.
 func (e *ConfigError) Hint() string {
+	if e.Fix != "" {
+		return e.Fix
+	}
 	return "fix " + e.Path + " (the keys rtdev.toml takes are listed in the README), then run the command again"
 }
 
@@ -132,7 +159,10 @@ func LoadConfig(path string) (cfg Config, exists bool, err error) {
 			Err:  fmt.Errorf("unknown key %q", k.String()),
 		}
 	}
-	return cfg, true, cfg.validate(path)
+	if err := cfg.validate(path); err != nil {
+		return cfg, true, err
+	}
+	return cfg, true, cfg.checkProxies(path, data)
 }
 
 func (c Config) validate(path string) error {
@@ -151,6 +181,74 @@ func (c Config) validate(path string) error {
 		return bad("serve.concurrent_limit %d: must be at least 1", c.Serve.ConcurrentLimit)
 	}
 	return nil
+}
+
+// checkProxies checks the [[proxy]] tables and fills in their defaults.
+// A target must be this machine: rtdev.toml is committed by other people,
+// and a `rtdev proxy --lan` started from it must not become a door from
+// the Wi-Fi to hosts the developer never named. A target typed as --to is
+// the developer's own choice and may be anything.
+func (c *Config) checkProxies(path string, data []byte) error {
+	seen := map[string]bool{}
+	for i := range c.Proxy {
+		px := &c.Proxy[i]
+		bad := func(key string, fix, format string, args ...any) error {
+			return &ConfigError{Path: path, Line: tableKeyLine(data, "proxy", i, key), Err: fmt.Errorf(format, args...), Fix: fix}
+		}
+		if px.Port == 0 {
+			px.Port = DefaultProxyPort
+		}
+		if px.Port < 1 || px.Port > 65535 {
+			return bad("port", "", "[[proxy]] port %d: use a port from 1 to 65535", px.Port)
+		}
+		if px.To == "" {
+			return bad("to", "", "[[proxy]] table %d has no to = \"PORT\" (the backend to forward to)", i+1)
+		}
+		tg, err := proxy.ParseTarget(px.To)
+		if err != nil {
+			var te *proxy.TargetError
+			if errors.As(err, &te) {
+				return bad("to", "in "+path+", "+te.Hint(), "[[proxy]] to: %v", err)
+			}
+			return bad("to", "", "[[proxy]] to: %v", err)
+		}
+		if !tg.Loopback() {
+			return bad("to", fmt.Sprintf("to proxy to another machine, type the target yourself: rtdev proxy --to %s --port %d", px.To, px.Port),
+				"[[proxy]] to = %q is not this machine: a committed rtdev.toml may only proxy to localhost, 127.0.0.1 or ::1", px.To)
+		}
+		if px.Path, err = proxy.CleanPath(px.Path); err != nil {
+			return bad("path", "", "[[proxy]] %v", err)
+		}
+		key := fmt.Sprintf("%d %s", px.Port, px.Path)
+		if seen[key] {
+			return bad("path", "", "two [[proxy]] tables for port %d and path %s", px.Port, px.Path)
+		}
+		seen[key] = true
+	}
+	return nil
+}
+
+// tableKeyLine finds key in the n-th (from 0) [[name]] table, for error
+// messages; 0 when it cannot tell.
+func tableKeyLine(data []byte, name string, n int, key string) int {
+	header := regexp.MustCompile(`^\s*\[\[\s*` + regexp.QuoteMeta(name) + `\s*\]\]`)
+	anyTable := regexp.MustCompile(`^\s*\[`)
+	assign := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(key) + `"?\s*=`)
+	count, start := -1, 0
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		switch {
+		case header.Match(line):
+			count++
+			if count == n {
+				start = i + 1
+			}
+		case count == n && anyTable.Match(line):
+			return start
+		case count == n && assign.Match(line):
+			return i + 1
+		}
+	}
+	return start
 }
 
 // keyLine finds the first line that assigns key, for error messages (the
@@ -189,6 +287,13 @@ path = %q
 key = %q
 # bind = "127.0.0.1"     # lan = true listens on every interface
 # allow_override = false  # a new connection may take over a taken PeerJS id
+
+# rtdev proxy, run without --to, puts TLS in front of these plain servers.
+# Targets here must be this machine (a port, localhost:PORT, 127.0.0.1:PORT).
+# [[proxy]]
+# port = 8443
+# to = "8000"
+# path = "/"
 `
 
 // RenderConfig returns the text init writes for a new rtdev.toml.

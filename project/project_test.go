@@ -336,3 +336,42 @@ func mustName(t *testing.T, s string) ca.Name {
 	}
 	return n
 }
+
+func TestLoadConfigProxyTables(t *testing.T) {
+	path := filepath.Join(t.TempDir(), ConfigFileName)
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("[[proxy]]\nto = \"8000\"\n\n[[proxy]]\nport = 9443\nto = \"ws://localhost:8765\"\npath = \"/ws/\"\n")
+	cfg, _, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Proxy{{Port: DefaultProxyPort, To: "8000", Path: "/"}, {Port: 9443, To: "ws://localhost:8765", Path: "/ws"}}
+	if !reflect.DeepEqual(cfg.Proxy, want) {
+		t.Errorf("proxy tables = %+v, want %+v", cfg.Proxy, want)
+	}
+
+	for _, c := range []struct{ text, want, hint string }{
+		// A committed file may not send a --lan proxy to other machines;
+		// the hint is the flag that may.
+		{"[[proxy]]\nto = \"8000\"\n[[proxy]]\nport = 9443\nto = \"192.168.1.5:8000\"\n", "rtdev.toml:5: [[proxy]] to = \"192.168.1.5:8000\" is not this machine", "rtdev proxy --to 192.168.1.5:8000 --port 9443"},
+		{"[[proxy]]\nto = \"http://backend:8000\"\n", "is not this machine", "rtdev proxy --to http://backend:8000"},
+		{"[[proxy]]\nport = 9443\n", "rtdev.toml:1: [[proxy]] table 1 has no to", "rtdev.toml"},
+		{"[[proxy]]\nto = \"https://localhost:8000\"\n", "rtdev.toml:2: [[proxy]] to:", "http:// or ws://"},
+		{"[[proxy]]\nto = \"8000\"\nport = 70000\n", "rtdev.toml:3: [[proxy]] port 70000", "rtdev.toml"},
+		{"[[proxy]]\nto = \"8000\"\npath = \"api\"\n", "must start with /", "rtdev.toml"},
+		{"[[proxy]]\nto = \"8000\"\n[[proxy]]\nto = \"8001\"\npath = \"/\"\n", "two [[proxy]] tables for port 8443", "rtdev.toml"},
+		{"[[proxy]]\nto = \"8000\"\nhost = \"x\"\n", `unknown key "proxy.host"`, "rtdev.toml"},
+	} {
+		write(c.text)
+		_, _, err := LoadConfig(path)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) || !strings.Contains(ce.Hint(), c.hint) {
+			t.Errorf("%q:\n err = %v\n want a ConfigError containing %q, hint containing %q (hint: %v)", c.text, err, c.want, c.hint, ce)
+		}
+	}
+}

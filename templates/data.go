@@ -54,6 +54,9 @@ const (
 	DefaultPagePort     = 5173
 	DefaultUpstreamPort = 3000
 	DefaultHost         = "localhost"
+	// DefaultProxyPort is where `rtdev proxy` listens by default
+	// (project.DefaultProxyPort; templates does not import project).
+	DefaultProxyPort = 8443
 )
 
 // withDefaults fills the zero values that have a default for target t.

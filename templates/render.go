@@ -51,6 +51,7 @@ func funcs(t Target) template.FuncMap {
 	}
 	return template.FuncMap{
 		"header":   func() string { return header(t) },
+		"comment":  func(text string) string { return comment(t, text, 80) },
 		"js":       quoteJS,
 		"py":       quotePy,
 		"dart":     quoteDart,
@@ -81,13 +82,60 @@ func list(ss []string, quote func(string) string) string {
 // header is the first comment of every snippet, in the language's own
 // comment syntax; JSON has none, so JSON snippets go without.
 func header(t Target) string {
-	text := fmt.Sprintf("rtdev: %s. Goes in %s; made by `rtdev snippet %s`.", t.Description, t.File, t.Name)
+	return comment(t, fmt.Sprintf("rtdev: %s. Goes in %s; made by `rtdev snippet %s`.", t.Description, t.File, t.Name), 0)
+}
+
+// comment renders text as a comment in t's language, wrapped at width
+// columns (0: one line). JSON has no comments: "".
+func comment(t Target, text string, width int) string {
+	prefix := "# " // sh, py, dotenv, nginx, caddy, java-properties
 	switch t.Lang {
 	case "js", "ts", "go", "dart", "php", "jsonc":
-		return "// " + text
+		prefix = "// "
 	case "json":
 		return ""
-	default: // sh, py, dotenv, nginx, caddy, java-properties
-		return "# " + text
 	}
+	if width == 0 {
+		return prefix + text
+	}
+	var lines []string
+	line := ""
+	for _, w := range codeSpans(strings.Fields(text)) {
+		if line != "" && len(prefix)+len(line)+1+len(w) > width {
+			lines = append(lines, prefix+line)
+			line = ""
+		}
+		line = strings.TrimPrefix(line+" "+w, " ")
+	}
+	return strings.Join(append(lines, prefix+line), "\n")
+}
+
+// codeSpans joins the words of a `quoted command` into one, so wrapping
+// never splits a command someone will copy.
+func codeSpans(words []string) []string {
+	var out []string
+	open := false
+	for _, w := range words {
+		if open {
+			out[len(out)-1] += " " + w
+		} else {
+			out = append(out, w)
+		}
+		if strings.Count(w, "`")%2 == 1 {
+			open = !open
+		}
+	}
+	return out
+}
+
+// Aside is what `rtdev snippet` prints beside a snippet that cannot hold it:
+// the no-change alternative (the server without TLS behind `rtdev proxy`)
+// for a JSON config (Centrifugo), which has no comments. Snippets in other
+// languages carry that note as a comment, and Aside is "" for them.
+func Aside(name string, d Data) string {
+	t, ok := Lookup(name)
+	if !ok || comment(t, "x", 0) != "" {
+		return ""
+	}
+	return newView(t, d).ProxyNote()
 }

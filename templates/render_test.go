@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
@@ -236,4 +237,36 @@ func mustLookup(t *testing.T, name string) Target {
 		t.Fatalf("no target %s", name)
 	}
 	return tg
+}
+
+// The servers rtdev proxy can front unchanged name it: in a comment where
+// the language has comments, beside the snippet (Aside) where it has not.
+func TestProxyAlternative(t *testing.T) {
+	d := goldenData()
+	for _, name := range []string{"ratchet", "python-websockets"} {
+		text, err := Render(name, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg, _ := Lookup(name)
+		want := fmt.Sprintf("`rtdev proxy --to %d`", tg.DefaultPort)
+		if !strings.Contains(text, want) || Aside(name, d) != "" {
+			t.Errorf("%s: want %s in the snippet and no aside", name, want)
+		}
+	}
+	for _, name := range []string{"centrifugo", "centrifugo-v5"} {
+		text, err := Render(name, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(text, "rtdev proxy") {
+			t.Errorf("%s: the note would break the JSON", name)
+		}
+		if a := Aside(name, d); !strings.Contains(a, "`rtdev proxy --to 8000`") || !strings.Contains(a, "wss://localhost:8443") {
+			t.Errorf("%s aside = %q", name, a)
+		}
+	}
+	if a := Aside("vite", d); a != "" {
+		t.Errorf("vite aside = %q", a)
+	}
 }

@@ -25,6 +25,11 @@ type Target struct {
 	Aliases     []string
 	DefaultPort int // the tool's usual port, for Data.AppPort
 
+	// NoTLS says how to run the tool without TLS ("call serve() without
+	// ssl="), for a server that `rtdev proxy` can front unchanged; the
+	// snippet then names the proxy as the no-change alternative.
+	NoTLS string
+
 	// ProjectRelative: the tool resolves relative paths from the project
 	// root (its working directory when run by a package.json script), so
 	// Data.Relative may render project-relative paths for it.
@@ -54,10 +59,10 @@ var registry = []Target{
 
 	// Servers.
 	{Name: "peerjs-server", Description: "peerjs-server (npm peer) CLI over HTTPS", File: `package.json "peer" script`, Kind: KindServer, Lang: "sh", ProjectRelative: true, Aliases: []string{"peer"}},
-	{Name: "centrifugo-v5", Description: "Centrifugo v5 config with TLS (flat tls_cert/tls_key keys)", File: "config.json", Kind: KindServer, Lang: "json", DefaultPort: 8000},
-	{Name: "centrifugo-v6", Description: "Centrifugo v6 config with TLS (http_server.tls)", File: "config.json", Kind: KindServer, Lang: "json", DefaultPort: 8000, Aliases: []string{"centrifugo"}},
-	{Name: "python-websockets", Description: "Python websockets (14+) server over TLS", File: "server.py", Kind: KindServer, Lang: "py", DefaultPort: 8765, Aliases: []string{"websockets", "python"}},
-	{Name: "ratchet", Description: "Ratchet WebSocket server on a ReactPHP TLS socket", File: "server.php", Kind: KindServer, Lang: "php", DefaultPort: 8080, Aliases: []string{"reactphp", "php"}},
+	{Name: "centrifugo-v5", Description: "Centrifugo v5 config with TLS (flat tls_cert/tls_key keys)", File: "config.json", Kind: KindServer, Lang: "json", DefaultPort: 8000, NoTLS: "leave tls, tls_cert and tls_key out of config.json"},
+	{Name: "centrifugo-v6", Description: "Centrifugo v6 config with TLS (http_server.tls)", File: "config.json", Kind: KindServer, Lang: "json", DefaultPort: 8000, Aliases: []string{"centrifugo"}, NoTLS: "leave http_server.tls out of config.json"},
+	{Name: "python-websockets", Description: "Python websockets (14+) server over TLS", File: "server.py", Kind: KindServer, Lang: "py", DefaultPort: 8765, Aliases: []string{"websockets", "python"}, NoTLS: "call serve() without ssl="},
+	{Name: "ratchet", Description: "Ratchet WebSocket server on a ReactPHP TLS socket", File: "server.php", Kind: KindServer, Lang: "php", DefaultPort: 8080, Aliases: []string{"reactphp", "php"}, NoTLS: "keep IoServer::factory() on plain TCP"},
 	{Name: "node-ws", Description: "Node https server with a ws WebSocketServer", File: "server.mjs", Kind: KindServer, Lang: "js", DefaultPort: 8443, Aliases: []string{"ws", "node"}},
 	{Name: "socketio", Description: "Socket.IO 4 server on Node https", File: "server.mjs", Kind: KindServer, Lang: "js", DefaultPort: 3000, Aliases: []string{"socket.io"}},
 	{Name: "go", Description: "Go net/http server with ListenAndServeTLS", File: "main.go", Kind: KindServer, Lang: "go", DefaultPort: 8443, Aliases: []string{"golang", "net/http"}},

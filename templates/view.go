@@ -1,6 +1,9 @@
 package templates
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // view is what a template sees: Data with its defaults filled in, plus the
 // paths in the form this target takes and the values derived from them.
@@ -84,4 +87,14 @@ func (v view) HostNames() []string {
 		out[i] = h
 	}
 	return out
+}
+
+// ProxyNote is the sentence that offers `rtdev proxy` instead of TLS in
+// the server (see the package func ProxyNote).
+func (v view) ProxyNote() string {
+	if v.Target.NoTLS == "" {
+		return ""
+	}
+	return fmt.Sprintf("No change to the server instead: %s, run `rtdev proxy --to %d` and connect to wss://%s (same paths).",
+		v.Target.NoTLS, v.Port(), hostPort(v.Host, DefaultProxyPort))
 }

@@ -1,0 +1,87 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"syscall"
+)
+
+// newHTTPProxy is the reverse proxy for one route's plain HTTP requests.
+func (s *Server) newHTTPProxy(rt Route) *httputil.ReverseProxy {
+	target := &url.URL{Scheme: "http", Host: rt.Target.Host}
+	return &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			// SetURL keeps the request's own path and sets Host to the
+			// backend's; SetXForwarded sets X-Forwarded-For, -Host and
+			// -Proto ("https": the client came over TLS). Origin is not
+			// touched, so the backend's CORS and origin checks see the page.
+			pr.SetURL(target)
+			pr.SetXForwarded()
+			if s.cfg.KeepHost {
+				pr.Out.Host = pr.In.Host
+			}
+		},
+		Transport: s.transport,
+		// ReverseProxy already flushes at once for text/event-stream and
+		// for bodies of unknown length (chunked); -1 also covers a
+		// backend that streams with a Content-Length, so nothing the
+		// backend sends waits in the proxy.
+		FlushInterval: -1,
+		ErrorLog:      s.errorLog,
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			s.backendError(w, r, rt, err)
+		},
+	}
+}
+
+// newTransport dials backends directly: no HTTP_PROXY from the
+// environment (the backend is on this machine), no compression added or
+// removed (bodies pass as the backend sent them), HTTP/1.1 only.
+func newTransport(cfg Config) *http.Transport {
+	d := &net.Dialer{Timeout: cfg.HandshakeTimeout}
+	return &http.Transport{
+		Proxy:                  nil,
+		DialContext:            d.DialContext,
+		DisableCompression:     true,
+		MaxResponseHeaderBytes: int64(cfg.MaxHeaderBytes),
+		MaxIdleConnsPerHost:    64,
+		IdleConnTimeout:        cfg.IdleTimeout,
+		ForceAttemptHTTP2:      false,
+	}
+}
+
+// backendError answers a request the backend could not: 502 with a text
+// naming the backend address and what to do. The access line records the
+// error, so it costs one log line, not two.
+func (s *Server) backendError(w http.ResponseWriter, r *http.Request, rt Route, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away first; there is no one to answer.
+		setLogError(w, "client went away")
+		return
+	}
+	msg := backendProblem(rt, err)
+	setLogError(w, msg)
+	http.Error(w, msg, http.StatusBadGateway)
+}
+
+// backendProblem says in one sentence why the backend did not answer.
+func backendProblem(rt Route, err error) string {
+	from := rt.From
+	if from == "" {
+		from = "the proxy target"
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("nothing listens on %s: start your server, or check %s", rt.Target.Host, from)
+	case errors.As(err, &ne) && ne.Timeout():
+		return fmt.Sprintf("%s did not answer in time: check that your server is running and not stuck, or check %s", rt.Target.Host, from)
+	default:
+		return fmt.Sprintf("the backend at %s failed: %v", rt.Target.Host, err)
+	}
+}
