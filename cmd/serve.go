@@ -20,6 +20,7 @@ import (
 	"github.com/rtdev/rtdev/devserver/checkpage"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/proxy"
 	"github.com/rtdev/rtdev/trust"
 )
 
@@ -36,6 +37,7 @@ type serveOptions struct {
 	bind            string
 	lan             bool
 	static          string
+	routes          []string // --route PATH=URL, as typed
 	logFormat       string
 	maxMessage      int64
 	rateLimit       float64
@@ -85,6 +87,7 @@ after the open connections are closed.`,
 	f.StringArrayVar(&o.cors, "cors", nil, "allow only this `ORIGIN` to read the HTTP routes (repeatable; default: reflect any)")
 	f.StringVar(&o.bind, "bind", "", "`ADDRESS` to listen on (default 127.0.0.1 and ::1)")
 	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
+	f.StringArrayVar(&o.routes, "route", nil, "mount a plain backend on the serve port: `PATH=URL` such as /=http://localhost:5173 (repeatable), so the app, its HMR and PeerJS share one origin")
 	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
@@ -170,7 +173,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	// Settings are checked before anything is written, so a bad flag
 	// never leaves a half-set-up project behind.
 	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
-	srv, err := devserver.New(devserver.Config{
+	cfg := devserver.Config{
 		Path:            opts.path,
 		Key:             opts.key,
 		ExpireTimeout:   opts.expireTimeout,
@@ -187,8 +190,15 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		BytesPerSecond:    opts.byteRate, // negative: no limit, as for MessagesPerSecond
 		MaxQueuedBytes:    opts.maxQueued,
 		Logger:            logger,
-		AppAtRoot:         opts.static != "",
-	})
+	}
+	routes, err := serveRoutes(opts.routes, p.config.Serve.Routes, logger)
+	if err != nil {
+		return err
+	}
+	// A browser opening / gets the app, not the PeerJS info JSON, when
+	// the app lives at / (a static folder or a route for /).
+	cfg.AppAtRoot = opts.static != "" || (routes != nil && routes.Matches("/"))
+	srv, err := devserver.New(cfg)
 	if err != nil {
 		return serveConfigError(err)
 	}
@@ -215,12 +225,20 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	started := a.now()
-	extra := serveExtras(srv, renewer, reloader, static, started)
-	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns))
+	extra := serveExtras(srv, renewer, reloader, appHandler(routes, static), started)
+	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), routes)
 
 	go renewer.Run(ctx)
 	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
-	if err := srv.ServeListeners(ctx, lns, tlsConf, extra); err != nil && !errors.Is(err, context.Canceled) {
+	err = srv.ServeListeners(ctx, lns, tlsConf, extra)
+	if routes != nil {
+		// Routed WebSockets are hijacked, so the HTTP shutdown does not
+		// end them: the proxy sends both sides 1001.
+		sctx, cancel := context.WithTimeout(context.Background(), srv.Config().ShutdownTimeout)
+		_ = routes.Shutdown(sctx)
+		cancel()
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	out.line("ok", "stopped")
@@ -229,9 +247,9 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 
 // serveExtras mounts the check page under /rtdev/ and, with --static, the
 // app's files at /; both get only what the PeerJS routes do not claim.
-func serveExtras(srv *devserver.Server, renewer *project.Renewer, reloader *devserver.CertReloader, static http.Handler, started time.Time) http.Handler {
+func serveExtras(srv *devserver.Server, renewer *project.Renewer, reloader *devserver.CertReloader, app http.Handler, started time.Time) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/rtdev/", srv.NoUpgrade(checkpage.Handler(checkpage.Config{
+	mux.Handle("/rtdev/", devserver.NoUpgrade(checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
 		PeerKey:   srv.Config().Key,
 		CACertPEM: renewer.Current().CA.CertPEM,
@@ -241,17 +259,33 @@ func serveExtras(srv *devserver.Server, renewer *project.Renewer, reloader *devs
 			return srv.Health(Version(), time.Since(started), devserver.CertHealthOf(reloader.Leaf()))
 		},
 	})))
-	// Whatever nothing else claims: the app's files, else 404; an upgrade
-	// there gets peerjs-server's 400.
+	// Whatever nothing else claims: the routes and the app's files.
+	mux.Handle("/", app)
+	return mux
+}
+
+// appHandler serves what neither PeerJS nor /rtdev/ claims: a --route
+// backend first (WebSocket upgrades included, for HMR), then the static
+// files, else 404; an upgrade nothing routes gets peerjs-server's 400.
+func appHandler(routes *proxy.Server, static http.Handler) http.Handler {
 	rest := http.NotFoundHandler()
 	if static != nil {
 		rest = static
 	}
-	mux.Handle("/", srv.NoUpgrade(rest))
-	return mux
+	rest = devserver.NoUpgrade(rest)
+	if routes == nil {
+		return rest
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if routes.Matches(r.URL.Path) {
+			routes.ServeHTTP(w, r)
+			return
+		}
+		rest.ServeHTTP(w, r)
+	})
 }
 
-func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound []string) {
+func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound []string, routes *proxy.Server) {
 	st := a.io.StylesErr()
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
@@ -273,6 +307,11 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+	if routes != nil {
+		for _, rt := range routes.Config().Routes {
+			fmt.Fprintf(w, "  %s %s -> %s\n", st.Key.Render("route     "), rt.Path, rt.Target)
+		}
+	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%s", o.port, srv.WebSocketPath()))
 	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))

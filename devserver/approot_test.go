@@ -39,15 +39,12 @@ func TestAppAtRoot(t *testing.T) {
 // serves gets 400, as peerjs-server's ws answers it, also when an extra
 // handler (the check page, static files) is mounted through NoUpgrade.
 func TestUpgradeElsewhereIs400(t *testing.T) {
-	for name, extra := range map[string]func(*Server) http.Handler{
-		"no extra":             func(*Server) http.Handler { return nil },
-		"static via NoUpgrade": func(s *Server) http.Handler { return s.NoUpgrade(appPage) },
+	for name, extra := range map[string]http.Handler{
+		"no extra":             nil,
+		"static via NoUpgrade": NoUpgrade(appPage),
 	} {
 		t.Run(name, func(t *testing.T) {
-			ts := startServer(t, Config{})
-			if h := extra(ts.srv); h != nil {
-				ts = startServerWith(t, Config{}, ts.srv.NoUpgrade(appPage))
-			}
+			ts := startServerWith(t, Config{}, extra)
 			d := websocket.Dialer{TLSClientConfig: ts.pki.clientConfig(), HandshakeTimeout: waitTimeout}
 			for _, path := range []string{"/", "/ws", "/peerjs/x", "/rtdev/"} {
 				c, resp, err := d.Dial("wss://"+ts.addr+path, nil)

@@ -140,7 +140,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, extra http.Handle
 	case extra != nil:
 		extra.ServeHTTP(w, r)
 	case upgrade:
-		s.refuseUpgrade(w)
+		refuseUpgrade(w)
 	default:
 		http.NotFound(w, r)
 	}
@@ -149,18 +149,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, extra http.Handle
 // refuseUpgrade answers a WebSocket upgrade on a path nothing serves as
 // peerjs-server's ws library does: 400 Bad Request, then close. The
 // browser sees a failed WebSocket (1006) and peerjs reports "network".
-func (s *Server) refuseUpgrade(w http.ResponseWriter) {
+func refuseUpgrade(w http.ResponseWriter) {
 	w.Header().Set("Connection", "close")
-	http.Error(w, "Bad Request: the PeerJS WebSocket is at "+s.WebSocketPath(), http.StatusBadRequest)
+	http.Error(w, "Bad Request: no WebSocket is served at this path", http.StatusBadRequest)
 }
 
 // NoUpgrade wraps a handler that serves no WebSockets (the check page,
 // static files): an upgrade request gets peerjs-server's 400 instead of
 // whatever h would answer (a file, a 404).
-func (s *Server) NoUpgrade(h http.Handler) http.Handler {
+func NoUpgrade(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if websocket.IsWebSocketUpgrade(r) {
-			s.refuseUpgrade(w)
+			refuseUpgrade(w)
 			return
 		}
 		h.ServeHTTP(w, r)

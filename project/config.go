@@ -49,11 +49,23 @@ type Proxy struct {
 	Path string `toml:"path"`
 }
 
+// Route is one [[serve.route]] table: requests under Path on the serve
+// port go to To, so the app, its HMR WebSocket and PeerJS share one
+// origin. To must be this machine when it comes from this file.
+type Route struct {
+	Path string `toml:"path"`
+	To   string `toml:"to"`
+}
+
 // DefaultProxyPort is where `rtdev proxy` listens unless told otherwise.
 const DefaultProxyPort = 8443
 
 // Serve holds the `rtdev serve` settings; names follow peerjs-server's flags.
 type Serve struct {
+	// Routes are the [[serve.route]] tables: backends mounted on the
+	// serve port (rtdev serve --route PATH=URL).
+	Routes []Route `toml:"route"`
+
 	Port            int      `toml:"port"`
 	Path            string   `toml:"path"`
 	Key             string   `toml:"key"`
@@ -162,7 +174,10 @@ func LoadConfig(path string) (cfg Config, exists bool, err error) {
 	if err := cfg.validate(path); err != nil {
 		return cfg, true, err
 	}
-	return cfg, true, cfg.checkProxies(path, data)
+	if err := cfg.checkProxies(path, data); err != nil {
+		return cfg, true, err
+	}
+	return cfg, true, cfg.checkRoutes(path, data)
 }
 
 func (c Config) validate(path string) error {
@@ -204,18 +219,10 @@ func (c *Config) checkProxies(path string, data []byte) error {
 		if px.To == "" {
 			return bad("to", "", "[[proxy]] table %d has no to = \"PORT\" (the backend to forward to)", i+1)
 		}
-		tg, err := proxy.ParseTarget(px.To)
-		if err != nil {
-			var te *proxy.TargetError
-			if errors.As(err, &te) {
-				return bad("to", "in "+path+", "+te.Hint(), "[[proxy]] to: %v", err)
-			}
-			return bad("to", "", "[[proxy]] to: %v", err)
+		if err := loopbackTarget(px.To, fmt.Sprintf("rtdev proxy --to %s --port %d", px.To, px.Port)); err != nil {
+			return bad("to", err.fix, "[[proxy]] %v", err.err)
 		}
-		if !tg.Loopback() {
-			return bad("to", fmt.Sprintf("to proxy to another machine, type the target yourself: rtdev proxy --to %s --port %d", px.To, px.Port),
-				"[[proxy]] to = %q is not this machine: a committed rtdev.toml may only proxy to localhost, 127.0.0.1 or ::1", px.To)
-		}
+		var err error
 		if px.Path, err = proxy.CleanPath(px.Path); err != nil {
 			return bad("path", "", "[[proxy]] %v", err)
 		}
@@ -226,6 +233,66 @@ func (c *Config) checkProxies(path string, data []byte) error {
 		seen[key] = true
 	}
 	return nil
+}
+
+// checkRoutes checks the [[serve.route]] tables, under the same rule as
+// [[proxy]]: a committed file routes only to this machine.
+func (c *Config) checkRoutes(path string, data []byte) error {
+	seen := map[string]bool{}
+	for i := range c.Serve.Routes {
+		rt := &c.Serve.Routes[i]
+		bad := func(key string, fix, format string, args ...any) error {
+			return &ConfigError{Path: path, Line: tableKeyLine(data, "serve.route", i, key), Err: fmt.Errorf(format, args...), Fix: fix}
+		}
+		if rt.To == "" {
+			return bad("to", "", "[[serve.route]] table %d has no to = \"PORT\" (the backend to forward to)", i+1)
+		}
+		if err := loopbackTarget(rt.To, fmt.Sprintf("rtdev serve --route %s=%s", or(rt.Path, "/"), rt.To)); err != nil {
+			return bad("to", err.fix, "[[serve.route]] %v", err.err)
+		}
+		var err error
+		if rt.Path, err = proxy.CleanPath(rt.Path); err != nil {
+			return bad("path", "", "[[serve.route]] %v", err)
+		}
+		if seen[rt.Path] {
+			return bad("path", "", "two [[serve.route]] tables for path %s", rt.Path)
+		}
+		seen[rt.Path] = true
+	}
+	return nil
+}
+
+// targetProblem is a backend refused in rtdev.toml, with its fix.
+type targetProblem struct {
+	err error
+	fix string
+}
+
+// loopbackTarget checks a backend named in the committed file: it must
+// parse and be this machine. typed is the command that names the same
+// target on the command line, which may go anywhere.
+func loopbackTarget(to, typed string) *targetProblem {
+	tg, err := proxy.ParseTarget(to)
+	if err != nil {
+		var te *proxy.TargetError
+		if errors.As(err, &te) {
+			return &targetProblem{err: fmt.Errorf("to: %w", err), fix: te.Hint()}
+		}
+		return &targetProblem{err: fmt.Errorf("to: %w", err)}
+	}
+	if !tg.Loopback() {
+		return &targetProblem{
+			err: fmt.Errorf("to = %q is not this machine: a committed rtdev.toml may only forward to localhost, 127.0.0.1 or ::1", to),
+			fix: "to forward to another machine, type the target yourself: " + typed}
+	}
+	return nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // tableKeyLine finds key in the n-th (from 0) [[name]] table, for error

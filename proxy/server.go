@@ -96,6 +96,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.logRequest(r, &s.cfg.Routes[i], lw, start)
 }
 
+// Matches reports whether a route claims the request path, so a server
+// that mounts the proxy beside its own handlers (rtdev serve --route) can
+// send it only what it routes.
+func (s *Server) Matches(path string) bool { return s.route(path) >= 0 }
+
 func (s *Server) route(p string) int {
 	for i, rt := range s.cfg.Routes {
 		if matches(rt.Path, p) {

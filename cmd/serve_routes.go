@@ -1,0 +1,51 @@
+package cmd
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/proxy"
+)
+
+// serveRoutes turns --route PATH=URL flags (the user's own: any target)
+// or, without them, the [[serve.route]] tables of rtdev.toml (this machine
+// only, checked when the file was loaded) into one proxy mounted on the
+// serve port. It returns nil when there is nothing to route. The proxy has
+// its own limits (16 MiB messages, ...): PeerJS's apply to PeerJS only.
+func serveRoutes(flags []string, tables []project.Route, logger *slog.Logger) (*proxy.Server, error) {
+	var routes []proxy.Route
+	for _, f := range flags {
+		path, to, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, usageErr("use --route PATH=URL, such as --route /=http://localhost:5173", "--route %q has no =", f)
+		}
+		clean, err := proxy.CleanPath(path)
+		if err != nil {
+			return nil, usageErr("use --route PATH=URL, such as --route /=http://localhost:5173", "--route: %v", err)
+		}
+		tg, err := proxy.ParseTarget(to)
+		if err != nil {
+			return nil, usageIf[*proxy.TargetError](fmt.Errorf("--route %s: %w", f, err))
+		}
+		routes = append(routes, proxy.Route{Path: clean, Target: tg, From: "--route " + f})
+	}
+	if len(flags) == 0 {
+		for _, t := range tables {
+			tg, err := proxy.ParseTarget(t.To)
+			if err != nil {
+				return nil, err
+			}
+			routes = append(routes, proxy.Route{Path: t.Path, Target: tg, From: fmt.Sprintf("[[serve.route]] to = %q in %s", t.To, project.ConfigFileName)})
+		}
+	}
+	if len(routes) == 0 {
+		return nil, nil
+	}
+	px, err := proxy.New(proxy.Config{Routes: routes, Logger: logger})
+	if err != nil {
+		return nil, usageErr(`run "rtdev serve --help"`, "--route: %v", err)
+	}
+	return px, nil
+}
