@@ -12,7 +12,7 @@ import (
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/doctor"
 	"github.com/rtdev/rtdev/internal/run"
-	"github.com/rtdev/rtdev/internal/ui"
+	"github.com/rtdev/rtdev/internal/textsafe"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -130,12 +130,12 @@ func printDoctor(a *app, rep doctor.Report) {
 		}[f.Severity]
 		// A probed server names itself (certificate subject, SANs,
 		// headers): every field is escaped before it reaches the terminal.
-		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), ui.Printable(f.Message), st.Muted.Render("["+f.ID+"]"))
+		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), textsafe.Terminal(f.Message), st.Muted.Render("["+f.ID+"]"))
 		if f.Severity.Problem() && f.Subject != "" {
-			fmt.Fprintf(w, "    %s\n", st.Muted.Render(ui.Printable(f.Subject)))
+			fmt.Fprintf(w, "    %s\n", st.Muted.Render(textsafe.Terminal(f.Subject)))
 		}
 		if f.Fix != "" && f.Severity.Problem() {
-			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(ui.Printable(f.Fix)))
+			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(textsafe.Terminal(f.Fix)))
 		}
 	}
 	if rep.Problems == 0 {

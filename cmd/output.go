@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/rtdev/rtdev/internal/textsafe"
 	"github.com/rtdev/rtdev/internal/ui"
 )
 
@@ -34,7 +35,7 @@ func (s *status) line(kind, format string, args ...any) {
 	}
 	// The text can hold names from a committed rtdev.toml or a peer:
 	// escaped, so none of it reaches the terminal as a control sequence.
-	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), ui.Printable(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), textsafe.Terminal(fmt.Sprintf(format, args...)))
 }
 
 // detail prints an indented, muted continuation line.
@@ -42,7 +43,7 @@ func (s *status) detail(format string, args ...any) {
 	if s.quiet {
 		return
 	}
-	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(ui.Printable(fmt.Sprintf(format, args...))))
+	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(textsafe.Terminal(fmt.Sprintf(format, args...))))
 }
 
 // next prints the suggested next command.

@@ -168,26 +168,9 @@ func TestAdmissionNonTextIDNotRelayed(t *testing.T) {
 	if strings.Contains(logs, "\xff") || strings.Contains(logs, "\x1b") {
 		t.Errorf("raw bytes of a bad id reached the log:\n%q", logs)
 	}
-	for _, want := range []string{`al\\xffce`, `a\\x1b[31mlice`, "id is not valid UTF-8"} {
+	for _, want := range []string{`al\xffce`, `a\x1b[31mlice`, "id is not valid UTF-8"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("log lacks %s:\n%s", want, logs)
-		}
-	}
-}
-
-func TestLogValue(t *testing.T) {
-	for in, want := range map[string]string{
-		"alice":          "alice",
-		"a b-c_d":        "a b-c_d",
-		"café":           "café",
-		"al\xffce":       `"al\xffce"`,
-		"\x1b[2J":        `"\x1b[2J"`,
-		"a\u009bb":       `"a\u009bb"`,
-		"rtl\u202eevil":  `"rtl\u202eevil"`,
-		"tab\tnewline\n": `"tab\tnewline\n"`,
-	} {
-		if got := logValue(in); got != want {
-			t.Errorf("logValue(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package devserver
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/rtdev/rtdev/internal/textsafe"
+)
 
 // byteBudget is Config.MaxQueuedBytes at work. It covers each relayed
 // frame from the moment transmit queues it until it is written or dropped,
@@ -47,7 +51,7 @@ func (bb *byteBudget) release(b []byte) {
 // the log as well, and nothing has to be reset on the relay path.
 func (s *Server) overBudget(dst string) {
 	if n := s.stats.budgetDropped.Add(1); n&(n-1) == 0 {
-		s.log.Warn("queued bytes over budget, dropping messages", "dst", logValue(dst),
+		s.log.Warn("queued bytes over budget, dropping messages", "dst", textsafe.Terminal(dst),
 			"limit_bytes", s.cfg.MaxQueuedBytes, "dropped", n)
 	}
 }

@@ -1,6 +1,10 @@
 package devserver
 
-import "time"
+import (
+	"time"
+
+	"github.com/rtdev/rtdev/internal/textsafe"
+)
 
 // offlineQueue holds messages for one destination id that is not connected.
 // Upstream keeps one unbounded FIFO per destination and expires it as a
@@ -71,7 +75,7 @@ func (s *Server) queueOffline(dst, src string, msg []byte) {
 	}
 	s.stats.offlineDropped.Add(1)
 	if q.dropped == 1 {
-		s.log.Warn("offline queue full, dropping messages", "dst", logValue(dst), "limit", s.cfg.OfflineQueueLen)
+		s.log.Warn("offline queue full, dropping messages", "dst", textsafe.Terminal(dst), "limit", s.cfg.OfflineQueueLen)
 	}
 }
 
@@ -95,7 +99,7 @@ func (s *Server) expire(dst string, q *offlineQueue) {
 		s.stats.expired.Add(1)
 		s.transmit(m, nil)
 	}
-	s.log.Info("offline messages expired", "dst", logValue(dst), "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
+	s.log.Info("offline messages expired", "dst", textsafe.Terminal(dst), "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
 }
 
 // takeQueue removes and returns the messages waiting for id. The caller

@@ -2,15 +2,14 @@ package devserver
 
 import (
 	"errors"
+	"github.com/rtdev/rtdev/internal/textsafe"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -189,28 +188,12 @@ func (s *Server) checkParams(id, token, key string) (msg, reason string) {
 	// "al\ufffdce"), and control characters reach every log and terminal
 	// that shows one; the peerjs client never makes such a value. The
 	// refusal is upstream's ERROR for unusable WebSocket parameters.
-	case !plainText(id):
+	case !textsafe.Plain(id):
 		return msgMissingParams, "id is not valid UTF-8 or holds control characters"
-	case !plainText(token):
+	case !textsafe.Plain(token):
 		return msgMissingParams, "token is not valid UTF-8 or holds control characters"
 	}
 	return "", ""
-}
-
-// plainText reports whether s is valid UTF-8 without control characters
-// (C0, DEL, C1).
-func plainText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
-}
-
-// logValue is an untrusted string as it may go into a log line that a
-// terminal shows: printable text unchanged, anything else quoted as by
-// strconv.Quote, so an escape sequence is shown and never acted on.
-func logValue(s string) string {
-	if utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
-		return s
-	}
-	return strconv.Quote(s)
 }
 
 // reject sends one message and a bare close, as upstream does for every
@@ -218,7 +201,7 @@ func logValue(s string) string {
 // not checked yet, so it is logged escaped.
 func (s *Server) reject(c *client, typ, msg, reason string) {
 	s.stats.rejected.Add(1)
-	s.log.Info("peer rejected", "id", logValue(c.id), "remote", c.remote, "reason", reason)
+	s.log.Info("peer rejected", "id", textsafe.Terminal(c.id), "remote", c.remote, "reason", reason)
 	deadline := time.Now().Add(s.cfg.WriteTimeout)
 	_ = c.ws.SetWriteDeadline(deadline)
 	if c.ws.WriteMessage(websocket.TextMessage, serverMessage(typ, msg)) == nil {

@@ -3,7 +3,6 @@ package proxy
 import (
 	"log/slog"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -67,13 +66,3 @@ func (s *Server) logRequest(r *http.Request, rt *Route, w *logWriter, start time
 // an escape sequence in it cannot reach a terminal raw. The query is left
 // out: it often carries tokens.
 func logPath(r *http.Request) string { return r.URL.EscapedPath() }
-
-// printable quotes text that came from a peer (a close reason) when it
-// holds anything but printable ASCII, for the same reason.
-func printable(s string) string {
-	q := strconv.QuoteToASCII(s)
-	if q[1:len(q)-1] == s {
-		return s
-	}
-	return q
-}

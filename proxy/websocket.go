@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"errors"
+	"github.com/rtdev/rtdev/internal/textsafe"
 	"io"
 	"log/slog"
 	"net/http"
@@ -404,6 +405,6 @@ func (s *Server) logWebSocket(r *http.Request, rt Route, b *bridge, start time.T
 		slog.Int64("backend_bytes", b.stats[fromBackend].bytes.Load()),
 		slog.String("closed_by", closer),
 		slog.Int("code", code),
-		slog.String("reason", printable(reason)),
+		slog.String("reason", textsafe.Terminal(reason)),
 	)
 }

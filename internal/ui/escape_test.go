@@ -5,42 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
-	"unicode"
 )
-
-func TestPrintable(t *testing.T) {
-	for in, want := range map[string]string{
-		"alice":                  "alice",
-		"bücher.test 日本":         "bücher.test 日本",
-		"\x1b]52;c;aGVsbG8=\x07": `\x1b]52;c;aGVsbG8=\x07`,
-		"a\nb\tc\rd":             `a\nb\tc\rd`,
-		"al\xffce":               `al\xffce`,
-		"x\u009b31m":             `x\u009b31m`,
-		"safe\u202eexe.txt":      `safe\u202eexe.txt`,
-		"\u2066iso\u2069":        `\u2066iso\u2069`,
-		"del\x7f":                `del\x7f`,
-		"line\u2028sep":          `line\u2028sep`,
-	} {
-		if got := Printable(in); got != want {
-			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzPrintable: whatever goes in, nothing a terminal acts on comes out.
-func FuzzPrintable(f *testing.F) {
-	for _, s := range []string{"", "a", "\x1b[31m", "\xff", "\u202e", "日本\x00"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		out := Printable(s)
-		for _, r := range out {
-			if needsEscape(r) || r == unicode.ReplacementChar && !strings.ContainsRune(s, unicode.ReplacementChar) {
-				t.Fatalf("Printable(%q) = %q holds %U", s, out, r)
-			}
-		}
-	})
-}
 
 // TestLoggersEscape: an OSC 52 clipboard write in a peer id reaches no
 // log format raw: the styled handler, the plain text one, and JSON.

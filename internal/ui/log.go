@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/textsafe"
 )
 
 // NewLogger returns the logger for long-running commands (rtdev serve):
@@ -21,7 +23,7 @@ func NewLogger(ios *IOStreams, format string, level slog.Level) *slog.Logger {
 		// through; log lines often end up on a terminal all the same.
 		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
 			if a.Value.Kind() == slog.KindString {
-				a.Value = slog.StringValue(Printable(a.Value.String()))
+				a.Value = slog.StringValue(textsafe.Terminal(a.Value.String()))
 			}
 			return a
 		}
@@ -70,7 +72,7 @@ func (h *prettyHandler) Handle(_ context.Context, r slog.Record) error {
 		b.WriteString(h.st.Muted.Render("DEBUG"))
 	}
 	b.WriteByte(' ')
-	b.WriteString(Printable(r.Message))
+	b.WriteString(textsafe.Terminal(r.Message))
 	b.WriteString(h.attrs)
 	r.Attrs(func(a slog.Attr) bool { h.writeAttr(&b, h.prefix, a); return true })
 	b.WriteByte('\n')
@@ -98,7 +100,7 @@ func (h *prettyHandler) writeAttr(b *strings.Builder, prefix string, a slog.Attr
 	}
 	// Keys and values come from peers and pages (ids, origins, paths):
 	// never let them reach the terminal raw.
-	fmt.Fprintf(b, " %s=%s", h.st.Hint.Render(Printable(prefix+a.Key)), Printable(a.Value.String()))
+	fmt.Fprintf(b, " %s=%s", h.st.Hint.Render(textsafe.Terminal(prefix+a.Key)), textsafe.Terminal(a.Value.String()))
 }
 
 func (h *prettyHandler) WithAttrs(attrs []slog.Attr) slog.Handler {

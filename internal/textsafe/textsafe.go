@@ -1,4 +1,4 @@
-package ui
+package textsafe
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Printable returns s with every rune that a terminal would act on rather
+// Terminal returns s with every rune that a terminal would act on rather
 // than show replaced by a visible escape: C0 controls (ESC starts the OSC 52
 // clipboard write and colour changes), DEL, C1 controls (U+0080–U+009F; CSI
 // is U+009B), invalid UTF-8, line and paragraph separators, and the
@@ -18,7 +18,7 @@ import (
 // destinations, origins and paths in the server log; names from a probed
 // server's certificate in doctor's report; names from a committed
 // rtdev.toml.
-func Printable(s string) string {
+func Terminal(s string) string {
 	i := strings.IndexFunc(s, needsEscape)
 	if i < 0 && utf8.ValidString(s) {
 		return s
@@ -46,6 +46,12 @@ func Printable(s string) string {
 		s = s[size:]
 	}
 	return b.String()
+}
+
+// Plain reports whether s is valid UTF-8 that Terminal leaves as it is:
+// the test for names that must be text (PeerJS ids and tokens).
+func Plain(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, needsEscape) < 0
 }
 
 // needsEscape reports whether r must not reach a terminal as itself.
