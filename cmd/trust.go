@@ -25,7 +25,9 @@ func newCmdTrust(a *app) *cobra.Command {
 		Long: `Manage where your CA is trusted. Each store gets its own line in the result:
 the system store (Debian/Ubuntu, Fedora, Arch, openSUSE, macOS keychain,
 Windows user store), every NSS database Chrome/Chromium and Firefox read
-(created for Chromium when none exists), and $JAVA_HOME's cacerts.
+(created for Chromium when none exists), and the cacerts of every JDK found
+(JAVA_HOME, java on PATH, /usr/lib/jvm, macOS java_home; RTDEV_JAVA_HOMES
+replaces that search, none skips Java).
 
 Choose stores with --store system,nss,java or RTDEV_TRUST_STORES (none skips
 them all). uninstall removes exactly what rtdev added.`,
