@@ -64,6 +64,7 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		return err
 	}
 	var sections [][]doctor.Finding
+	stores := a.storeStatusOnce()
 	if len(urls) == 0 || isProject(p) {
 		stop := a.io.Progress("checking the CA, the certificate set and the trust stores")
 		sections = append(sections, doctor.CheckLocal(ctx, doctor.LocalOptions{
@@ -72,11 +73,9 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			CADir:  p.caDir,
 			System: project.OSSystem(),
 			Getenv: a.getenv,
-			Trust: func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
-				return a.trustAction(ctx, c, "status", "", false)
-			},
-			Git: run.ExecRunner(),
-			Now: a.now(),
+			Trust:  stores,
+			Git:    run.ExecRunner(),
+			Now:    a.now(),
 		}))
 		stop()
 	}
@@ -107,6 +106,37 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		return errProblemsFound
 	}
 	return nil
+}
+
+// storeStatusOnce reads every trust store, selected or not, once per run:
+// the local checks and the probes both use it. Status only reads.
+func (a *app) storeStatusOnce() doctor.TrustStatus {
+	var (
+		done bool
+		st   doctor.StoreStatus
+		err  error
+	)
+	return func(ctx context.Context, c *ca.CA) (doctor.StoreStatus, error) {
+		if done {
+			return st, err
+		}
+		done = true
+		env := a.newTrustEnv(false)
+		st.Selection, err = trust.SelectionFor("", env)
+		if err != nil {
+			err = usageErr(storeHint, "%v", err)
+			return st, err
+		}
+		var stores []trust.Store
+		if stores, err = trust.Stores(env, c, nil); err != nil {
+			return st, err
+		}
+		st.Results = []trust.Result{}
+		for _, s := range stores {
+			st.Results = append(st.Results, s.Status(ctx)...)
+		}
+		return st, nil
+	}
 }
 
 // isProject reports whether the folder has rtdev state to check, so
