@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,7 +66,8 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 	}
 	var sections [][]doctor.Finding
 	stores := a.storeStatusOnce()
-	if len(urls) == 0 || isProject(p) {
+	local := len(urls) == 0 || isProject(p)
+	if local {
 		stop := a.io.Progress("checking the CA, the certificate set and the trust stores")
 		sections = append(sections, doctor.CheckLocal(ctx, doctor.LocalOptions{
 			Layout: p.layout,
@@ -87,6 +89,17 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now()}
 		if c, err := ca.LoadCert(p.caDir); err == nil {
 			po.RTDevCA = c.Cert
+			// The verdict per client family comes from the same store
+			// reads as the store findings, so the two agree.
+			stop := func() {}
+			if !local { // else the local checks have read them
+				stop = a.io.Progress("checking the trust stores")
+			}
+			st, err := stores(ctx, c)
+			stop()
+			if err == nil {
+				po.Clients = doctor.Clients(c, doctor.ClientOptions{GOOS: runtime.GOOS, Stores: st, Getenv: a.getenv, Layout: p.layout})
+			}
 		}
 		for _, u := range urls {
 			stop := a.io.Progress("probing " + u)
