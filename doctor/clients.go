@@ -61,13 +61,17 @@ func Clients(c *ca.CA, o ClientOptions) []ClientTrust {
 	if o.Getenv == nil {
 		o.Getenv = os.Getenv
 	}
-	browsers := trust.StoreNSS
-	if o.GOOS == "darwin" || o.GOOS == "windows" {
-		browsers = trust.StoreSystem
+	browsers, names := trust.StoreNSS, "Chrome, Chromium and Firefox"
+	switch o.GOOS {
+	case "darwin":
+		browsers, names = trust.StoreSystem, "Safari, Chrome and Edge"
+	case "windows":
+		// Firefox imports the OS's roots there (mkcert#653).
+		browsers, names = trust.StoreSystem, "Chrome, Edge and Firefox"
 	}
 	var out []ClientTrust
 	for _, f := range []ClientTrust{
-		{Family: FamilyBrowsers, Clients: "Chrome, Chromium and Firefox", Store: browsers},
+		{Family: FamilyBrowsers, Clients: names, Store: browsers},
 		{Family: FamilyOSTools, Clients: "curl, Go and Python's ssl", Store: trust.StoreSystem},
 	} {
 		out = append(out, storeClients(f, o.Stores))
