@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,7 +66,9 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		return err
 	}
 	var sections [][]doctor.Finding
-	if len(urls) == 0 || isProject(p) {
+	stores := a.storeStatusOnce()
+	local := len(urls) == 0 || isProject(p)
+	if local {
 		stop := a.io.Progress("checking the CA, the certificate set and the trust stores")
 		sections = append(sections, doctor.CheckLocal(ctx, doctor.LocalOptions{
 			Layout: p.layout,
@@ -73,11 +76,9 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			CADir:  p.caDir,
 			System: project.OSSystem(),
 			Getenv: a.getenv,
-			Trust: func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
-				return a.trustAction(ctx, c, "status", "", false)
-			},
-			Git: run.ExecRunner(),
-			Now: a.now(),
+			Trust:  stores,
+			Git:    run.ExecRunner(),
+			Now:    a.now(),
 		}))
 		stop()
 	}
@@ -89,6 +90,17 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now()}
 		if c, err := ca.LoadCert(p.caDir); err == nil {
 			po.RTDevCA = c.Cert
+			// The verdict per client family comes from the same store
+			// reads as the store findings, so the two agree.
+			stop := func() {}
+			if !local { // else the local checks have read them
+				stop = a.io.Progress("checking the trust stores")
+			}
+			st, err := stores(ctx, c)
+			stop()
+			if err == nil {
+				po.Clients = doctor.Clients(c, doctor.ClientOptions{GOOS: runtime.GOOS, Stores: st, Getenv: a.getenv, Layout: p.layout})
+			}
 		}
 		for _, u := range urls {
 			stop := a.io.Progress("probing " + u)
@@ -108,6 +120,37 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		return errProblemsFound
 	}
 	return nil
+}
+
+// storeStatusOnce reads every trust store, selected or not, once per run:
+// the local checks and the probes both use it. Status only reads.
+func (a *app) storeStatusOnce() doctor.TrustStatus {
+	var (
+		done bool
+		st   doctor.StoreStatus
+		err  error
+	)
+	return func(ctx context.Context, c *ca.CA) (doctor.StoreStatus, error) {
+		if done {
+			return st, err
+		}
+		done = true
+		env := a.newTrustEnv(false)
+		st.Selection, err = trust.SelectionFor("", env)
+		if err != nil {
+			err = usageErr(storeHint, "%v", err)
+			return st, err
+		}
+		var stores []trust.Store
+		if stores, err = trust.Stores(env, c, nil); err != nil {
+			return st, err
+		}
+		st.Results = []trust.Result{}
+		for _, s := range stores {
+			st.Results = append(st.Results, s.Status(ctx)...)
+		}
+		return st, nil
+	}
 }
 
 // isProject reports whether the folder has rtdev state to check, so

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/internal/ui"
+	"github.com/rtdev/rtdev/trust"
 )
 
 // app is what every command gets from Main: its streams and a sealed view of
@@ -20,6 +21,9 @@ type app struct {
 	io     *ui.IOStreams
 	getenv func(string) string
 	now    func() time.Time
+	// trustEnv describes the machine to the trust stores; nil is
+	// trust.NewEnv. Unit tests put a fake runner and root folder there.
+	trustEnv func(canPrompt bool) trust.Env
 }
 
 // Main runs rtdev with the process's arguments and environment and returns

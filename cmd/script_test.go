@@ -46,6 +46,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 			env.Setenv("RTDEV_CAROOT", filepath.Join(env.WorkDir, "caroot"))
 			env.Setenv("RTDEV_TRUST_STORES", "none")
+			// Doctor reads every store; no script may find this machine's
+			// JDKs (PATH, /usr/lib/jvm) and their shared cacerts.
+			env.Setenv("RTDEV_JAVA_HOMES", "none")
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},

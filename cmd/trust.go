@@ -25,7 +25,9 @@ func newCmdTrust(a *app) *cobra.Command {
 		Long: `Manage where your CA is trusted. Each store gets its own line in the result:
 the system store (Debian/Ubuntu, Fedora, Arch, openSUSE, macOS keychain,
 Windows user store), every NSS database Chrome/Chromium and Firefox read
-(created for Chromium when none exists), and $JAVA_HOME's cacerts.
+(created for Chromium when none exists), and the cacerts of every JDK found
+(JAVA_HOME, java on PATH, /usr/lib/jvm, macOS java_home; RTDEV_JAVA_HOMES
+replaces that search, none skips Java).
 
 Choose stores with --store system,nss,java or RTDEV_TRUST_STORES (none skips
 them all). uninstall removes exactly what rtdev added.`,
@@ -93,8 +95,11 @@ const storeHint = "choose from system, nss and java, or none, e.g. --store nss"
 // trustAction runs install, uninstall or status on the selected stores.
 // canPrompt is false with --yes; it is also false when stdin is no terminal.
 func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFlag string, canPrompt bool) ([]trust.Result, error) {
-	env := trust.NewEnv(canPrompt && a.io.CanPrompt())
-	env.Getenv = a.getenv
+	env := a.newTrustEnv(canPrompt && a.io.CanPrompt())
+	// The spinner would draw over sudo's password prompt, so the stores
+	// stop it before any command that may prompt (stop is idempotent).
+	stop := func() {}
+	env.BeforePrompt = func() { stop() }
 	sel, err := trust.SelectionFor(storeFlag, env)
 	if err != nil {
 		return nil, usageErr(storeHint, "%v", err)
@@ -107,7 +112,7 @@ func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFl
 		return nil, err
 	}
 	if len(stores) > 0 && action != "status" {
-		stop := a.io.Progress(fmt.Sprintf("%s: %s", action, storeNames(stores)))
+		stop = a.io.Progress(fmt.Sprintf("%s: %s", action, storeNames(stores)))
 		defer stop()
 	}
 	results := []trust.Result{}
@@ -122,6 +127,18 @@ func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFl
 		}
 	}
 	return results, nil
+}
+
+// newTrustEnv is the trust stores' view of this machine, reading the
+// variables through a.getenv.
+func (a *app) newTrustEnv(canPrompt bool) trust.Env {
+	newEnv := a.trustEnv
+	if newEnv == nil {
+		newEnv = trust.NewEnv
+	}
+	env := newEnv(canPrompt)
+	env.Getenv = a.getenv
+	return env
 }
 
 func storeNames(stores []trust.Store) string {
@@ -148,6 +165,11 @@ func trustExit(action string, results []trust.Result) error {
 }
 
 func hintFor(r trust.Result) string {
+	var nr *trust.NeedsRootError
+	if r.Command != "" && errors.As(r.Err, &nr) && nr.NoSudo {
+		// Without sudo the command carries none; it works from a root shell.
+		return "run as root: " + r.Command
+	}
 	if r.Command != "" {
 		return "run by hand: " + r.Command
 	}

@@ -20,13 +20,15 @@ const (
 	IDCAUnconstrain    = "ca-unconstrained"   // no name constraints: a leaked key can sign any name
 )
 
-// Local checks: trust stores (one finding per store location).
+// Local checks: trust stores (one finding per store location; a store
+// RTDEV_TRUST_STORES leaves out is read too, and its problems are info).
 const (
 	IDCANotTrusted      = "ca-not-trusted"
 	IDCATrusted         = "ca-trusted"
 	IDTrustSkipped      = "trust-skipped" // the store does not apply here
 	IDTrustCheckFailed  = "trust-check-failed"
 	IDTrustNotAvailable = "trust-unavailable" // the stores could not be listed
+	IDJavaHomeInvalid   = "java-home-invalid" // JAVA_HOME names a folder that does not exist
 )
 
 // Local checks: the project certificate in .rtdev/.
@@ -86,7 +88,8 @@ const (
 
 // Live probes: the certificate presented.
 const (
-	IDCertUntrustedRTDevCA = "cert-untrusted-rtdev-ca" // your rtdev CA, not trusted here
+	IDCertUntrustedRTDevCA = "cert-untrusted-rtdev-ca" // your rtdev CA, trusted by no client family here
+	IDCertPartlyTrusted    = "cert-partly-trusted"     // your rtdev CA, trusted by some client families only
 	IDCertOtherRTDevCA     = "cert-other-rtdev-ca"     // another machine's (or an old) rtdev CA
 	IDCertSelfSigned       = "cert-self-signed"
 	IDCertUnknownAuthority = "cert-unknown-authority"

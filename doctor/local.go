@@ -9,12 +9,12 @@ import (
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
-	"github.com/rtdev/rtdev/trust"
 )
 
 // TrustStatus reports where c is trusted: cmd passes a func that runs
-// Status on trust.Stores for the selected stores.
-type TrustStatus func(ctx context.Context, c *ca.CA) ([]trust.Result, error)
+// Status on every store of trust.Stores (selected or not) and says which
+// RTDEV_TRUST_STORES selects.
+type TrustStatus func(ctx context.Context, c *ca.CA) (StoreStatus, error)
 
 // LocalOptions is what CheckLocal looks at.
 type LocalOptions struct {

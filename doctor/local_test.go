@@ -60,8 +60,8 @@ func TestCheckLocalHealthyProject(t *testing.T) {
 	cfg := project.Defaults()
 	cfg.Hosts = []string{"app.localhost"}
 	p := newProject(t, fakeSystem{hostname: "devbox", wifi: "192.168.1.20"}, cfg)
-	p.opts.Trust = func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
-		return []trust.Result{{Store: trust.StoreSystem, State: trust.Installed}}, nil
+	p.opts.Trust = func(ctx context.Context, c *ca.CA) (StoreStatus, error) {
+		return StoreStatus{Results: []trust.Result{{Store: trust.StoreSystem, State: trust.Installed}}}, nil
 	}
 	fs := CheckLocal(t.Context(), p.opts)
 	if got := problems(fs); len(got) != 0 {

@@ -104,6 +104,11 @@ type ProbeOptions struct {
 	// RTDevCA is the user's CA, to tell its certificates from others'.
 	// It may be nil.
 	RTDevCA *x509.Certificate
+	// Clients is each client family's trust in RTDevCA (see Clients). When
+	// set, a certificate from RTDevCA is judged per family, as the store
+	// findings are, instead of by RootCAs alone; RootCAs verifying it
+	// still counts as the OS tools trusting it.
+	Clients []ClientTrust
 	// PeerJS probes a PeerJS server: the URL's path is the client's path
 	// option; the id fetch and a WebSocket OPEN must succeed.
 	PeerJS bool

@@ -118,20 +118,57 @@ func (p *prober) checkCertDates(chain []*x509.Certificate, fix string) []Finding
 // reported here) and without a name (checked on its own), and names what is
 // wrong with the authority. fix is the chain's reissueFix.
 func (p *prober) checkAuthority(ctx context.Context, chain []*x509.Certificate, fix string) []Finding {
-	leaf := chain[0]
+	opts := verifyOptions(chain, p.o.RootCAs)
+	err := verifyApartFromDates(chain[0], &opts, p.o.Now, chain)
+	if p.o.Clients != nil && p.signedByRTDev(chain) {
+		return p.checkClients(ctx, chain, err, fix)
+	}
+	if err == nil {
+		return nil
+	}
+	return p.authorityProblem(ctx, chain, opts, err, fix)
+}
+
+func verifyOptions(chain []*x509.Certificate, roots *x509.CertPool) x509.VerifyOptions {
 	opts := x509.VerifyOptions{
-		Roots:         p.o.RootCAs,
+		Roots:         roots,
 		Intermediates: x509.NewCertPool(),
 		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	for _, c := range chain[1:] {
 		opts.Intermediates.AddCert(c)
 	}
-	err := verifyApartFromDates(leaf, &opts, p.o.Now, chain)
-	if err == nil {
-		return nil
+	return opts
+}
+
+// checkClients judges a chain from the user's rtdev CA: first as a client
+// trusting that CA would (name constraints, signature), then per client
+// family from the stores they read. systemErr is the verdict of RootCAs,
+// the roots Go and the OS tools use.
+func (p *prober) checkClients(ctx context.Context, chain []*x509.Certificate, systemErr error, fix string) []Finding {
+	roots := x509.NewCertPool()
+	roots.AddCert(p.o.RTDevCA)
+	opts := verifyOptions(chain, roots)
+	if err := verifyApartFromDates(chain[0], &opts, p.o.Now, chain); err != nil {
+		return p.authorityProblem(ctx, chain, opts, err, fix)
 	}
-	details := certDetails(leaf)
+	clients := slices.Clone(p.o.Clients)
+	for i := range clients {
+		if clients[i].Family == FamilyOSTools && systemErr == nil {
+			clients[i].Trusted = true
+		}
+	}
+	details := certDetails(chain[0])
+	if systemErr != nil {
+		details["error"] = systemErr.Error()
+	}
+	return p.clientVerdict(clients, details)
+}
+
+// authorityProblem names what is wrong with the authority of a chain that
+// failed verification with err.
+func (p *prober) authorityProblem(ctx context.Context, chain []*x509.Certificate, opts x509.VerifyOptions, err error, fix string) []Finding {
+	details := certDetails(chain[0])
 	details["error"] = err.Error()
 	var uae x509.UnknownAuthorityError
 	var iae x509.InsecureAlgorithmError

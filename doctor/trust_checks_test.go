@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,15 +30,60 @@ func TestTrustFinding(t *testing.T) {
 		{trust.Result{Store: "java", State: trust.Skipped, Reason: "no JDK found"}, IDTrustSkipped, SeverityInfo, ""},
 		{trust.Result{Store: "nss", State: trust.Unsupported, Reason: "browsers on windows read the system store"}, IDTrustSkipped, SeverityInfo, ""},
 	} {
-		f := trustFinding(tc.r)
+		f := trustFinding(tc.r, true)
 		if f.ID != tc.wantID || f.Severity != tc.wantSev || f.Fix != tc.wantFix || f.Message == "" {
 			t.Errorf("trustFinding(%+v) = %+v; want %s %s fix %q", tc.r, f, tc.wantID, tc.wantSev, tc.wantFix)
 		}
 	}
 }
 
+// Eight NSS databases give eight findings, each naming its database.
+func TestTrustFindingsNameTheirLocation(t *testing.T) {
+	var rs []trust.Result
+	for i := range 8 {
+		rs = append(rs, trust.Result{Store: trust.StoreNSS, Location: fmt.Sprintf("/home/dev/.mozilla/firefox/p%d.default", i), State: trust.Installed})
+	}
+	status := func(context.Context, *ca.CA) (StoreStatus, error) { return StoreStatus{Results: rs}, nil }
+	fs := checkTrust(t.Context(), status, newRTDevCA(t))
+	seen := map[string]bool{}
+	for i, f := range fs {
+		if f.ID != IDCATrusted || !strings.Contains(f.Message, rs[i].Location) || seen[f.Message] {
+			t.Errorf("finding %d = %+v, want one naming %s", i, f, rs[i].Location)
+		}
+		seen[f.Message] = true
+	}
+	if len(fs) != 8 {
+		t.Errorf("got %d findings, want 8", len(fs))
+	}
+}
+
+// Doctor reads stores RTDEV_TRUST_STORES leaves out; what is wrong there
+// is information, since rtdev was told not to manage them.
+func TestTrustFindingUnselectedStoreIsInfo(t *testing.T) {
+	missing := trust.Result{Store: trust.StoreSystem, Location: "/usr/local/share/ca-certificates/x.crt", State: trust.Missing}
+	st := StoreStatus{Results: []trust.Result{missing}, Selection: []string{trust.StoreNSS}}
+	f := mustFind(t, checkTrust(t.Context(), func(context.Context, *ca.CA) (StoreStatus, error) { return st, nil }, newRTDevCA(t)), IDCANotTrusted)
+	if f.Severity != SeverityInfo || !strings.Contains(f.Message, "RTDEV_TRUST_STORES leaves the system store out") || f.Details["selected"] != false {
+		t.Errorf("%+v", f)
+	}
+	if f := trustFinding(missing, true); f.Severity != SeverityError {
+		t.Errorf("selected store: %+v", f)
+	}
+}
+
+// A JAVA_HOME that points nowhere is its own finding with the fix, not a
+// failure of the Java store as a whole (mkcert#472).
+func TestTrustFindingJavaHomeNowhere(t *testing.T) {
+	r := trust.Result{Store: trust.StoreJava, Location: "/opt/gone", State: trust.Skipped, Command: "unset JAVA_HOME, or export JAVA_HOME=/path/to/jdk",
+		Err: &trust.JavaHomeError{Variable: "JAVA_HOME", Path: "/opt/gone"}}
+	f := trustFinding(r, true)
+	if f.ID != IDJavaHomeInvalid || f.Severity != SeverityWarn || !strings.Contains(f.Message, "JAVA_HOME is /opt/gone, which does not exist") || f.Fix != r.Command {
+		t.Errorf("%+v", f)
+	}
+}
+
 func TestCheckTrustError(t *testing.T) {
-	failing := func(context.Context, *ca.CA) ([]trust.Result, error) { return nil, errors.New("no stores") }
+	failing := func(context.Context, *ca.CA) (StoreStatus, error) { return StoreStatus{}, errors.New("no stores") }
 	f := mustFind(t, checkTrust(t.Context(), failing, newRTDevCA(t)), IDTrustNotAvailable)
 	if !f.Severity.Problem() {
 		t.Errorf("%+v", f)
@@ -61,16 +107,16 @@ func TestCheckLocalNSS(t *testing.T) {
 	env := trust.Env{GOOS: "linux", Getenv: func(k string) string { return vars[k] }, UID: os.Geteuid(),
 		Runner: run.ExecRunner(), Root: t.TempDir()}
 	var stores []trust.Store
-	status := func(ctx context.Context, c *ca.CA) ([]trust.Result, error) {
+	status := func(ctx context.Context, c *ca.CA) (StoreStatus, error) {
 		var err error
 		if stores, err = trust.Stores(env, c, []string{trust.StoreNSS}); err != nil {
-			return nil, err
+			return StoreStatus{}, err
 		}
 		var out []trust.Result
 		for _, s := range stores {
 			out = append(out, s.Status(ctx)...)
 		}
-		return out, nil
+		return StoreStatus{Results: out}, nil
 	}
 
 	p := newProject(t, fakeSystem{hostname: "devbox"}, project.Defaults())

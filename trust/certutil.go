@@ -43,10 +43,7 @@ func (e Env) certutilInstall() string {
 		return "brew install nss"
 	}
 	ids := osReleaseIDs(e.sys("/etc/os-release"))
-	sudo := ""
-	if e.UID != 0 {
-		sudo = "sudo "
-	}
+	sudo := e.sudoWord()
 	for _, id := range ids {
 		switch id {
 		case "debian", "ubuntu":

@@ -2,7 +2,8 @@
 // trust stores that browsers and runtimes read: the operating system's store
 // (Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE, the macOS System keychain, the
 // Windows current-user Root store), the NSS databases of Chromium and Firefox,
-// and a JDK's cacerts.
+// and the cacerts of every JDK found (JAVA_HOME, java on PATH, /usr/lib/jvm,
+// macOS's java_home), each shared cacerts once.
 //
 // Every store is a [Store] that reports one [Result] per place it looked at
 // (NSS has one per database), so a caller can print a table or JSON and tell

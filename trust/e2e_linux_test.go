@@ -354,7 +354,11 @@ func TestE2EJavaKeytool(t *testing.T) {
 
 	c := testCA(t)
 	srv := startTLSServer(t, c)
-	stores, err := Stores(e2eEnv(map[string]string{"JAVA_HOME": javaHome}), c, []string{StoreJava})
+	// JAVA_HOME only: no PATH, and an empty root so /usr/lib/jvm, where
+	// this machine's JDKs and their shared cacerts live, is never found.
+	env := e2eEnv(map[string]string{"JAVA_HOME": javaHome})
+	env.Root = t.TempDir()
+	stores, err := Stores(env, c, []string{StoreJava})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,6 +392,72 @@ func TestE2EJavaKeytool(t *testing.T) {
 	if after, _ := os.ReadFile(src); sha256.Sum256(after) != sumBefore {
 		t.Fatal("the JDK's own cacerts changed")
 	}
+}
+
+// A JDK found only through PATH, as most users have it (no JAVA_HOME): a
+// throwaway tree whose bin/java is reached through an alternatives-style
+// link chain, the real keytool linked in, and a copy of the machine's
+// cacerts that a second JDK shares through a link, so it is handled once.
+func TestE2EJavaFromPATH(t *testing.T) {
+	tools := need(t, "keytool")
+	real, err := filepath.EvalSymlinks(tools["keytool"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(filepath.Dir(real)), "lib", "security", "cacerts"))
+	if err != nil {
+		t.Fatalf("read the JDK's cacerts: %v", err)
+	}
+	tree, root := t.TempDir(), t.TempDir()
+	jdk := filepath.Join(tree, "opt", "jdk")
+	mkdirs(t, filepath.Join(jdk, "bin"))
+	// bin/java is a plain file: a link to the real java would lead the
+	// search to the real JDK's cacerts.
+	writeFile(t, filepath.Join(jdk, "bin", "java"), "#!/bin/sh\n")
+	if err := os.Chmod(filepath.Join(jdk, "bin", "java"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(jdk, "bin", "keytool")); err != nil {
+		t.Fatal(err)
+	}
+	cacerts := filepath.Join(jdk, "lib", "security", "cacerts")
+	writeFile(t, cacerts, string(data))
+	for link, target := range map[string]string{
+		filepath.Join(tree, "etc", "alternatives", "java"): filepath.Join(jdk, "bin", "java"),
+		filepath.Join(tree, "usr", "bin", "java"):          filepath.Join(tree, "etc", "alternatives", "java"),
+	} {
+		mkdirs(t, filepath.Dir(link))
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A second JDK in the sealed /usr/lib/jvm sharing the same cacerts.
+	other := filepath.Join(root, "usr", "lib", "jvm", "other-jdk")
+	mkdirs(t, filepath.Join(other, "bin"), filepath.Join(other, "lib", "security"))
+	if err := os.Symlink(real, filepath.Join(other, "bin", "keytool")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(cacerts, filepath.Join(other, "lib", "security", "cacerts")); err != nil {
+		t.Fatal(err)
+	}
+
+	c := testCA(t)
+	env := e2eEnv(map[string]string{"PATH": filepath.Join(tree, "usr", "bin")})
+	env.Root = root
+	stores, err := Stores(env, c, []string{StoreJava})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, ctx := stores[0], context.Background()
+	st := j.Status(ctx)
+	wantAll(t, st, Missing)
+	if len(st) != 1 || st[0].Location != cacerts {
+		t.Fatalf("status = %+v, want one result for %s", st, cacerts)
+	}
+	wantAll(t, j.Install(ctx), Installed)
+	wantAll(t, j.Status(ctx), Installed)
+	wantAll(t, j.Uninstall(ctx), Removed)
+	wantAll(t, j.Status(ctx), Missing)
 }
 
 // inNamespace runs this test binary's helper test under `unshare -m` after

@@ -24,6 +24,12 @@ type Env struct {
 	CanPrompt bool
 	// Runner runs every external command.
 	Runner run.Runner
+	// BeforePrompt, when set, is called before a command that may ask the
+	// user something (sudo's password prompt, Windows' Root store dialog),
+	// so a caller can take its spinner off the terminal first: a spinner
+	// redrawing the line would hide or garble the prompt. It may be called
+	// more than once.
+	BeforePrompt func()
 	// Root prefixes the system paths rtdev reads and writes (anchor
 	// folders, bundles, /etc/os-release); "/" outside tests.
 	Root string
@@ -69,6 +75,13 @@ func (e Env) withDefaults() Env {
 		e.winRoot = platformRootStore()
 	}
 	return e
+}
+
+// beforePrompt calls BeforePrompt when there is one.
+func (e Env) beforePrompt() {
+	if e.BeforePrompt != nil {
+		e.BeforePrompt()
+	}
 }
 
 // sys maps an absolute system path under Root.

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
@@ -15,8 +14,8 @@ import (
 // javaStorePass is the well-known default password of a JDK's cacerts.
 const javaStorePass = "changeit"
 
-// javaStore is the cacerts of the JDK in $JAVA_HOME, edited with its own
-// keytool.
+// javaStore is the cacerts of every JDK found on the machine (see jdks),
+// each edited with its own keytool. It returns one Result per cacerts file.
 type javaStore struct {
 	env Env
 	ca  *ca.CA
@@ -26,37 +25,22 @@ func (s *javaStore) Name() string { return StoreJava }
 
 type javaPaths struct{ keytool, cacerts string }
 
-// locate finds keytool and cacerts, or returns the Skipped result saying
-// what is missing. mkcert aborts when JAVA_HOME has no cacerts, as in
-// Homebrew's openjdk keg (mkcert#472); here that is a skip with a reason.
-func (s *javaStore) locate() (javaPaths, *Result) {
-	home := s.env.Getenv("JAVA_HOME")
-	if home == "" {
-		return javaPaths{}, &Result{Store: StoreJava, State: Skipped, Reason: "JAVA_HOME is not set"}
+// each runs op on every cacerts found; a JDK that cannot be used (a
+// JAVA_HOME that points nowhere, a keg without cacerts) is its own Skipped
+// result, so one broken JDK never hides the others or fails the command.
+func (s *javaStore) each(ctx context.Context, op func(context.Context, javaPaths) Result) []Result {
+	var out []Result
+	for _, j := range s.env.jdks(ctx) {
+		if j.skip != nil {
+			out = append(out, *j.skip)
+			continue
+		}
+		out = append(out, op(ctx, j.paths))
 	}
-	exe := "keytool"
-	if s.env.GOOS == "windows" {
-		exe += ".exe"
+	if len(out) == 0 {
+		out = append(out, Result{Store: StoreJava, State: Skipped, Reason: s.env.noJDKReason()})
 	}
-	p := javaPaths{keytool: filepath.Join(home, "bin", exe)}
-	if !exists(p.keytool) {
-		return p, &Result{Store: StoreJava, Location: home, State: Skipped,
-			Reason: "no keytool in " + filepath.Join(home, "bin"),
-			Err:    &MissingToolError{Tool: "keytool"}}
-	}
-	// JDK 8 keeps it under jre/, JDK 9+ directly under lib/.
-	jre := filepath.Join(home, "jre", "lib", "security", "cacerts")
-	lib := filepath.Join(home, "lib", "security", "cacerts")
-	switch {
-	case exists(jre):
-		p.cacerts = jre
-	case exists(lib):
-		p.cacerts = lib
-	default:
-		return p, &Result{Store: StoreJava, Location: home, State: Skipped,
-			Reason: "no cacerts in JAVA_HOME (looked for " + lib + " and " + jre + ")"}
-	}
-	return p, nil
+	return out
 }
 
 // asRoot: a system JDK's cacerts belongs to root (on Debian it is a link to
@@ -114,29 +98,23 @@ func (s *javaStore) find(ctx context.Context, p javaPaths) ([]string, error) {
 // lower case.
 func (s *javaStore) ours(alias string) bool { return strings.EqualFold(alias, s.ca.UniqueName()) }
 
-// lookup locates cacerts and lists the aliases that hold the CA. When ok is
-// false, r is already the answer: a skip, or a listing that failed.
-func (s *javaStore) lookup(ctx context.Context) (p javaPaths, r Result, aliases []string, ok bool) {
-	p, skip := s.locate()
-	if skip != nil {
-		return p, *skip, nil, false
-	}
+// lookup lists the aliases that hold the CA in p's cacerts. When ok is
+// false, r is already the answer: a listing that failed.
+func (s *javaStore) lookup(ctx context.Context, p javaPaths) (r Result, aliases []string, ok bool) {
 	r = Result{Store: StoreJava, Location: p.cacerts}
 	aliases, err := s.find(ctx, p)
 	if err != nil {
-		return p, failure(r, fmt.Errorf("list %s: %w", p.cacerts, err), ""), nil, false
+		return failure(r, fmt.Errorf("list %s: %w", p.cacerts, err), ""), nil, false
 	}
-	return p, r, aliases, true
+	return r, aliases, true
 }
 
-func (s *javaStore) Status(ctx context.Context) []Result {
-	_, r := s.status(ctx)
-	return []Result{r}
-}
+func (s *javaStore) Status(ctx context.Context) []Result    { return s.each(ctx, s.status) }
+func (s *javaStore) Install(ctx context.Context) []Result   { return s.each(ctx, s.install) }
+func (s *javaStore) Uninstall(ctx context.Context) []Result { return s.each(ctx, s.uninstall) }
 
-// status is Status with the paths it found, for Install to go on with.
-func (s *javaStore) status(ctx context.Context) (javaPaths, Result) {
-	p, r, aliases, ok := s.lookup(ctx)
+func (s *javaStore) status(ctx context.Context, p javaPaths) Result {
+	r, aliases, ok := s.lookup(ctx, p)
 	switch {
 	case !ok:
 	case len(aliases) == 0:
@@ -148,35 +126,35 @@ func (s *javaStore) status(ctx context.Context) (javaPaths, Result) {
 			r.Reason = "present as " + aliases[0]
 		}
 	}
-	return p, r
+	return r
 }
 
-func (s *javaStore) Install(ctx context.Context) []Result {
-	p, st := s.status(ctx)
+func (s *javaStore) install(ctx context.Context, p javaPaths) Result {
+	st := s.status(ctx, p)
 	if st, done := preInstall(st); done {
-		return []Result{st}
+		return st
 	}
 	r := Result{Store: StoreJava, Location: p.cacerts}
 	manual := st.Command // the import, with sudo when cacerts is root's
 	if _, err := s.env.run(ctx, s.asRoot(p), nil, p.keytool, s.importArgs(p)...); err != nil {
-		return []Result{failure(r, fmt.Errorf("import into %s: %w", p.cacerts, err), manual)}
+		return failure(r, fmt.Errorf("import into %s: %w", p.cacerts, err), manual)
 	}
 	if aliases, err := s.find(ctx, p); err != nil || len(aliases) == 0 {
 		if err == nil {
 			err = fmt.Errorf("keytool imported the CA but %s does not list it", p.cacerts)
 		}
-		return []Result{failure(r, err, manual)}
+		return failure(r, err, manual)
 	}
 	r.State = Installed
-	return []Result{r}
+	return r
 }
 
-// Uninstall deletes rtdev's alias only; the same CA under another alias was
+// uninstall deletes rtdev's alias only; the same CA under another alias was
 // put there by something else (the system store's hook) and stays.
-func (s *javaStore) Uninstall(ctx context.Context) []Result {
-	p, r, aliases, ok := s.lookup(ctx)
+func (s *javaStore) uninstall(ctx context.Context, p javaPaths) Result {
+	r, aliases, ok := s.lookup(ctx, p)
 	if !ok {
-		return []Result{r}
+		return r
 	}
 	mine := false
 	for _, a := range aliases {
@@ -188,13 +166,13 @@ func (s *javaStore) Uninstall(ctx context.Context) []Result {
 	}
 	if !mine {
 		r.State = Missing
-		return []Result{r}
+		return r
 	}
 	root := s.asRoot(p)
 	manual := (&manual{env: s.env}).add(root, p.keytool, s.deleteArgs(p)...).String()
 	if _, err := s.env.run(ctx, root, nil, p.keytool, s.deleteArgs(p)...); err != nil {
-		return []Result{failure(r, fmt.Errorf("delete from %s: %w", p.cacerts, err), manual)}
+		return failure(r, fmt.Errorf("delete from %s: %w", p.cacerts, err), manual)
 	}
 	r.State = Removed
-	return []Result{r}
+	return r
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha1"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -115,7 +117,7 @@ func TestJavaSkips(t *testing.T) {
 		{"no cacerts (Homebrew keg, mkcert#472)", func(t *testing.T, jh string) map[string]string {
 			writeFile(t, filepath.Join(jh, "bin", "keytool"), "")
 			return map[string]string{"JAVA_HOME": jh}
-		}, "no cacerts in JAVA_HOME (looked for " + "@/lib/security/cacerts and @/jre/lib/security/cacerts)"},
+		}, "no cacerts in JAVA_HOME (@) (looked for @/jre/lib/security/cacerts and @/lib/security/cacerts)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			jh := t.TempDir()
@@ -146,5 +148,119 @@ func TestJavaImportFailureKeepsOutput(t *testing.T) {
 	wantCmd := env.display(keytool, "-importcert", "-noprompt", "-alias", c.UniqueName(), "-file", certFile(c), "-keystore", cacerts, "-storepass", "changeit")
 	if !strings.Contains(r.Output, "password was incorrect") || !strings.Contains(r.Command, "-importcert") || r.Command != wantCmd {
 		t.Errorf("result = %+v, want command %q", r, wantCmd)
+	}
+}
+
+// jdkTree makes a JDK folder with keytool and a cacerts file; cacerts, when
+// not empty, is a link target instead (Debian's shared cacerts).
+func jdkTree(t *testing.T, home, cacerts string) {
+	t.Helper()
+	writeFile(t, filepath.Join(home, "bin", "keytool"), "")
+	writeFile(t, filepath.Join(home, "bin", "java"), "")
+	if err := os.Chmod(filepath.Join(home, "bin", "java"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(home, "lib", "security", "cacerts")
+	if cacerts == "" {
+		writeFile(t, dst, "")
+		return
+	}
+	mkdirs(t, filepath.Dir(dst))
+	symlink(t, cacerts, dst)
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	mkdirs(t, filepath.Dir(link))
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// JDKs as a Debian machine has them: java on PATH through alternatives
+// links, several JDKs in /usr/lib/jvm sharing one cacerts, an alias link,
+// a source-only folder, and a JAVA_HOME that points nowhere.
+func TestJavaFindsJDKs(t *testing.T) {
+	c := testCA(t)
+	f := newFake(t, nil)
+	tree := t.TempDir()
+	nowhere := filepath.Join(tree, "gone", "jdk")
+	env := testEnv(t, "linux", 0, f, map[string]string{"PATH": filepath.Join(tree, "usr", "bin"), "JAVA_HOME": nowhere})
+	jdk21 := filepath.Join(tree, "opt", "jdk-21")
+	jdkTree(t, jdk21, "")
+	symlink(t, filepath.Join(jdk21, "bin", "java"), filepath.Join(tree, "etc", "alternatives", "java"))
+	symlink(t, filepath.Join(tree, "etc", "alternatives", "java"), filepath.Join(tree, "usr", "bin", "java"))
+
+	jvm := env.sys(jvmDir)
+	shared := env.sys("/etc/ssl/certs/java/cacerts")
+	writeFile(t, shared, "")
+	jdkTree(t, filepath.Join(jvm, "java-17-openjdk-amd64"), shared)
+	jdkTree(t, filepath.Join(jvm, "java-11-openjdk-amd64"), shared)
+	symlink(t, "java-17-openjdk-amd64", filepath.Join(jvm, "java-1.17.0-openjdk-amd64"))
+	symlink(t, jdk21, filepath.Join(jvm, "jdk-21"))
+	writeFile(t, filepath.Join(jvm, "openjdk-17", "src.zip"), "")
+
+	list := func(keytool, cacerts string) call {
+		return cmd(keytool, "-list", "-keystore", cacerts, "-storepass", "changeit").Returns(keytoolList(nil), nil)
+	}
+	f.Expect(
+		list(filepath.Join(jdk21, "bin", "keytool"), filepath.Join(jdk21, "lib", "security", "cacerts")),
+		list(filepath.Join(jvm, "java-1.17.0-openjdk-amd64", "bin", "keytool"), shared),
+	)
+	rs := (&javaStore{env: env, ca: c}).Status(context.Background())
+	if len(rs) != 3 {
+		t.Fatalf("got %d results, want JAVA_HOME, the PATH JDK and the shared cacerts once: %+v", len(rs), rs)
+	}
+	var je *JavaHomeError
+	if rs[0].State != Skipped || !errors.As(rs[0].Err, &je) || je.Path != nowhere || !strings.Contains(rs[0].Reason, "JAVA_HOME is "+nowhere+", which does not exist") ||
+		!strings.Contains(rs[0].Command, "unset JAVA_HOME") {
+		t.Errorf("JAVA_HOME result = %+v", rs[0])
+	}
+	for i, want := range []string{filepath.Join(jdk21, "lib", "security", "cacerts"), shared} {
+		if r := rs[i+1]; r.State != Missing || r.Location != want {
+			t.Errorf("result %d = %+v, want missing at %s", i+1, r, want)
+		}
+	}
+}
+
+// RTDEV_JAVA_HOMES replaces the search; "none" finds nothing.
+func TestJavaHomesOverride(t *testing.T) {
+	tree := t.TempDir()
+	jdkTree(t, filepath.Join(tree, "jdk"), "")
+	vars := map[string]string{"PATH": filepath.Join(tree, "jdk", "bin"), "JAVA_HOME": filepath.Join(tree, "jdk"), EnvJavaHomes: "none"}
+	env := testEnv(t, "linux", 0, newFake(t, nil), vars)
+	r := one(t, (&javaStore{env: env, ca: testCA(t)}).Status(context.Background()))
+	wantState(t, r, Skipped)
+	if !strings.Contains(r.Reason, EnvJavaHomes+" is none") {
+		t.Errorf("reason = %q", r.Reason)
+	}
+}
+
+// macOS: java_home -V lists the JDKs; Homebrew's keg as JAVA_HOME has no
+// cacerts of its own, only a keytool linked into the real JDK (mkcert#472).
+func TestJavaMacOSJavaHomeAndHomebrewKeg(t *testing.T) {
+	c := testCA(t)
+	f := newFake(t, nil)
+	tree := t.TempDir()
+	keg := filepath.Join(tree, "opt", "openjdk")
+	kegHome := filepath.Join(keg, "libexec", "openjdk.jdk", "Contents", "Home")
+	jdkTree(t, kegHome, "")
+	symlink(t, filepath.Join(kegHome, "bin", "keytool"), filepath.Join(keg, "bin", "keytool"))
+	temurin := filepath.Join(tree, "Java VMs", "temurin-17.jdk", "Contents", "Home")
+	jdkTree(t, temurin, "")
+
+	env := testEnv(t, "darwin", 501, f, map[string]string{"JAVA_HOME": keg})
+	writeFile(t, env.sys(javaHomeTool), "")
+	out := "Matching Java Virtual Machines (2):\n" +
+		`    21.0.1 (arm64) "Homebrew" - "OpenJDK 21.0.1" ` + kegHome + "\n" +
+		`    17.0.9 (x86_64) "Eclipse Adoptium" - "OpenJDK 17.0.9" ` + temurin + "\n" + kegHome + "\n"
+	f.Expect(
+		cmd(env.sys(javaHomeTool), "-V").Returns(out, nil),
+		cmd(filepath.Join(keg, "bin", "keytool"), "-list", "-keystore", filepath.Join(kegHome, "lib", "security", "cacerts"), "-storepass", "changeit").Returns(keytoolList(nil), nil),
+		cmd(filepath.Join(temurin, "bin", "keytool"), "-list", "-keystore", filepath.Join(temurin, "lib", "security", "cacerts"), "-storepass", "changeit").Returns(keytoolList(nil), nil),
+	)
+	rs := (&javaStore{env: env, ca: c}).Status(context.Background())
+	if len(rs) != 2 || rs[0].State != Missing || rs[1].State != Missing {
+		t.Fatalf("results = %+v, want the keg's JDK and Temurin, each missing", rs)
 	}
 }

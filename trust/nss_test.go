@@ -188,7 +188,7 @@ func TestNSSMissingCertutilSaysHowToInstallIt(t *testing.T) {
 		{"darwin", "", 501, "brew install nss"},
 	} {
 		t.Run(tc.want+tc.osRelease, func(t *testing.T) {
-			env := testEnv(t, tc.goos, tc.uid, newFake(t, nil), nil)
+			env := testEnv(t, tc.goos, tc.uid, newFake(t, map[string]string{"sudo": "/usr/bin/sudo"}), nil)
 			if tc.osRelease != "" {
 				writeFile(t, env.sys("/etc/os-release"), tc.osRelease)
 			}

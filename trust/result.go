@@ -16,7 +16,7 @@ const (
 	Missing State = "missing"
 	// Removed: Uninstall removed what rtdev had added.
 	Removed State = "removed"
-	// Skipped: the store does not apply here (no JAVA_HOME, no certutil, no
+	// Skipped: the store does not apply here (no JDK, no certutil, no
 	// profile); Reason says why and Command how to fix it when it can.
 	Skipped State = "skipped"
 	// Failed: a command or a check failed; Output holds what it printed.

@@ -3,6 +3,7 @@ package trust
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,7 +77,14 @@ func TestRunSudoDecisions(t *testing.T) {
 			}
 			env := testEnv(t, tc.goos, tc.uid, f, nil)
 			env.CanPrompt = tc.canPrompt
+			prompted := false
+			env.BeforePrompt = func() { prompted = true }
 			_, err := env.run(context.Background(), tc.asRoot, nil, "certutil", "-L")
+			// Only sudo with a prompt may ask; the caller's spinner stays
+			// up for everything else.
+			if wantPrompt := slices.Contains(tc.call, prompt); prompted != wantPrompt {
+				t.Errorf("BeforePrompt called = %v, want %v", prompted, wantPrompt)
+			}
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Errorf("err = %v", err)

@@ -17,7 +17,10 @@ type NeedsRootError struct {
 	Command string
 	// Why says what stopped rtdev.
 	Why string
-	Err error
+	// NoSudo: sudo is not installed, so Command has no sudo in it and must
+	// be run from a root shell.
+	NoSudo bool
+	Err    error
 }
 
 func (e *NeedsRootError) Error() string {
@@ -39,9 +42,10 @@ func (e Env) run(ctx context.Context, asRoot bool, stdin []byte, name string, ar
 		return e.exec(ctx, stdin, name, args...)
 	}
 	if _, err := e.Runner.LookPath("sudo"); err != nil {
-		return nil, &NeedsRootError{Command: e.display(name, args...), Why: "sudo is not installed; run this as root", Err: err}
+		return nil, &NeedsRootError{Command: e.display(name, args...), Why: "sudo is not installed", NoSudo: true, Err: err}
 	}
 	if e.CanPrompt {
+		e.beforePrompt()
 		return e.exec(ctx, stdin, "sudo", append([]string{"--prompt=" + sudoPrompt, "--", name}, args...)...)
 	}
 	out, err := e.exec(ctx, stdin, "sudo", append([]string{"-n", "--", name}, args...)...)
@@ -53,6 +57,19 @@ func (e Env) run(ctx context.Context, asRoot bool, stdin []byte, name string, ar
 		}
 	}
 	return out, err
+}
+
+// sudoWord is what goes in front of a command that needs root in a line
+// the user runs by hand: "sudo " when rtdev is not root and sudo is there,
+// "" as root, on Windows, or without sudo (see NeedsRootError.NoSudo).
+func (e Env) sudoWord() string {
+	if e.UID == 0 || e.GOOS == "windows" {
+		return ""
+	}
+	if _, err := e.Runner.LookPath("sudo"); err != nil {
+		return ""
+	}
+	return "sudo "
 }
 
 // sudoWantsPassword recognises sudo's own refusal under -n, as opposed to

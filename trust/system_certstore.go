@@ -75,6 +75,9 @@ func (s *windowsStore) Install(ctx context.Context) []Result {
 		return []Result{st}
 	}
 	r := Result{Store: StoreSystem, Location: windowsLocation}
+	// Adding to the current user's Root store shows Windows' security
+	// warning dialog.
+	s.env.beforePrompt()
 	if err := s.env.winRoot.Add(s.ca.Cert.Raw); err != nil {
 		return []Result{failure(r, fmt.Errorf("add the CA to the Windows Root store: %w", err), s.addManual())}
 	}

@@ -115,11 +115,14 @@ func TestDistroNeedsRootGivesTheCommand(t *testing.T) {
 		paths map[string]string
 		calls func(anchor string) []call
 		why   string
+		// sudo is in front of each step only when sudo exists: without it
+		// "sudo cp" cannot work, and the hint says to run it as root.
+		sudo string
 	}{
 		{"sudo wants a password", map[string]string{"sudo": "/usr/bin/sudo"}, func(anchor string) []call {
 			return []call{cmd("sudo", "-n", "--", "tee", anchor).Returns("sudo: a password is required\n", errExit1)}
-		}, "sudo needs a password"},
-		{"no sudo at all", nil, func(string) []call { return nil }, "sudo is not installed"},
+		}, "sudo needs a password", "sudo "},
+		{"no sudo at all", nil, func(string) []call { return nil }, "sudo is not installed", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t, tc.paths)
@@ -129,13 +132,13 @@ func TestDistroNeedsRootGivesTheCommand(t *testing.T) {
 			f.Expect(tc.calls(anchor)...)
 			r := one(t, (&distroStore{env: env, ca: c}).Install(context.Background()))
 			wantState(t, r, Failed)
-			want := "sudo cp " + certFile(c) + " " + anchor + " && sudo update-ca-certificates"
+			want := tc.sudo + "cp " + certFile(c) + " " + anchor + " && " + tc.sudo + "update-ca-certificates"
 			if r.Command != want {
 				t.Errorf("command = %q, want %q", r.Command, want)
 			}
 			var nr *NeedsRootError
-			if !errors.As(r.Err, &nr) || nr.Hint() != want || !strings.Contains(nr.Error(), tc.why) {
-				t.Errorf("err = %v (%T), want a NeedsRootError with hint %q mentioning %q", r.Err, r.Err, want, tc.why)
+			if !errors.As(r.Err, &nr) || nr.Hint() != want || !strings.Contains(nr.Error(), tc.why) || nr.NoSudo != (tc.sudo == "") {
+				t.Errorf("err = %v (%+v), want a NeedsRootError with hint %q mentioning %q", r.Err, r.Err, want, tc.why)
 			}
 		})
 	}

@@ -120,6 +120,7 @@ func NewSandbox(t testing.TB) *Sandbox {
 		"XDG_CONFIG_HOME":    filepath.Join(sb.Home, ".config"),
 		"RTDEV_CAROOT":       sb.CARoot,
 		"RTDEV_TRUST_STORES": "nss",
+		"RTDEV_JAVA_HOMES":   "none", // never this machine's JDKs, even read-only
 		"NO_COLOR":           "1",
 	})
 	return sb
