@@ -1,6 +1,9 @@
 package templates
 
-import "strings"
+import (
+	"net"
+	"strings"
+)
 
 // view is what a template sees: Data with its defaults filled in, plus the
 // paths in the form this target takes and the values derived from them.
@@ -24,6 +27,34 @@ func (v view) Bind() string {
 		return "0.0.0.0"
 	}
 	return "127.0.0.1"
+}
+
+// PageHosts are the names and addresses a page served on Bind() can be
+// opened at, for allowed-host lists (Next's allowedDevOrigins) that must
+// agree with the bind of the dev server next to them. A loopback bind is
+// reached only at names that resolve to loopback by rule (localhost and
+// *.localhost, RFC 6761 §6.3), 127.0.0.1 and 10.0.2.2 (the Android
+// emulator's alias for the host's 127.0.0.1); every interface adds the
+// certificate's other names and IPv4 addresses. IPv6 addresses are left
+// out: neither bind listens on IPv6.
+func (v view) PageHosts() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range append([]string{v.Host, "localhost", "127.0.0.1"}, v.Hosts...) {
+		ip := net.ParseIP(h)
+		loopback := h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "127.0.0.1" || h == "10.0.2.2"
+		switch {
+		case h == "" || seen[h]:
+			continue
+		case ip != nil && ip.To4() == nil:
+			continue
+		case !loopback && v.LANAddress == "":
+			continue
+		}
+		seen[h] = true
+		out = append(out, h)
+	}
+	return out
 }
 
 // Origin are the https:// origins a page of this project is opened at, for
