@@ -78,7 +78,7 @@ func (v view) path(file, name string) (string, error) {
 	if file == "" {
 		return "", &MissingFileError{Target: v.Target.Name, File: name}
 	}
-	if v.Relative && v.Target.ProjectRelative {
+	if !v.Absolute && v.Target.ProjectRelative {
 		return v.relativePath(file), nil
 	}
 	return file, nil
