@@ -251,15 +251,19 @@ func TestNginxProxiesWSS(t *testing.T) {
 	}
 }
 
-// startVite makes the sandbox project a Vite app (testdata/vite plus the
+// startVite makes the sandbox project a Vite app (the pages in testdata/vite plus the
 // rendered vite.config.js on a free port), starts the pinned Vite with
 // --strictPort and returns the page URL once it answers over TLS.
 func startVite(t *testing.T, sb *harness.Sandbox) string {
 	t.Helper()
 	harness.RequireTool(t, "node")
 	linkPackages(t, sb, "vite")
-	for _, name := range []string{"index.html", "main.js", "package.json"} {
-		copyFile(t, filepath.Join("testdata", "vite", name), filepath.Join(sb.Project, name))
+	pages, err := os.ReadDir(filepath.Join("testdata", "vite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range pages {
+		copyFile(t, filepath.Join("testdata", "vite", e.Name()), filepath.Join(sb.Project, e.Name()))
 	}
 	// The snippet renders Vite's default port; rtdev.toml has no setting for
 	// it, so the test moves it to a free one.
