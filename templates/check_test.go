@@ -142,11 +142,8 @@ func TestSnippetsParse(t *testing.T) {
 // checks that script as the shell npm runs it with.
 func checkScript(t *testing.T, file, name string) []string {
 	var pkg map[string]map[string]string
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &pkg); err != nil {
+	b := readText(t, file)
+	if err := json.Unmarshal([]byte(b), &pkg); err != nil {
 		t.Fatalf("%s: %v\n%s", file, err, b)
 	}
 	script, ok := pkg["scripts"][name]

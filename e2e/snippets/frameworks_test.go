@@ -67,8 +67,9 @@ func TestPeerJSSnippetNoReconnectAfterDestroy(t *testing.T) {
 	}
 }
 
-// TestNuxtTrustedPeerOpen runs the committed Nuxt 4 and Nuxt 3 apps with
-// the rendered nuxt.config.ts and peerjs snippet: Chromium, trusting the CA
+// TestNuxtTrustedPeerOpen runs the committed Nuxt 4 and Nuxt 3 apps
+// (e2e/testdata/nuxt4, nuxt3: the pinned packages; the page is
+// testdata/nuxt/app.vue) with the rendered nuxt.config.ts and peerjs snippet: Chromium, trusting the CA
 // only through NSS, loads the page, and the page's peer gets OPEN from
 // rtdev serve. The server render runs the page too, so a snippet that
 // opened its socket outside onMounted would fail it.
@@ -79,6 +80,8 @@ func TestNuxtTrustedPeerOpen(t *testing.T) {
 			sb.Init()
 			servePeerJS(t, sb)
 			copyApp(t, sb, app)
+			// Both versions run the same page: only the installed Nuxt differs.
+			copyFile(t, filepath.Join("testdata", "nuxt", "app.vue"), filepath.Join(sb.Project, "app.vue"))
 			writeFile(t, filepath.Join(sb.Project, "peer.js"), sb.Rtdev("snippet", "peerjs"))
 			port := harness.FreePort(t)
 			config := replaceN(t, sb.Rtdev("snippet", "nuxt"), "port: 3000,", fmt.Sprintf("port: %d,", port), 1)
