@@ -20,7 +20,8 @@ type snippetOptions struct {
 	list     bool
 	write    bool
 	lan      bool
-	relative bool
+	relative bool // the default now; kept so scripts passing it still run
+	absolute bool
 }
 
 func newCmdSnippet(a *app) *cobra.Command {
@@ -30,8 +31,13 @@ func newCmdSnippet(a *app) *cobra.Command {
 		Short: "Print the config for a tool (vite, next, peerjs, nginx, ...) with this project's paths",
 		Long: `Print the configuration TARGET needs to use the project's certificate set, filled
 in with its real paths, hosts and rtdev serve settings. The snippet alone goes
-to stdout, so it can be redirected into a file; --write saves it under
-.rtdev/snippets/ instead. --list shows every target.`,
+to stdout, so it can be redirected into a file; --write saves it as
+.rtdev/snippets/TARGET/FILE instead, FILE being the name its tool reads
+(vite.config.js, nuxt.config.ts; a package.json script becomes a package.json
+holding only that script, to merge into yours). Files you commit get paths
+relative to the project root, which is where their tools resolve them, so
+they work for every developer; --absolute gives absolute paths.
+--list shows every target.`,
 		Example: `  rtdev snippet --list
   rtdev snippet vite
   rtdev snippet peerjs --lan     # for a phone on your network
@@ -40,9 +46,14 @@ to stdout, so it can be redirected into a file; --write saves it under
 	}
 	f := c.Flags()
 	f.BoolVar(&o.list, "list", false, "list the targets, one line each")
-	f.BoolVar(&o.write, "write", false, "write the snippet to .rtdev/snippets/TARGET/ instead of printing it")
+	f.BoolVar(&o.write, "write", false, "write the snippet to .rtdev/snippets/TARGET/FILE instead of printing it")
 	f.BoolVar(&o.lan, "lan", false, "address clients to this machine's LAN IP instead of localhost")
-	f.BoolVar(&o.relative, "relative", false, "use project-relative paths where the tool resolves them from the project root")
+	f.BoolVar(&o.absolute, "absolute", false, "use absolute paths even where the tool resolves relative ones from the project root")
+	// --relative was the opt-in before relative paths became the default.
+	// Hidden, not deprecated: cobra prints the deprecation notice on stdout,
+	// which is the snippet's.
+	f.BoolVar(&o.relative, "relative", false, "use project-relative paths where the tool resolves them from the project root (the default)")
+	_ = f.MarkHidden("relative")
 	return c
 }
 
@@ -60,7 +71,10 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	data, err := snippetData(p, o.lan, o.relative)
+	if o.relative && o.absolute {
+		return usageErr("pass --absolute alone", "--relative and --absolute contradict each other")
+	}
+	data, err := snippetData(p, o.lan, o.absolute)
 	if err != nil {
 		return err
 	}
@@ -85,14 +99,13 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 }
 
 // writeSnippet saves a rendered snippet as .rtdev/snippets/TARGET/FILE,
-// FILE being the name of the file it belongs in (vite.config.js, ...).
+// FILE being the name its tool reads (vite.config.js, package.json, ...).
 func writeSnippet(p *projectCtx, target, text string) (string, error) {
 	t, _ := templates.Lookup(target)
-	dir := filepath.Join(p.layout.Snippets, t.Name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("create %s: %w", dir, err)
+	path := t.SnippetPath(p.layout.Snippets)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	path := filepath.Join(dir, filepath.Base(t.File))
 	return path, fsutil.WriteFileAtomic(path, []byte(text), 0o644)
 }
 
@@ -112,14 +125,14 @@ func printTargets(a *app) error {
 
 // snippetData fills the template data from the project's real state: the
 // files in .rtdev/, the names in the certificate, and the serve settings.
-func snippetData(p *projectCtx, lan, relative bool) (templates.Data, error) {
+func snippetData(p *projectCtx, lan, absolute bool) (templates.Data, error) {
 	lay := p.layout
 	if _, err := readProjectCA(p); err != nil {
 		return templates.Data{}, err
 	}
 	d := templates.LayoutData(lay)
 	d.ServePort, d.ServePath, d.ServeKey = p.config.Serve.Port, p.config.Serve.Path, p.config.Serve.Key
-	d.KeyType, d.Relative, d.Host = p.config.KeyType, relative, "localhost"
+	d.KeyType, d.Absolute, d.Host = p.config.KeyType, absolute, "localhost"
 	d.P12Password = project.P12Password(lay)
 	if _, err := os.Stat(lay.TrustStore); err == nil {
 		d.TrustStoreFile, d.TrustStorePassword = lay.TrustStore, project.TrustStorePassword

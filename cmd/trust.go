@@ -233,7 +233,9 @@ func (a *app) initTrust(ctx context.Context, authority *ca.CA, o *initOptions, o
 		case r.State == trust.Installed:
 			out.line("ok", "trusted in %s (%s)", r.Store, r.Location)
 		case r.State == trust.Already:
-			continue
+			// The progress line ("install: nss…") needs its result here
+			// too, or a second init seems to stop halfway.
+			out.line("ok", "already trusted in %s (%s)", r.Store, r.Location)
 		case r.Problem():
 			out.line("warn", "could not install into %s (%s): %s", r.Store, r.Location, r.Reason)
 			if h := hintFor(r); h != "" {

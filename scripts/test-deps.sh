@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
 # Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, fish, PHP,
-# Python's websockets, a JDK's keytool, and the npm packages pinned in e2e/ and bench/. It only
-# installs what is missing, so it is cheap to run before every `make test`.
+# Python's websockets, a JDK's keytool, and the npm packages pinned in e2e/
+# (with the Nuxt and Next test apps) and bench/. It only installs what is
+# missing, so it is cheap to run before every `make test`.
 set -eu
 
 need_apt=""
@@ -39,7 +40,7 @@ fi
 
 # npm packages, pinned by their lock files; `npm ci` is skipped when the
 # installed tree already matches the lock.
-for dir in e2e/testdata/npm templates/testdata/npm bench/peerjs-server; do
+for dir in e2e/testdata/npm e2e/testdata/nuxt4 e2e/testdata/nuxt3 e2e/testdata/next templates/testdata/npm bench/peerjs-server; do
 	[ -f "$dir/package-lock.json" ] || continue
 	if [ ! -f "$dir/node_modules/.package-lock.json" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.rtdev-lock"; then
 		echo "test-deps: npm ci in $dir"

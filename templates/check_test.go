@@ -12,10 +12,11 @@ import (
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
-// checker runs a rendered snippet through the real tool for its language
-// and returns the string values that tool parsed out of it, where it can
-// (nil when the tool only says yes or no).
-type checker func(t *testing.T, dir, snippet string) []string
+// checker runs a snippet file through the real tool for its language and
+// returns the string values that tool parsed out of it, where it can (nil
+// when the tool only says yes or no). Files the check needs beside it go in
+// the same folder.
+type checker func(t *testing.T, file string) []string
 
 var checkers = map[string]checker{
 	"js":              checkJS,
@@ -52,25 +53,42 @@ var wantValues = map[string][]string{
 	"caddy":         {"fullchain", "key"},
 }
 
-func valueOf(d Data, what string) string {
-	return map[string]string{
+// valueOf is the value a target's tool must read for what: the path in the
+// form the target renders it (project-relative for a ProjectRelative one).
+func valueOf(tg Target, d Data, what string) string {
+	v := map[string]string{
 		"cert": d.CertFile, "key": d.KeyFile, "ca": d.CAFile, "p12": d.P12File,
 		"p12pass": d.P12Password, "fullchain": d.FullchainFile, "p12url": "file:" + d.P12File,
 	}[what]
+	if tg.ProjectRelative && !d.Absolute && what != "p12pass" {
+		return d.relativePath(v)
+	}
+	return v
+}
+
+// snippetFiles is the file each target is written as: the name and
+// extension its tool reads.
+var snippetFiles = map[string]string{
+	"vite": "vite.config.js", "astro": "astro.config.mjs", "nuxt": "nuxt.config.ts",
+	"nuxt-cli": "package.json", "next": "package.json", "next-config": "next.config.mjs",
+	"cra": ".env", "webpack": "webpack.config.js", "angular": "angular.json",
+	"peerjs": "peer.js", "websocket": "socket.js", "centrifuge-js": "centrifuge-client.js",
+	"centrifuge-dart": "realtime.dart", "python-websockets-client": "client.py",
+	"peerjs-server": "package.json", "centrifugo-v5": "config.json", "centrifugo-v6": "config.json",
+	"python-websockets": "server.py", "ratchet": "server.php", "node-ws": "server.mjs",
+	"socketio": "server.mjs", "go": "main.go", "deno": "main.ts", "bun": "server.ts",
+	"spring-boot": "application.properties", "kestrel": "appsettings.Development.json",
+	"nginx": "rtdev.conf", "caddy": "Caddyfile", "env": ".envrc",
 }
 
 // TestSnippetsParse renders every target for a project folder with a space
 // and for one with quotes, "$", braces, a backtick and non-ASCII in its
-// name, and runs each through the real tool that reads it.
+// name, writes it where init and `snippet --write` do
+// (.rtdev/snippets/TARGET/FILE), checks FILE is the name its tool reads,
+// and runs the written file through that tool.
 func TestSnippetsParse(t *testing.T) {
 	for label, d := range projects(t) {
 		for _, tg := range Targets() {
-			if unchecked[tg.Lang] {
-				continue
-			}
-			if tg.Name == "env" {
-				continue // TestEnvShells runs it in each shell
-			}
 			t.Run(label+"/"+tg.Name, func(t *testing.T) {
 				snippet, err := Render(tg.Name, d)
 				if tg.Name == "nginx" && label == "hostile" {
@@ -83,13 +101,34 @@ func TestSnippetsParse(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				check, ok := checkers[tg.Lang]
-				if !ok {
-					t.Fatalf("no checker for language %q", tg.Lang)
+				path := tg.SnippetPath(filepath.Join(d.ProjectDir, ".rtdev", "snippets"))
+				if want := filepath.Join(d.ProjectDir, ".rtdev", "snippets", tg.Name, snippetFiles[tg.Name]); path != want || snippetFiles[tg.Name] == "" {
+					t.Fatalf("written as %s, want %s", path, want)
 				}
-				values := check(t, t.TempDir(), snippet)
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(snippet), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				var values []string
+				switch {
+				case unchecked[tg.Lang]:
+					return
+				case tg.Name == "env":
+					checkShellSyntax(t, path) // TestEnvShells runs it in each shell
+					return
+				case tg.Script != "":
+					values = checkScript(t, path, tg.Script)
+				default:
+					check, ok := checkers[tg.Lang]
+					if !ok {
+						t.Fatalf("no checker for language %q", tg.Lang)
+					}
+					values = check(t, path)
+				}
 				for _, w := range wantValues[tg.Name] {
-					want := valueOf(d, w)
+					want := valueOf(tg, d, w)
 					if !contains(values, want) {
 						t.Errorf("%s: the tool read %q, none of which is the %s %q", tg.Name, values, w, want)
 					}
@@ -97,6 +136,21 @@ func TestSnippetsParse(t *testing.T) {
 			})
 		}
 	}
+}
+
+// checkScript reads a package.json that must hold only scripts.NAME, and
+// checks that script as the shell npm runs it with.
+func checkScript(t *testing.T, file, name string) []string {
+	var pkg map[string]map[string]string
+	b := readText(t, file)
+	if err := json.Unmarshal([]byte(b), &pkg); err != nil {
+		t.Fatalf("%s: %v\n%s", file, err, b)
+	}
+	script, ok := pkg["scripts"][name]
+	if len(pkg) != 1 || len(pkg["scripts"]) != 1 || !ok {
+		t.Fatalf("%s holds more than scripts.%s:\n%s", file, name, b)
+	}
+	return checkShell(t, write(t, filepath.Dir(file), "script.sh", script+"\n"))
 }
 
 func contains(ss []string, s string) bool {
@@ -117,41 +171,60 @@ func write(t *testing.T, dir, name, content string) string {
 	return p
 }
 
-// checkJS parses the snippet as an ES module (strict mode) without running it.
-func checkJS(t *testing.T, dir, snippet string) []string {
+// checkJS parses the file as an ES module (strict mode) without running
+// it: a .js file gets a package.json saying so beside it, as the bundlers
+// that load these files (Vite, Nuxt, Next) read .js as ESM.
+func checkJS(t *testing.T, file string) []string {
 	node := testtool.Need(t, "node")
-	run(t, exec.Command(node, "--check", write(t, dir, "snippet.mjs", snippet)))
+	if filepath.Ext(file) == ".js" {
+		write(t, filepath.Dir(file), "package.json", `{"type": "module"}`)
+	}
+	run(t, exec.Command(node, "--check", file))
 	return nil
 }
 
 // checkTS parses the snippet with esbuild's TypeScript loader (node 20 has
 // no type stripping), pinned in testdata/npm.
-func checkTS(t *testing.T, dir, snippet string) []string {
+func checkTS(t *testing.T, file string) []string {
 	npm := needNPM(t)
-	cmd := exec.Command(filepath.Join(npm, "node_modules", ".bin", "esbuild"), "--loader=ts", "--log-level=warning")
-	cmd.Stdin = strings.NewReader(snippet)
-	run(t, cmd)
+	if filepath.Ext(file) != ".ts" {
+		t.Fatalf("%s: esbuild picks its loader by extension; a TypeScript file ends in .ts", file)
+	}
+	run(t, exec.Command(filepath.Join(npm, "node_modules", ".bin", "esbuild"), file, "--log-level=warning"))
 	return nil
 }
 
-func checkJSON(t *testing.T, _, snippet string) []string {
+func checkJSON(t *testing.T, file string) []string {
+	return parseJSON(t, readText(t, file))
+}
+
+func parseJSON(t *testing.T, text string) []string {
 	var v any
-	if err := json.Unmarshal([]byte(snippet), &v); err != nil {
-		t.Fatalf("invalid JSON: %v\n%s", err, snippet)
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		t.Fatalf("invalid JSON: %v\n%s", err, text)
 	}
 	return stringLeaves(v)
 }
 
+func readText(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // checkJSONC drops the // comment lines that angular.json and .NET's
 // appsettings readers skip, then parses the rest as JSON.
-func checkJSONC(t *testing.T, dir, snippet string) []string {
+func checkJSONC(t *testing.T, file string) []string {
 	var kept []string
-	for _, line := range strings.Split(snippet, "\n") {
+	for _, line := range strings.Split(readText(t, file), "\n") {
 		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
 			kept = append(kept, line)
 		}
 	}
-	return checkJSON(t, dir, strings.Join(kept, "\n"))
+	return parseJSON(t, strings.Join(kept, "\n"))
 }
 
 func stringLeaves(v any) []string {
@@ -176,11 +249,10 @@ func stringLeaves(v any) []string {
 
 // checkDotenv reads the file with the dotenv and dotenv-expand versions
 // react-scripts 5.0.1 uses, the way its config/env.js does.
-func checkDotenv(t *testing.T, dir, snippet string) []string {
+func checkDotenv(t *testing.T, env string) []string {
 	node := testtool.Need(t, "node")
 	npm := needNPM(t)
-	env := write(t, dir, ".env", snippet)
-	script := write(t, dir, "read.cjs", `
+	script := write(t, filepath.Dir(env), "read.cjs", `
 const path = process.argv[2], modules = process.argv[3]
 const dotenv = require(modules + '/dotenv')
 const expand = require(modules + '/dotenv-expand')
@@ -198,23 +270,24 @@ process.stdout.write(JSON.stringify(parsed))
 	return []string{parsed["SSL_CRT_FILE"], parsed["SSL_KEY_FILE"]}
 }
 
-func checkPython(t *testing.T, dir, snippet string) []string {
-	run(t, exec.Command(testtool.Python(t), "-m", "py_compile", write(t, dir, "snippet.py", snippet)))
+func checkPython(t *testing.T, file string) []string {
+	// py_compile writes the bytecode next to the file unless told otherwise.
+	run(t, exec.Command(testtool.Python(t), "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)",
+		file, filepath.Join(t.TempDir(), "snippet.pyc")))
 	return nil
 }
 
-func checkPHP(t *testing.T, dir, snippet string) []string {
-	run(t, exec.Command(testtool.Need(t, "php"), "-l", write(t, dir, "server.php", snippet)))
+func checkPHP(t *testing.T, file string) []string {
+	run(t, exec.Command(testtool.Need(t, "php"), "-l", file))
 	return nil
 }
 
-// checkGo vets the snippet as the main package of a module of its own.
-func checkGo(t *testing.T, dir, snippet string) []string {
+// checkGo vets the file as the main package of a module of its own.
+func checkGo(t *testing.T, file string) []string {
 	goTool := testtool.Need(t, "go")
-	write(t, dir, "go.mod", "module snippet\n\ngo 1.22\n")
-	write(t, dir, "main.go", snippet)
+	write(t, filepath.Dir(file), "go.mod", "module snippet\n\ngo 1.22\n")
 	cmd := exec.Command(goTool, "vet", ".")
-	cmd.Dir = dir
+	cmd.Dir = filepath.Dir(file)
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
 	run(t, cmd)
 	return nil
@@ -224,14 +297,18 @@ func checkGo(t *testing.T, dir, snippet string) []string {
 // them on PATH that record their arguments.
 var stubbed = []string{"next", "nuxi", "peerjs"}
 
-// checkShell runs sh -n and shellcheck on the snippet, then runs it with
-// stubs for the commands and returns the arguments they were given.
-func checkShell(t *testing.T, dir, snippet string) []string {
-	sh := testtool.Need(t, "sh")
-	file := write(t, dir, "snippet.sh", snippet)
-	run(t, exec.Command(sh, "-n", file))
+// checkShellSyntax runs sh -n and shellcheck on the file.
+func checkShellSyntax(t *testing.T, file string) {
+	run(t, exec.Command(testtool.Need(t, "sh"), "-n", file))
 	run(t, exec.Command(testtool.Need(t, "shellcheck"), "-s", "sh", "-S", "warning", file))
+}
 
+// checkShell checks the file's syntax, then runs it with stubs for the
+// commands and returns the arguments they were given.
+func checkShell(t *testing.T, file string) []string {
+	checkShellSyntax(t, file)
+	sh := testtool.Need(t, "sh")
+	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	if err := os.Mkdir(bin, 0o755); err != nil {
 		t.Fatal(err)
@@ -256,9 +333,9 @@ func checkShell(t *testing.T, dir, snippet string) []string {
 // checkNginx runs nginx -t on the snippet included at http level of a
 // minimal nginx.conf whose prefix, pid and logs are in a temp folder. nginx
 // loads the certificate and key, so their paths must be read right.
-func checkNginx(t *testing.T, dir, snippet string) []string {
+func checkNginx(t *testing.T, file string) []string {
 	nginx := testtool.Need(t, "nginx")
-	write(t, dir, "rtdev.conf", snippet)
+	dir := filepath.Dir(file)
 	conf := write(t, dir, "nginx.conf", `
 pid nginx.pid;
 error_log stderr;
@@ -270,7 +347,7 @@ http {
     fastcgi_temp_path tmp;
     uwsgi_temp_path tmp;
     scgi_temp_path tmp;
-    include rtdev.conf;
+    include `+filepath.Base(file)+`;
 }
 `)
 	if err := os.Mkdir(filepath.Join(dir, "tmp"), 0o755); err != nil {
@@ -286,9 +363,9 @@ http {
 // checkCaddy adapts the Caddyfile and validates the result, which loads the
 // certificate files, and returns the file names in the adapted config. HOME
 // and XDG folders point into the temp folder.
-func checkCaddy(t *testing.T, dir, snippet string) []string {
+func checkCaddy(t *testing.T, file string) []string {
 	caddy := testtool.Need(t, "caddy")
-	file := write(t, dir, "Caddyfile", snippet)
+	dir := t.TempDir()
 	cmd := exec.Command(caddy, "adapt", "--config", file, "--adapter", "caddyfile", "--validate")
 	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
 	out, stderr := output(t, cmd)
@@ -319,10 +396,9 @@ func checkCaddy(t *testing.T, dir, snippet string) []string {
 
 // checkProperties loads the file with java.util.Properties and returns its
 // values.
-func checkProperties(t *testing.T, dir, snippet string) []string {
+func checkProperties(t *testing.T, file string) []string {
 	java := testtool.Need(t, "java")
-	file := write(t, dir, "application.properties", snippet)
-	src := write(t, dir, "Props.java", `
+	src := write(t, t.TempDir(), "Props.java", `
 import java.io.FileInputStream;
 import java.util.Properties;
 

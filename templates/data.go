@@ -41,9 +41,12 @@ type Data struct {
 
 	KeyType string // "ecdsa" | "rsa"
 
-	// Relative renders paths relative to ProjectDir for targets whose tool
-	// resolves them from the project root (Target.ProjectRelative).
-	Relative bool
+	// Absolute keeps absolute paths for the targets whose tool resolves
+	// paths from the project root (Target.ProjectRelative). They get
+	// project-relative paths by default: their files (vite.config.js,
+	// nuxt.config.ts, package.json scripts) are committed, and an absolute
+	// path names one developer's folder and breaks for everyone else.
+	Absolute bool
 }
 
 // Defaults for the zero values of Data.

@@ -26,7 +26,7 @@ func goldenData() Data {
 }
 
 // goldenCases is every target, plus the env output of the other shells and
-// one project-relative render.
+// one render with absolute paths.
 func goldenCases() map[string]func() (string, error) {
 	d := goldenData()
 	cases := map[string]func() (string, error){}
@@ -37,9 +37,9 @@ func goldenCases() map[string]func() (string, error) {
 	for _, sh := range []string{"fish", "powershell"} {
 		cases["env-"+sh] = func() (string, error) { return RenderEnv(sh, d) }
 	}
-	rel := d
-	rel.Relative = true
-	cases["vite-relative"] = func() (string, error) { return Render("vite", rel) }
+	abs := d
+	abs.Absolute = true
+	cases["vite-absolute"] = func() (string, error) { return Render("vite", abs) }
 	return cases
 }
 

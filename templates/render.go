@@ -2,6 +2,7 @@ package templates
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"text/template"
@@ -32,6 +33,28 @@ func Render(name string, d Data) (string, error) {
 	if err := tmpl.Execute(&b, newView(t, d)); err != nil {
 		// text/template wraps a function's error with %w, so the typed
 		// errors below stay reachable with errors.As.
+		return "", fmt.Errorf("render %s: %w", t.Name, err)
+	}
+	if t.Script != "" {
+		return scriptJSON(t, b.String())
+	}
+	return b.String(), nil
+}
+
+// scriptJSON is a package.json holding only t's script, cmdline, for the
+// user to merge into theirs (npm runs it with sh -c from the package
+// folder). A script is one line, so the template's notes are template
+// comments and a template that renders more than one line is a bug.
+func scriptJSON(t Target, cmdline string) (string, error) {
+	line := strings.TrimSpace(cmdline)
+	if line == "" || strings.Contains(line, "\n") {
+		return "", fmt.Errorf("render %s: a package.json script is one command line, the template gave %q", t.Name, cmdline)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // a path with & or < stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]map[string]string{"scripts": {t.Script: line}}); err != nil {
 		return "", fmt.Errorf("render %s: %w", t.Name, err)
 	}
 	return b.String(), nil

@@ -151,14 +151,20 @@ func TestRenderCRAKeyType(t *testing.T) {
 	}
 }
 
+// TestRenderRelative: the committed files (vite.config.js, nuxt.config.ts,
+// package.json scripts, .env) get project-relative paths unless Absolute;
+// the others, whose tools resolve from elsewhere, stay absolute.
 func TestRenderRelative(t *testing.T) {
 	d := goldenData()
-	d.Relative = true
 	for name, want := range map[string]string{
-		"vite":  "'.rtdev/key.pem'",              // Vite resolves from the project root
-		"cra":   "SSL_KEY_FILE='.rtdev/key.pem'", // react-scripts resolves from the app folder
-		"nginx": `"/home/dev/chat app/.rtdev/key.pem"`,
-		"go":    `"/home/dev/chat app/.rtdev/key.pem"`,
+		"vite":          "'.rtdev/key.pem'", // Vite resolves from the project root
+		"nuxt":          "'.rtdev/key.pem'",
+		"next":          "--experimental-https-key .rtdev/key.pem",
+		"nuxt-cli":      "--https.key .rtdev/key.pem",
+		"peerjs-server": "--sslkey .rtdev/key.pem",
+		"cra":           "SSL_KEY_FILE='.rtdev/key.pem'", // react-scripts resolves from the app folder
+		"nginx":         `"/home/dev/chat app/.rtdev/key.pem"`,
+		"go":            `"/home/dev/chat app/.rtdev/key.pem"`,
 	} {
 		out, err := Render(name, d)
 		if err != nil {
@@ -166,6 +172,17 @@ func TestRenderRelative(t *testing.T) {
 		}
 		if !strings.Contains(out, want) {
 			t.Errorf("%s: no %s in\n%s", name, want, out)
+		}
+	}
+	abs := d
+	abs.Absolute = true
+	for _, name := range []string{"vite", "nuxt", "next"} {
+		out, err := Render(name, abs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "/home/dev/chat app/.rtdev/key.pem") {
+			t.Errorf("%s with Absolute: no absolute key path in\n%s", name, out)
 		}
 	}
 	outside := d

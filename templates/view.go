@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"net"
 	"strings"
 )
 
@@ -29,6 +30,34 @@ func (v view) Bind() string {
 	return "127.0.0.1"
 }
 
+// PageHosts are the names and addresses a page served on Bind() can be
+// opened at, for allowed-host lists (Next's allowedDevOrigins) that must
+// agree with the bind of the dev server next to them. A loopback bind is
+// reached only at names that resolve to loopback by rule (localhost and
+// *.localhost, RFC 6761 §6.3), 127.0.0.1 and 10.0.2.2 (the Android
+// emulator's alias for the host's 127.0.0.1); every interface adds the
+// certificate's other names and IPv4 addresses. IPv6 addresses are left
+// out: neither bind listens on IPv6.
+func (v view) PageHosts() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, h := range append([]string{v.Host, "localhost", "127.0.0.1"}, v.Hosts...) {
+		ip := net.ParseIP(h)
+		loopback := h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "127.0.0.1" || h == "10.0.2.2"
+		switch {
+		case h == "" || seen[h]:
+			continue
+		case ip != nil && ip.To4() == nil:
+			continue
+		case !loopback && v.LANAddress == "":
+			continue
+		}
+		seen[h] = true
+		out = append(out, h)
+	}
+	return out
+}
+
 // Origin are the https:// origins a page of this project is opened at, for
 // CORS and allowed-origin lists: the client host, localhost and the LAN
 // address, on PagePort.
@@ -50,7 +79,7 @@ func (v view) path(file, name string) (string, error) {
 	if file == "" {
 		return "", &MissingFileError{Target: v.Target.Name, File: name}
 	}
-	if v.Relative && v.Target.ProjectRelative {
+	if !v.Absolute && v.Target.ProjectRelative {
 		return v.relativePath(file), nil
 	}
 	return file, nil

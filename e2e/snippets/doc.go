@@ -2,7 +2,11 @@
 // configures on this machine, in a throwaway HOME where the CA is trusted
 // only through NSS: a Vite dev server started with the rendered
 // vite.config.js serves a page (and its HMR WebSocket) that headless
-// Chromium loads with no certificate flag; a Node ws client trusts
+// Chromium loads with no certificate flag, and a page where the rendered
+// peerjs snippet opens to `rtdev serve` and, after destroy(), opens no other
+// socket; the committed Nuxt 4, Nuxt 3 and Next apps in e2e/testdata run
+// with their rendered config (project-relative paths) and the peerjs
+// snippet, and their pages load trusted and get PeerJS OPEN; a Node ws client trusts
 // `rtdev serve` through nothing but the NODE_EXTRA_CA_CERTS that `rtdev env`
 // names; the rendered Python websockets client gets the PeerJS OPEN message;
 // peerjs-server (npm peer) run from the rendered command line serves /id
@@ -12,6 +16,7 @@
 // trust the snippet or `rtdev env` gives, the same client refuses the
 // certificate.
 //
-// The package holds only tests; testdata/ has the Vite page and the ws
-// client script.
+// The package holds only tests; testdata/ has the Vite pages and the ws
+// client script. Nuxt and Next compile on first request, so their waits
+// are generous bounds, and each dev server starts once per test.
 package snippets

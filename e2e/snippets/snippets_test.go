@@ -149,9 +149,9 @@ asyncio.run(asyncio.wait_for(client.main(), 30))
 	})
 }
 
-// TestPeerjsServerCommand runs the rendered peerjs-server command line as a
-// shell would, with `peerjs` from the pinned npm peer package, and fetches an
-// id with curl trusting only .rtdev/ca.pem.
+// TestPeerjsServerCommand runs the rendered "peer" script as npm would (sh -c
+// in the project folder), with `peerjs` from the pinned npm peer package,
+// and fetches an id with curl trusting only .rtdev/ca.pem.
 func TestPeerjsServerCommand(t *testing.T) {
 	harness.RequireTool(t, "node", "curl")
 	harness.RequireNPM(t, "peer")
@@ -161,7 +161,7 @@ func TestPeerjsServerCommand(t *testing.T) {
 	port := harness.FreePort(t)
 	cfgPath := filepath.Join(sb.Project, "rtdev.toml")
 	writeFile(t, cfgPath, replaceN(t, readFile(t, cfgPath), "\nport = 9000\n", fmt.Sprintf("\nport = %d\n", port), 1))
-	cmdline := sb.Rtdev("snippet", "peerjs-server")
+	cmdline := packageScript(t, sb.Rtdev("snippet", "peerjs-server"), "peer")
 	if !strings.Contains(cmdline, fmt.Sprintf("--port %d ", port)) {
 		t.Fatalf("snippet does not use rtdev.toml's serve port %d:\n%s", port, cmdline)
 	}
@@ -251,15 +251,19 @@ func TestNginxProxiesWSS(t *testing.T) {
 	}
 }
 
-// startVite makes the sandbox project a Vite app (testdata/vite plus the
+// startVite makes the sandbox project a Vite app (the pages in testdata/vite plus the
 // rendered vite.config.js on a free port), starts the pinned Vite with
 // --strictPort and returns the page URL once it answers over TLS.
 func startVite(t *testing.T, sb *harness.Sandbox) string {
 	t.Helper()
 	harness.RequireTool(t, "node")
 	linkPackages(t, sb, "vite")
-	for _, name := range []string{"index.html", "main.js", "package.json"} {
-		copyFile(t, filepath.Join("testdata", "vite", name), filepath.Join(sb.Project, name))
+	pages, err := os.ReadDir(filepath.Join("testdata", "vite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range pages {
+		copyFile(t, filepath.Join("testdata", "vite", e.Name()), filepath.Join(sb.Project, e.Name()))
 	}
 	// The snippet renders Vite's default port; rtdev.toml has no setting for
 	// it, so the test moves it to a free one.
@@ -435,6 +439,17 @@ func runEnv(t *testing.T, sb *harness.Sandbox, env []string, name string, args .
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err = cmd.Run()
 	return out.String(), errOut.String(), err
+}
+
+// packageScript is scripts.NAME of a package.json snippet, which must hold
+// nothing else.
+func packageScript(t *testing.T, snippet, name string) string {
+	t.Helper()
+	var pkg map[string]map[string]string
+	if err := json.Unmarshal([]byte(snippet), &pkg); err != nil || len(pkg) != 1 || len(pkg["scripts"]) != 1 || pkg["scripts"][name] == "" {
+		t.Fatalf("want a package.json holding only scripts.%s (%v):\n%s", name, err, snippet)
+	}
+	return pkg["scripts"][name]
 }
 
 // replaceN replaces old in s, failing the test unless it occurs exactly n

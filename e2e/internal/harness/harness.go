@@ -299,8 +299,21 @@ func (sb *Sandbox) Serve(port int, args ...string) *Process {
 // WaitHTTPS polls url until it answers 200 (30 s at most).
 func WaitHTTPS(t testing.TB, url string, roots *x509.CertPool, p *Process) {
 	t.Helper()
-	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
-	deadline := time.Now().Add(30 * time.Second)
+	waitHTTPS(t, url, roots, p, 30*time.Second, 2*time.Second)
+}
+
+// WaitHTTPSFor is WaitHTTPS with its own bound, for dev servers (Nuxt,
+// Next) that compile the page before they answer its first request: one
+// request may take as long as the whole wait.
+func WaitHTTPSFor(t testing.TB, url string, roots *x509.CertPool, p *Process, timeout time.Duration) {
+	t.Helper()
+	waitHTTPS(t, url, roots, p, timeout, timeout)
+}
+
+func waitHTTPS(t testing.TB, url string, roots *x509.CertPool, p *Process, timeout, perRequest time.Duration) {
+	t.Helper()
+	client := &http.Client{Timeout: perRequest, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
 		res, err := client.Get(url)
