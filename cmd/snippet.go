@@ -22,6 +22,9 @@ type snippetOptions struct {
 	lan      bool
 	relative bool // the default now; kept so scripts passing it still run
 	absolute bool
+	// behindServe renders a dev server's config for running plain behind
+	// rtdev serve --route /=http://localhost:PORT.
+	behindServe bool
 }
 
 func newCmdSnippet(a *app) *cobra.Command {
@@ -41,13 +44,15 @@ they work for every developer; --absolute gives absolute paths.
 		Example: `  rtdev snippet --list
   rtdev snippet vite
   rtdev snippet peerjs --lan     # for a phone on your network
-  rtdev snippet nginx --write`,
+  rtdev snippet nginx --write
+  rtdev snippet vite --behind-serve   # plain Vite behind rtdev serve --route /=http://localhost:5173`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(a, o, args) },
 	}
 	f := c.Flags()
 	f.BoolVar(&o.list, "list", false, "list the targets, one line each")
 	f.BoolVar(&o.write, "write", false, "write the snippet to .rtdev/snippets/TARGET/FILE instead of printing it")
 	f.BoolVar(&o.lan, "lan", false, "address clients to this machine's LAN IP instead of localhost")
+	f.BoolVar(&o.behindServe, "behind-serve", false, "config for a dev server run plain behind rtdev serve --route /=http://localhost:PORT (vite, astro, nuxt): its HMR connects through the serve port")
 	f.BoolVar(&o.absolute, "absolute", false, "use absolute paths even where the tool resolves relative ones from the project root")
 	// --relative was the opt-in before relative paths became the default.
 	// Hidden, not deprecated: cobra prints the deprecation notice on stdout,
@@ -78,9 +83,10 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	data.BehindServe = o.behindServe
 	text, err := templates.Render(args[0], data)
 	if err != nil {
-		return usageIf[*templates.UnknownTargetError](err)
+		return usageIf[*templates.BehindServeError](usageIf[*templates.UnknownTargetError](err))
 	}
 	out := newStatus(a.io, false)
 	if aside := templates.Aside(args[0], data); aside != "" {

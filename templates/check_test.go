@@ -419,3 +419,33 @@ public class Props {
 	out, _ := output(t, cmd)
 	return decodeHexValues(t, out)
 }
+
+// TestBehindServeParses: the --behind-serve forms parse with their tools,
+// name the serve port for the HMR client and carry no certificate path
+// (the dev server runs plain behind the route); other targets refuse it.
+func TestBehindServeParses(t *testing.T) {
+	d := goldenData()
+	d.ProjectDir = t.TempDir()
+	d.BehindServe, d.ServePort = true, 9443
+	for _, tg := range Targets() {
+		snippet, err := Render(tg.Name, d)
+		if !tg.BehindServe {
+			var bse *BehindServeError
+			if tg.Name != "env" && !errors.As(err, &bse) {
+				t.Errorf("%s --behind-serve: err = %v, want BehindServeError", tg.Name, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(snippet, "clientPort: 9443") || strings.Contains(snippet, "key.pem") {
+			t.Errorf("%s --behind-serve:\n%s\nwant clientPort 9443 and no key path", tg.Name, snippet)
+		}
+		path := filepath.Join(d.ProjectDir, snippetFiles[tg.Name])
+		if err := os.WriteFile(path, []byte(snippet), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		checkers[tg.Lang](t, path)
+	}
+}

@@ -47,6 +47,12 @@ type Data struct {
 	// nuxt.config.ts, package.json scripts) are committed, and an absolute
 	// path names one developer's folder and breaks for everyone else.
 	Absolute bool
+
+	// BehindServe renders the config for a dev server that runs plain on
+	// loopback behind `rtdev serve --route /=http://localhost:PORT`: the
+	// page, its modules and the HMR WebSocket all come through the serve
+	// port, one origin with PeerJS. Only targets with Target.BehindServe.
+	BehindServe bool
 }
 
 // Defaults for the zero values of Data.

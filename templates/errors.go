@@ -77,3 +77,21 @@ func (e *UnsafeBundleError) Error() string {
 
 // Hint: init writes the combined bundle into .rtdev/.
 func (e *UnsafeBundleError) Hint() string { return "rtdev init" }
+
+// BehindServeError is --behind-serve for a target that has no such form.
+type BehindServeError struct{ Target string }
+
+func (e *BehindServeError) Error() string {
+	return fmt.Sprintf("%s has no --behind-serve form: it is for dev servers with HMR", e.Target)
+}
+
+// Hint names the targets that have one.
+func (e *BehindServeError) Hint() string {
+	var names []string
+	for _, t := range registry {
+		if t.BehindServe {
+			names = append(names, t.Name)
+		}
+	}
+	return "use it with " + strings.Join(names, ", ") + ", or leave --behind-serve out"
+}

@@ -40,6 +40,14 @@ func goldenCases() map[string]func() (string, error) {
 	abs := d
 	abs.Absolute = true
 	cases["vite-absolute"] = func() (string, error) { return Render("vite", abs) }
+	behind := d
+	behind.BehindServe = true
+	for _, tg := range Targets() {
+		if tg.BehindServe {
+			name := tg.Name
+			cases[name+"-behind-serve"] = func() (string, error) { return Render(name, behind) }
+		}
+	}
 	return cases
 }
 

@@ -21,6 +21,9 @@ func Render(name string, d Data) (string, error) {
 	if t.Name == "env" {
 		return RenderEnv("sh", d)
 	}
+	if d.BehindServe && !t.BehindServe {
+		return "", &BehindServeError{Target: t.Name}
+	}
 	src, err := snippetFS.ReadFile("snippets/" + t.Name + ".tmpl")
 	if err != nil {
 		return "", fmt.Errorf("read template %s: %w", t.Name, err)

@@ -44,15 +44,19 @@ type Target struct {
 	// root (its working directory when run by a package.json script), so
 	// its paths are project-relative unless Data.Absolute.
 	ProjectRelative bool
+
+	// BehindServe: the template has a Data.BehindServe form (a dev server
+	// with HMR, served plain behind rtdev serve --route).
+	BehindServe bool
 }
 
 // registry lists every target; the template is snippets/<Name>.tmpl, which
 // cites the upstream sources for each choice.
 var registry = []Target{
 	// Frontend dev servers.
-	{Name: "vite", Description: "Vite dev server over HTTPS (also SvelteKit, React Router, Remix on Vite)", File: "vite.config.js", FileName: "vite.config.js", Kind: KindFrontend, Lang: "js", DefaultPort: 5173, ProjectRelative: true, Aliases: []string{"sveltekit", "react-router", "remix"}},
-	{Name: "astro", Description: "Astro dev server over HTTPS (Vite's server.https under the vite key)", File: "astro.config.mjs", FileName: "astro.config.mjs", Kind: KindFrontend, Lang: "js", DefaultPort: 4321, ProjectRelative: true},
-	{Name: "nuxt", Description: "Nuxt 3/4 dev server over HTTPS from nuxt.config", File: "nuxt.config.ts", FileName: "nuxt.config.ts", Kind: KindFrontend, Lang: "ts", DefaultPort: 3000, ProjectRelative: true},
+	{Name: "vite", Description: "Vite dev server over HTTPS (also SvelteKit, React Router, Remix on Vite)", File: "vite.config.js", FileName: "vite.config.js", Kind: KindFrontend, Lang: "js", DefaultPort: 5173, ProjectRelative: true, Aliases: []string{"sveltekit", "react-router", "remix"}, BehindServe: true},
+	{Name: "astro", Description: "Astro dev server over HTTPS (Vite's server.https under the vite key)", File: "astro.config.mjs", FileName: "astro.config.mjs", Kind: KindFrontend, Lang: "js", DefaultPort: 4321, ProjectRelative: true, BehindServe: true},
+	{Name: "nuxt", Description: "Nuxt 3/4 dev server over HTTPS from nuxt.config", File: "nuxt.config.ts", FileName: "nuxt.config.ts", Kind: KindFrontend, Lang: "ts", DefaultPort: 3000, ProjectRelative: true, BehindServe: true},
 	{Name: "nuxt-cli", Description: "nuxi dev with --https.cert/--https.key", File: `package.json "dev" script`, FileName: "package.json", Script: "dev", Kind: KindFrontend, Lang: "json", DefaultPort: 3000, ProjectRelative: true, Aliases: []string{"nuxi"}},
 	{Name: "next", Description: "next dev with --experimental-https and the rtdev key, cert and CA (next-config lists its hosts)", File: `package.json "dev" script`, FileName: "package.json", Script: "dev", Kind: KindFrontend, Lang: "json", DefaultPort: 3000, ProjectRelative: true, Aliases: []string{"nextjs"}},
 	{Name: "next-config", Description: "Next.js allowedDevOrigins so LAN and 127.0.0.1 pages can load dev assets", File: "next.config.mjs", FileName: "next.config.mjs", Kind: KindFrontend, Lang: "js", DefaultPort: 3000},
