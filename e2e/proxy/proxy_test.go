@@ -172,3 +172,30 @@ func TestNodeWSThroughProxy(t *testing.T) {
 func testdataDir() string {
 	return filepath.Join(harness.RepoRoot(), "e2e", "proxy", "testdata")
 }
+
+// TestNodeWSPageInChromium: a page served by the plain Node server through
+// rtdev proxy, in Chromium that trusts the CA only through the sandbox's
+// NSS database (no certificate flags), opens wss:// to the same origin and
+// exchanges messages with the Node ws server behind the proxy.
+func TestNodeWSPageInChromium(t *testing.T) {
+	harness.RequireTool(t, "node")
+	harness.RequireNPM(t, "ws")
+	sb, _ := setup(t)
+	sb.Rtdev("trust", "install", "--store", "nss")
+	backendPort := harness.FreePort(t)
+	sb.Setenv("NODE_PATH", filepath.Join(harness.NPMDir(), "node_modules"))
+	startBackend(t, sb, "node", filepath.Join(testdataDir(), "ws_server.cjs"), strconv.Itoa(backendPort))
+	port := startProxy(t, sb, backendPort)
+
+	tab := sb.Chromium(t)
+	harness.WatchTab(t, tab, "node-ws")
+	url := "https://localhost:" + strconv.Itoa(port) + "/"
+	if err := harness.Navigate(tab, 30*time.Second, url); err != nil {
+		t.Fatalf("navigate to %s: %v", url, err)
+	}
+	harness.WaitJS(t, tab, 30*time.Second, `rt.error !== null || rt.got.length >= 2`)
+	got := harness.Evaluate[[]string](t, tab, 10*time.Second, `rt.got`)
+	if len(got) < 2 || !strings.Contains(got[0], `"proto":"https"`) || got[1] != "node got: from chromium" {
+		t.Fatalf("the page got %q (error %v), want the hello and the reply", got, harness.Evaluate[any](t, tab, 10*time.Second, `rt.error`))
+	}
+}
