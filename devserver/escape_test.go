@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/internal/ui"
 )
 
@@ -14,7 +15,7 @@ import (
 // sends (a plain-HTTP path, a dst) reaches the styled terminal log
 // escaped, never as a control sequence (an OSC 52 clipboard write).
 func TestStyledLogEscapesUntrusted(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &testtool.SyncBuffer{}
 	ios := &ui.IOStreams{ErrOut: logs, ErrTTY: true}
 	ts := startServer(t, Config{Logger: ui.NewLogger(ios, "text", 0)})
 

@@ -1,17 +1,16 @@
 package devserver
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"github.com/rtdev/rtdev/internal/testtool"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,32 +23,13 @@ const waitTimeout = 10 * time.Second
 
 func waitDeadline() time.Time { return time.Now().Add(waitTimeout) }
 
-// logBuffer collects the server's log lines so tests can read them after
-// the server is gone (t.Log would panic from a late goroutine).
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testServer is a Server running Serve on a real 127.0.0.1 TLS listener.
 type testServer struct {
 	t    *testing.T
 	srv  *Server
 	addr string
 	pki  testPKI
-	logs *logBuffer
+	logs *testtool.SyncBuffer
 	stop context.CancelFunc
 	done chan error
 }
@@ -69,7 +49,7 @@ func startServerWith(t *testing.T, cfg Config, extra http.Handler) *testServer {
 // startServerTLS runs Serve with tlsConf on a fresh loopback listener.
 func startServerTLS(t *testing.T, cfg Config, tlsConf *tls.Config, extra http.Handler) *testServer {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testtool.SyncBuffer{}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

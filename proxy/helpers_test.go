@@ -1,10 +1,10 @@
 package proxy
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"github.com/rtdev/rtdev/internal/testtool"
 	"log/slog"
 	"net"
 	"net/http"
@@ -171,25 +171,9 @@ func echo(c *websocket.Conn, _ *http.Request) {
 	}
 }
 
-// syncBuffer collects log output written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// syncBuffer is the server's log, with line helpers for the tests.
+type syncBuffer struct{ testtool.SyncBuffer }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// lines returns the logged lines that contain all of subs.
 func (s *syncBuffer) lines(subs ...string) []string {
 	var out []string
 	for _, l := range strings.Split(s.String(), "\n") {

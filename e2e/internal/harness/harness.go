@@ -235,23 +235,8 @@ type Process struct {
 	Output *SyncBuffer
 }
 
-// SyncBuffer is a bytes.Buffer safe for a process to write while a test reads.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *SyncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *SyncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// SyncBuffer is safe for a process to write while a test reads.
+type SyncBuffer = testtool.SyncBuffer
 
 // Start runs a program in the background (its own process group, so the
 // cleanup stops its children too); its output is logged if the test fails.
