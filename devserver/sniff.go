@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,9 +33,14 @@ var errPlaintext = errors.New("plain HTTP on the TLS port: answered with the htt
 // The check runs on the connection's first Read, in the connection's own
 // goroutine under net/http's handshake deadline, so Accept never waits on a
 // client.
+//
+// With Config.PlainHTTP set, a plain connection is handed to a second
+// http.Server (plainSide) instead of being answered here.
 type sniffListener struct {
 	net.Listener
-	s *Server
+	s         *Server
+	plainOnce sync.Once
+	plain     *plainSide
 }
 
 func (l *sniffListener) Accept() (net.Conn, error) {
@@ -42,16 +48,68 @@ func (l *sniffListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sniffConn{Conn: c, s: l.s}, nil
+	if l.s.cfg.PlainHTTP != nil {
+		l.plainOnce.Do(func() { l.plain = newPlainSide(l.s, l.Listener.Addr()) })
+	}
+	return &sniffConn{Conn: c, s: l.s, plain: l.plain}, nil
+}
+
+// Close also stops the plain-HTTP server: http.Server.Shutdown closes its
+// listeners, so the two sides end together.
+func (l *sniffListener) Close() error {
+	l.plainOnce.Do(func() {})
+	if l.plain != nil {
+		l.plain.close()
+	}
+	return l.Listener.Close()
 }
 
 // sniffConn passes reads through once the first byte shows a TLS handshake.
 type sniffConn struct {
 	net.Conn
 	s     *Server
+	plain *plainSide // nil without Config.PlainHTTP
 	once  sync.Once
 	first []byte // the sniffed byte, not yet returned to the reader
 	err   error
+	// handed is set once the socket belongs to the plain server: the TLS
+	// server's later Close, Write and deadline calls must not touch it.
+	handed atomic.Bool
+}
+
+func (c *sniffConn) Close() error {
+	if c.handed.Load() {
+		return nil
+	}
+	return c.Conn.Close()
+}
+
+func (c *sniffConn) Write(p []byte) (int, error) {
+	if c.handed.Load() {
+		return 0, errPlaintext
+	}
+	return c.Conn.Write(p)
+}
+
+func (c *sniffConn) SetDeadline(t time.Time) error {
+	if c.handed.Load() {
+		return nil
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+func (c *sniffConn) SetReadDeadline(t time.Time) error {
+	if c.handed.Load() {
+		return nil
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *sniffConn) SetWriteDeadline(t time.Time) error {
+	if c.handed.Load() {
+		return nil
+	}
+	return c.Conn.SetWriteDeadline(t)
 }
 
 func (c *sniffConn) Read(p []byte) (int, error) {
@@ -78,6 +136,13 @@ func (c *sniffConn) sniff() {
 		return
 	}
 	c.err = errPlaintext
+	if c.plain != nil {
+		// The plain server owns the socket from here; it clears the TLS
+		// handshake's read deadline with its own.
+		c.handed.Store(true)
+		c.plain.hand(&replayConn{Conn: c.Conn, first: b})
+		return
+	}
 	c.s.stats.plaintext.Add(1)
 	c.answerPlaintext(b)
 }
