@@ -30,6 +30,7 @@ var checkers = map[string]checker{
 	"nginx":           checkNginx,
 	"caddy":           checkCaddy,
 	"java-properties": checkProperties,
+	"xml":             checkXML,
 }
 
 // unchecked are the languages no tool on this machine can parse; their
@@ -50,6 +51,7 @@ var wantValues = map[string][]string{
 	"kestrel":       {"p12", "p12pass"},
 	"spring-boot":   {"p12url", "p12pass"},
 	"caddy":         {"fullchain", "key"},
+	"ios":           {"ca"},
 }
 
 func valueOf(d Data, what string) string {
@@ -222,7 +224,7 @@ func checkGo(t *testing.T, dir, snippet string) []string {
 
 // stubbed are the commands shell snippets start; the check puts stubs for
 // them on PATH that record their arguments.
-var stubbed = []string{"next", "nuxi", "peerjs"}
+var stubbed = []string{"next", "nuxi", "peerjs", "xcrun"}
 
 // checkShell runs sh -n and shellcheck on the snippet, then runs it with
 // stubs for the commands and returns the arguments they were given.

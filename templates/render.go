@@ -87,6 +87,8 @@ func header(t Target) string {
 		return "// " + text
 	case "json":
 		return ""
+	case "xml":
+		return xmlComment(text)
 	default: // sh, py, dotenv, nginx, caddy, java-properties
 		return "# " + text
 	}

@@ -20,7 +20,7 @@ type Target struct {
 	Description string // one line
 	File        string // where the snippet belongs, e.g. "vite.config.js"
 	Kind        string // frontend | client | server | proxy | runtime
-	Lang        string // js | ts | json | jsonc | dotenv | py | php | go | sh | nginx | caddy | dart | java-properties
+	Lang        string // js | ts | json | jsonc | dotenv | py | php | go | sh | nginx | caddy | dart | java-properties | xml
 	RequiresRSA bool   // the tool refuses an ECDSA key
 	Aliases     []string
 	DefaultPort int // the tool's usual port, for Data.AppPort
@@ -69,6 +69,10 @@ var registry = []Target{
 	// Proxies.
 	{Name: "nginx", Description: "nginx TLS proxy with WebSocket upgrade headers and a long read timeout", File: "/etc/nginx/conf.d/rtdev.conf", Kind: KindProxy, Lang: "nginx", DefaultPort: 8443},
 	{Name: "caddy", Description: "Caddy 2 TLS proxy with the rtdev certificate", File: "Caddyfile", Kind: KindProxy, Lang: "caddy", DefaultPort: 8443},
+
+	// Phone apps (phone.go).
+	{Name: "android", Description: "Android debug builds that trust the rtdev CA installed on the phone (network security config)", File: "res/xml/network_security_config.xml", Kind: KindClient, Lang: "xml", Aliases: []string{"network-security-config"}},
+	{Name: "ios", Description: "what an iOS app needs to trust rtdev: nothing on a device, the CA in the Simulator", File: "a shell on your Mac", Kind: KindClient, Lang: "sh", Aliases: []string{"iphone", "xcode"}},
 
 	// Runtimes.
 	{Name: "env", Description: "environment so Node, Deno, Python, curl, OpenSSL and Java trust the rtdev CA", File: ".envrc or your shell profile", Kind: KindRuntime, Lang: "sh"},
