@@ -70,7 +70,7 @@ func servePhone(cfg Config, files *caFiles) http.HandlerFunc {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		h.Set("Cache-Control", "no-store")
 		h.Set("Vary", "User-Agent")
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src "+phoneScriptHash+"; img-src 'self'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; script-src "+phoneScriptHash+"; img-src 'self' data:; connect-src 'self'")
 		_ = phonePage.Execute(w, map[string]any{
 			"CSS":         template.CSS(css),
 			"Script":      template.JS(phoneScript),
