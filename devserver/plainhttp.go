@@ -145,6 +145,9 @@ func (p *plainSide) hand(c net.Conn) {
 			WriteTimeout:      p.s.cfg.WriteTimeout,
 			IdleTimeout:       p.s.cfg.HandshakeTimeout,
 			MaxHeaderBytes:    plaintextReadLimit,
+			// "OPTIONS *" would get net/http's own 200; here it is
+			// refused like every path but the public ones.
+			DisableGeneralOptionsHandler: true,
 			// Routine failures (a client that hangs up) stay at Debug, as on
 			// the TLS side.
 			ErrorLog: slog.NewLogLogger(p.s.log.Handler(), slog.LevelDebug),
