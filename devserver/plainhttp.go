@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -101,14 +100,7 @@ func (s *Server) plainHandler(p *PlainHTTP) http.Handler {
 			return
 		}
 		_, port, _ := net.SplitHostPort(LinkHostPort(r, p.Hosts))
-		host := r.Host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		if host == "" {
-			host = "localhost"
-		}
-		hostport := net.JoinHostPort(strings.Trim(host, "[]"), port)
+		hostport := answerHostPort(r.Host, port)
 		s.log.Warn("plain HTTP request on the TLS port", "remote", r.RemoteAddr, "path", r.URL.Path, "use", "https://"+hostport+r.URL.Path)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Connection", "close")

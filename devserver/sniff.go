@@ -151,23 +151,31 @@ func (c *sniffConn) sniff() {
 // with the URL the client should have used.
 func (c *sniffConn) answerPlaintext(first []byte) {
 	_, port, _ := net.SplitHostPort(c.LocalAddr().String())
-	host, path := "localhost", "/"
+	host, path := "", "/"
 	br := bufio.NewReader(io.LimitReader(io.MultiReader(bytes.NewReader(first), c.Conn), plaintextReadLimit))
 	if req, err := http.ReadRequest(br); err == nil {
-		if h := req.Host; h != "" {
-			if hh, _, err := net.SplitHostPort(h); err == nil {
-				h = hh
-			}
-			host = h
-		}
-		path = req.URL.Path
+		host, path = req.Host, req.URL.Path
 	}
-	hostport := net.JoinHostPort(strings.Trim(host, "[]"), port)
+	hostport := answerHostPort(host, port)
 	body := plaintextAnswer(hostport, port, path)
 	c.s.log.Warn("plain HTTP request on the TLS port", "remote", c.RemoteAddr().String(), "path", path, "use", "https://"+hostport+path)
 	_ = c.SetWriteDeadline(time.Now().Add(c.s.cfg.WriteTimeout))
 	_, _ = fmt.Fprintf(c.Conn, "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"+
 		"Content-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+}
+
+// answerHostPort is host:port for the text answer: the host the client
+// asked for (its Host header, which it can read back only itself), on
+// this port; localhost when it sent none.
+func answerHostPort(hostHeader, port string) string {
+	host := hostHeader
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), port)
 }
 
 // plaintextAnswer is the text a plain-HTTP client gets on the TLS port.
