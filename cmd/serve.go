@@ -18,6 +18,7 @@ import (
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/internal/qr"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
@@ -44,6 +45,7 @@ type serveOptions struct {
 	rateBurst       int
 	maxQueued       int64
 	byteRate        float64
+	qr              bool
 }
 
 func newCmdServe(a *app) *cobra.Command {
@@ -63,7 +65,8 @@ change. Its check page is at https://localhost:PORT/rtdev/. Ctrl-C stops it
 after the open connections are closed.`,
 		Example: `  rtdev serve
   rtdev serve --port 9443 --path /myapp --allow-discovery
-  rtdev serve --lan            # reachable from a phone on the same Wi-Fi
+  rtdev serve --lan            # reachable from a phone on the same Wi-Fi; prints a QR code
+  rtdev serve --lan --qr=false
   rtdev serve --log-format json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return runServe(cmd.Context(), a, o, cmd) },
@@ -88,6 +91,7 @@ after the open connections are closed.`,
 	f.StringVar(&o.bind, "bind", "", "`ADDRESS` to listen on (default 127.0.0.1 and ::1)")
 	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
 	f.StringArrayVar(&o.routes, "route", nil, "mount a plain backend on the serve port: `PATH=URL` such as /=http://localhost:5173 (repeatable), so the app, its HMR and PeerJS share one origin")
+	f.BoolVar(&o.qr, "qr", true, "with --lan, print a QR code of the phone setup page (on a terminal)")
 	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
@@ -173,7 +177,11 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	// Settings are checked before anything is written, so a bad flag
 	// never leaves a half-set-up project behind.
 	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
+	// Plain HTTP on the port serves only the phone setup page and the
+	// public CA files; Handler and Hosts are filled in below, before Serve.
+	plain := &devserver.PlainHTTP{Paths: checkpage.PlainPaths(""), SetupPath: "/rtdev/phone"}
 	cfg := devserver.Config{
+		PlainHTTP:       plain,
 		Path:            opts.path,
 		Key:             opts.key,
 		ExpireTimeout:   opts.expireTimeout,
@@ -225,8 +233,14 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	started := a.now()
-	extra := serveExtras(srv, renewer, reloader, appHandler(routes, static), started)
-	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), routes)
+	var lan []string // the LAN addresses a phone can open, default route first
+	if opts.lan {
+		lan = lanHostsInCert(res, project.OSSystem())
+	}
+	page := checkPage(srv, renewer, reloader, started, lan)
+	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
+	extra := serveExtras(page, appHandler(routes, static))
+	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), lan, routes)
 
 	go renewer.Run(ctx)
 	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
@@ -245,21 +259,27 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	return nil
 }
 
-// serveExtras mounts the check page under /rtdev/ and, with --static, the
-// app's files at /; both get only what the PeerJS routes do not claim.
-func serveExtras(srv *devserver.Server, renewer *project.Renewer, reloader *devserver.CertReloader, app http.Handler, started time.Time) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/rtdev/", devserver.NoUpgrade(checkpage.Handler(checkpage.Config{
+// checkPage is the check page, phone setup page and CA files under /rtdev/.
+func checkPage(srv *devserver.Server, renewer *project.Renewer, reloader *devserver.CertReloader, started time.Time, lan []string) http.Handler {
+	return devserver.NoUpgrade(checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
 		PeerKey:   srv.Config().Key,
 		CACertPEM: renewer.Current().CA.CertPEM,
+		LANHosts:  lan,
+		Machine:   owner(),
 		// The certificate the next handshake presents, even when another
 		// rtdev init rewrote the files under this server.
 		Health: func() any {
 			return srv.Health(Version(), time.Since(started), devserver.CertHealthOf(reloader.Leaf()))
 		},
-	})))
-	// Whatever nothing else claims: the routes and the app's files.
+	}))
+}
+
+// serveExtras mounts the check page under /rtdev/ and gives the rest to
+// app; both get only what the PeerJS routes do not claim.
+func serveExtras(page, app http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/rtdev/", page)
 	mux.Handle("/", app)
 	return mux
 }
@@ -285,14 +305,13 @@ func appHandler(routes *proxy.Server, static http.Handler) http.Handler {
 	})
 }
 
-func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound []string, routes *proxy.Server) {
+func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound, lan []string, routes *proxy.Server) {
 	st := a.io.StylesErr()
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
 	urls := []string{fmt.Sprintf("https://localhost:%d/rtdev/", o.port)}
 	pasteHost := "localhost"
 	if o.lan {
-		lan := lanHostsInCert(res, project.OSSystem())
 		for _, h := range lan {
 			urls = append(urls, fmt.Sprintf("https://%s/rtdev/", net.JoinHostPort(h, strconv.Itoa(o.port))))
 		}
@@ -315,17 +334,39 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%s", o.port, srv.WebSocketPath()))
 	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))
-	if o.lan {
-		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone     "), "install the CA from /rtdev/ca.pem on the device first")
-	}
 	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet(pasteHost, o.port, srv.Config())))
+	if o.lan && len(lan) > 0 {
+		printPhoneSetup(a, st, fmt.Sprintf("http://%s/rtdev/phone", net.JoinHostPort(lan[0], strconv.Itoa(o.port))), res.CA.CertPEM, o.qr)
+	}
+}
+
+// printPhoneSetup prints the phone setup URL: on a colour terminal with a QR
+// code and the CA fingerprint the page shows, so the user can compare
+// (the page comes over plain HTTP); piped, the URL alone. The code needs
+// explicit colours to read on both dark and light themes, so NO_COLOR
+// gets the URL and fingerprint only.
+func printPhoneSetup(a *app, st ui.Styles, setup string, caPEM []byte, showQR bool) {
+	w := a.io.ErrOut
+	if !a.io.ErrTTY {
+		fmt.Fprintf(w, "phone setup: %s\n", setup)
+		return
+	}
+	fmt.Fprintf(w, "%s\n", st.Muted.Render("// on a phone on the same Wi-Fi, open (plain http, before it trusts the CA):"))
+	if showQR && st.Color() {
+		if code, err := qr.Encode(setup); err == nil {
+			fmt.Fprint(w, st.QRBlocks(code.Size(), code.Dark))
+		}
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone setup"), st.Code.Render(setup))
+	fmt.Fprintf(w, "  %s %s\n\n", st.Key.Render("CA SHA-256 "), checkpage.Fingerprint(caPEM))
 }
 
 // lanHostsInCert lists this machine's LAN addresses that the certificate
-// covers, IPv4 first: the ones a phone can open without a name mismatch.
+// covers, the default route's first, then IPv4 first: the ones a phone can
+// open without a name mismatch.
 func lanHostsInCert(res *project.EnsureResult, sys project.System) []string {
 	var out []string
-	for _, addr := range project.LANAddrs(sys) {
+	for _, addr := range project.PhoneAddrs(sys) {
 		if h := addr.IP.String(); hostInCert(res, h) {
 			out = append(out, h)
 		}

@@ -18,6 +18,11 @@ type Config struct {
 	// fetch /, so they are unaffected; other requests to / keep the JSON.
 	AppAtRoot bool
 
+	// PlainHTTP, when set, is what a plain-HTTP request on the TLS port
+	// gets: its few public paths served, anything else a 400 naming the
+	// https:// URL. nil keeps the text answer for every such request.
+	PlainHTTP *PlainHTTP
+
 	// Path is where the PeerJS routes live (the client's `path` option). It
 	// is normalised to start and end with "/": "myapp" serves /myapp/ and
 	// the WebSocket at /myapp/peerjs. Default "/".

@@ -14,7 +14,10 @@
 // (message size, send and offline queue bounds, one byte budget for all
 // queued messages, message and byte rate limits, id/token length and text
 // only, read and write timeouts). It also answers plain HTTP on its TLS
-// port with the https:// URL to use.
+// port with the https:// URL to use, or, with Config.PlainHTTP, hands it
+// to a second http.Server that serves a few public paths (the phone setup
+// page, which must load before the phone trusts the CA) and refuses the
+// rest.
 //
 // # WebSocket library
 //

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
 # Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, fish, PHP,
-# Python's websockets, a JDK's keytool, and the npm packages pinned in e2e/
-# (with the Nuxt and Next test apps) and bench/. It only installs what is
-# missing, so it is cheap to run before every `make test`.
+# Python's websockets, a JDK's keytool, iproute2 (the phone test's network
+# namespaces), zbarimg (it decodes the QR codes), and the npm packages pinned
+# in e2e/ (with the Nuxt and Next test apps) and bench/. It only installs
+# what is missing, so it is cheap to run before every `make test`.
 set -eu
 
 need_apt=""
@@ -23,6 +24,8 @@ have git        || need_apt="$need_apt git"
 have caddy      || need_apt="$need_apt caddy"
 have fish       || need_apt="$need_apt fish"
 have php        || need_apt="$need_apt php-cli"
+have zbarimg    || need_apt="$need_apt zbar-tools"
+have ip         || [ -x /usr/sbin/ip ] || need_apt="$need_apt iproute2"
 have unshare    || need_apt="$need_apt util-linux"
 have taskset    || need_apt="$need_apt util-linux"
 have mount      || need_apt="$need_apt mount"

@@ -31,6 +31,7 @@ var checkers = map[string]checker{
 	"nginx":           checkNginx,
 	"caddy":           checkCaddy,
 	"java-properties": checkProperties,
+	"xml":             checkXML,
 }
 
 // unchecked are the languages no tool on this machine can parse; their
@@ -51,6 +52,7 @@ var wantValues = map[string][]string{
 	"kestrel":       {"p12", "p12pass"},
 	"spring-boot":   {"p12url", "p12pass"},
 	"caddy":         {"fullchain", "key"},
+	"ios":           {"ca"},
 }
 
 // valueOf is the value a target's tool must read for what: the path in the
@@ -79,6 +81,7 @@ var snippetFiles = map[string]string{
 	"socketio": "server.mjs", "go": "main.go", "deno": "main.ts", "bun": "server.ts",
 	"spring-boot": "application.properties", "kestrel": "appsettings.Development.json",
 	"nginx": "rtdev.conf", "caddy": "Caddyfile", "env": ".envrc",
+	"android": "network_security_config.xml", "ios": "ios-simulator.sh",
 }
 
 // TestSnippetsParse renders every target for a project folder with a space
@@ -295,7 +298,7 @@ func checkGo(t *testing.T, file string) []string {
 
 // stubbed are the commands shell snippets start; the check puts stubs for
 // them on PATH that record their arguments.
-var stubbed = []string{"next", "nuxi", "peerjs"}
+var stubbed = []string{"next", "nuxi", "peerjs", "xcrun"}
 
 // checkShellSyntax runs sh -n and shellcheck on the file.
 func checkShellSyntax(t *testing.T, file string) {

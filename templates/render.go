@@ -120,6 +120,8 @@ func comment(t Target, text string, width int) string {
 		prefix = "// "
 	case "json":
 		return ""
+	case "xml":
+		return xmlComment(text)
 	}
 	if width == 0 {
 		return prefix + text

@@ -213,6 +213,10 @@ func TestRenderHeaders(t *testing.T) {
 			if strings.Contains(out, "rtdev:") {
 				t.Errorf("%s: strict JSON cannot carry a comment", tg.Name)
 			}
+		case "xml": // after the XML declaration
+			if !strings.HasPrefix(lines[1], "<!-- rtdev: ") {
+				t.Errorf("%s: second line %q", tg.Name, lines[1])
+			}
 		case "js", "ts", "go", "dart", "php", "jsonc":
 			if !strings.HasPrefix(first, "// rtdev: ") {
 				t.Errorf("%s: first line %q", tg.Name, first)

@@ -30,7 +30,7 @@ type Target struct {
 	// one line, with no room for comments or continuations.
 	Script      string
 	Kind        string // frontend | client | server | proxy | runtime
-	Lang        string // the file's: js | ts | json | jsonc | dotenv | py | php | go | sh | nginx | caddy | dart | java-properties
+	Lang        string // js | ts | json | jsonc | dotenv | py | php | go | sh | nginx | caddy | dart | java-properties | xml
 	RequiresRSA bool   // the tool refuses an ECDSA key
 	Aliases     []string
 	DefaultPort int // the tool's usual port, for Data.AppPort
@@ -88,6 +88,10 @@ var registry = []Target{
 	// Proxies.
 	{Name: "nginx", Description: "nginx TLS proxy with WebSocket upgrade headers and a long read timeout", File: "/etc/nginx/conf.d/rtdev.conf", FileName: "rtdev.conf", Kind: KindProxy, Lang: "nginx", DefaultPort: 8443},
 	{Name: "caddy", Description: "Caddy 2 TLS proxy with the rtdev certificate", File: "Caddyfile", FileName: "Caddyfile", Kind: KindProxy, Lang: "caddy", DefaultPort: 8443},
+
+	// Phone apps (phone.go).
+	{Name: "android", Description: "Android debug builds that trust the rtdev CA installed on the phone (network security config)", File: "res/xml/network_security_config.xml", FileName: "network_security_config.xml", Kind: KindClient, Lang: "xml", Aliases: []string{"network-security-config"}},
+	{Name: "ios", Description: "what an iOS app needs to trust rtdev: nothing on a device, the CA in the Simulator", File: "a shell on your Mac", FileName: "ios-simulator.sh", Kind: KindClient, Lang: "sh", Aliases: []string{"iphone", "xcode"}},
 
 	// Runtimes.
 	{Name: "env", Description: "environment so Node, Deno, Python, curl, OpenSSL and Java trust the rtdev CA", File: ".envrc or your shell profile", FileName: ".envrc", Kind: KindRuntime, Lang: "sh"},

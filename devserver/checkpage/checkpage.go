@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/rtdev/rtdev/devserver"
 )
@@ -29,6 +30,16 @@ type Config struct {
 	CACertPEM []byte
 	// Health returns the document served at {Prefix}health.
 	Health func() any
+	// LANHosts are the LAN addresses the certificate covers, the one a
+	// phone most likely reaches first (rtdev serve --lan); empty without
+	// --lan. Links and QR codes for a phone are built from these, never
+	// from the request's Host header.
+	LANHosts []string
+	// Machine names this computer ("dev@laptop") on the phone page and in
+	// the configuration profile's display name.
+	Machine string
+	// Now is the clock of pairing codes; nil means time.Now.
+	Now func() time.Time
 }
 
 // Handler serves the page, its script, the CA certificate and the health
@@ -45,32 +56,35 @@ func Handler(cfg Config) http.Handler {
 	}
 	// Decided once: only a PEM made of certificates is ever served, so a
 	// key handed in by mistake cannot leak through the download.
-	servable := onlyCertificates(cfg.CACertPEM)
+	files := newCAFiles(cfg.CACertPEM, cfg.Machine)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+cfg.Prefix+"{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		// The page runs only its own script: no inline code, no other origin.
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' wss: https:; style-src 'self'")
-		_ = page.Execute(w, map[string]string{
-			"Prefix": cfg.Prefix,
-			"Path":   cfg.PeerPath,
-			"Key":    cfg.PeerKey,
+		setup := setupURL(lanHostPort(r, cfg.LANHosts), cfg.Prefix)
+		_ = page.Execute(w, map[string]any{
+			"Prefix":   cfg.Prefix,
+			"Path":     cfg.PeerPath,
+			"Key":      cfg.PeerKey,
+			"Platform": platformOf(r.UserAgent()).Label,
+			"LAN":      len(cfg.LANHosts) > 0,
+			"SetupURL": setup,
+			"SetupQR":  qrSVG(setup, "QR code of "+setup),
 		})
 	})
 	mux.HandleFunc("GET "+cfg.Prefix+"check.js", serveAsset("assets/check.js", "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET "+cfg.Prefix+"check.css", serveAsset("assets/check.css", "text/css; charset=utf-8"))
-	mux.HandleFunc("GET "+cfg.Prefix+"ca.pem", func(w http.ResponseWriter, r *http.Request) {
-		if !servable {
-			http.Error(w, "no CA certificate configured", http.StatusNotFound)
-			return
-		}
-		// application/x-x509-ca-cert makes Android and iOS offer to
-		// install the certificate instead of showing text.
-		w.Header().Set("Content-Type", "application/x-x509-ca-cert")
-		w.Header().Set("Content-Disposition", `attachment; filename="rtdev-ca.pem"`)
-		_, _ = w.Write(cfg.CACertPEM)
-	})
+	// application/x-x509-ca-cert makes Android and iOS offer to install
+	// the certificate instead of showing text.
+	mux.HandleFunc("GET "+cfg.Prefix+"ca.pem", serveFile(files, "application/x-x509-ca-cert", "rtdev-ca.pem", func(f *caFiles) []byte { return f.pem }))
+	mux.HandleFunc("GET "+cfg.Prefix+"rtdev-ca.crt", serveFile(files, "application/x-x509-ca-cert", "rtdev-ca.crt", func(f *caFiles) []byte { return f.der }))
+	// The type Safari and Chrome for iOS hand to the profile installer
+	// (shared/spec/phone-npm-vite.md §1.2).
+	mux.HandleFunc("GET "+cfg.Prefix+"rtdev-ca.mobileconfig", serveFile(files, "application/x-apple-aspen-config", "rtdev-ca.mobileconfig", func(f *caFiles) []byte { return f.profile }))
+	mux.HandleFunc("GET "+cfg.Prefix+"phone", servePhone(cfg, files))
+	pairRoutes(mux, cfg, newLobby(cfg.Now))
 	mux.HandleFunc("GET "+cfg.Prefix+"health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")

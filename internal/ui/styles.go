@@ -14,14 +14,17 @@ import (
 // (NewStyles(nil, false)) renders every string unchanged, so callers never
 // branch on colour themselves.
 type Styles struct {
-	Title    lipgloss.Style
-	OK       lipgloss.Style
-	Warn     lipgloss.Style
-	Error    lipgloss.Style
-	Hint     lipgloss.Style
-	Muted    lipgloss.Style
-	Code     lipgloss.Style
-	Key      lipgloss.Style
+	Title lipgloss.Style
+	OK    lipgloss.Style
+	Warn  lipgloss.Style
+	Error lipgloss.Style
+	Hint  lipgloss.Style
+	Muted lipgloss.Style
+	Code  lipgloss.Style
+	Key   lipgloss.Style
+	// QR is explicit black on bright white, so a QR code drawn with it
+	// reads the same on dark and light terminal themes.
+	QR       lipgloss.Style
 	color    bool
 	renderer *lipgloss.Renderer
 }
@@ -44,6 +47,7 @@ func NewStyles(w io.Writer, color bool) Styles {
 		Muted:    r.NewStyle().Foreground(lipgloss.Color("8")),
 		Code:     r.NewStyle().Foreground(lipgloss.Color("5")),
 		Key:      r.NewStyle().Bold(true),
+		QR:       r.NewStyle().Foreground(lipgloss.Color("0")).Background(lipgloss.Color("15")),
 		color:    color,
 		renderer: r,
 	}

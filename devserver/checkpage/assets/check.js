@@ -1,5 +1,9 @@
 // rtdev check page: trusted HTTPS, WSS signaling with the PeerJS protocol,
-// and an RTCDataChannel between two tabs negotiated through the server.
+// and an RTCDataChannel with another tab or device negotiated through the
+// server. Tabs of one browser find each other over a BroadcastChannel;
+// pages on other origins or devices pair by a short code the server hands
+// out (pair/new, pair/join, pair/wait), so a LAN visitor never learns this
+// page's id without the code.
 // Each check sets data-state on its <li> ("ok", "fail", "wait") so people
 // and tests read the same result.
 "use strict";
@@ -8,6 +12,8 @@
   const body = document.body;
   const path = body.dataset.path;
   const key = body.dataset.key;
+  const prefix = body.dataset.prefix;
+  const myPlatform = body.dataset.platform;
   const $ = (id) => document.getElementById(id);
 
   function set(id, state, detail) {
@@ -27,7 +33,7 @@
       out.dataset.state = states[2] === "ok" ? "ok" : "partial";
       out.textContent = states[2] === "ok"
         ? "All checks passed: HTTPS, WSS and a peer-to-peer data channel."
-        : "HTTPS and WSS work. Open this page in a second tab to check a data channel.";
+        : "HTTPS and WSS work. Open this page in a second tab, or pair a device, to check a data channel.";
     }
   }
 
@@ -48,6 +54,23 @@
   let ws = null;
   let myId = null;
   const peers = new Map(); // remote id -> {pc, dc, pending: [candidates], ok}
+  // Only ids learned from a tab of this browser or from a pairing may
+  // connect; an offer from another id waits here in case its hello is still
+  // on the way (BroadcastChannel and the WebSocket race), a few at most.
+  const allowed = new Set();
+  const stashed = new Map();
+  function allow(remote) {
+    allowed.add(remote);
+    const st = stashed.get(remote);
+    stashed.delete(remote);
+    if (!st) return;
+    if (st.offer) onOffer(remote, st.offer);
+    for (const c of st.candidates) onCandidate(remote, { candidate: c });
+  }
+  function stash(remote) {
+    if (!stashed.has(remote) && stashed.size < 4) stashed.set(remote, { offer: null, candidates: [] });
+    return stashed.get(remote);
+  }
 
   function send(msg) {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
@@ -89,8 +112,9 @@
         myId = id;
         $("peer-id").textContent = id;
         set("wss", "ok", "connected as " + id);
-        set("p2p", "wait", "waiting for a second tab with this page");
+        set("p2p", "wait", "waiting for a second tab, or a device paired by code");
         announce();
+        startPairing();
         break;
       case "ERROR":
       case "ID-TAKEN":
@@ -127,6 +151,7 @@
       peers.set(other, newPeer(other));
       set("p2p", "wait", "connecting to " + other);
       announce();
+      allow(other);
       if (myId < other) offer(other);
     };
   }
@@ -160,17 +185,24 @@
 
   // 3. The data channel: each side says hello and waits for its echo, so
   // a pass means a message went both ways.
+  // The hello names this side's platform, so each page shows the other's.
   function wire(remote, p, dc) {
     p.dc = dc;
-    dc.onopen = () => dc.send("hello from " + myId);
+    const hello = "hello from " + myId + " on " + myPlatform;
+    dc.onopen = () => dc.send(hello);
     dc.onmessage = (ev) => {
-      const text = String(ev.data);
+      const text = String(ev.data).slice(0, 200);
       if (text.startsWith("echo: ")) {
-        if (text === "echo: hello from " + myId) {
+        if (text === "echo: " + hello) {
           p.ok = true;
-          set("p2p", "ok", "message round trip with " + remote + " over an RTCDataChannel");
+          set("p2p", "ok", "message round trip with " + (p.platform || "the other side") + " (" + remote + ") over an RTCDataChannel");
         }
       } else {
+        const on = text.indexOf(" on ");
+        if (text.startsWith("hello from ") && on > 0) {
+          p.platform = text.slice(on + 4, on + 4 + 40);
+          $("peer-platform").textContent = p.platform;
+        }
         dc.send("echo: " + text);
       }
     };
@@ -185,6 +217,11 @@
   }
 
   async function onOffer(remote, payload) {
+    if (!allowed.has(remote)) {
+      const st = stash(remote);
+      if (st) st.offer = payload;
+      return;
+    }
     let p = peers.get(remote);
     if (!p) { p = newPeer(remote); peers.set(remote, p); }
     await p.pc.setRemoteDescription(payload.sdp);
@@ -202,6 +239,11 @@
   }
 
   async function onCandidate(remote, payload) {
+    if (!allowed.has(remote)) {
+      const st = stash(remote);
+      if (st && st.candidates.length < 32) st.candidates.push(payload.candidate);
+      return;
+    }
     const p = peers.get(remote);
     if (!p) return;
     if (!p.pc.remoteDescription) { p.pending.push(payload.candidate); return; }
@@ -211,6 +253,88 @@
   async function flush(p) {
     for (const c of p.pending.splice(0)) await p.pc.addIceCandidate(c);
   }
+
+  // Pairing by code. A page opened with ?pair=CODE joins that code's page;
+  // any other page shows a code of its own and waits for a device to join.
+  async function post(name, data) {
+    const res = await fetch(prefix + "pair/" + name, {
+      method: "POST", cache: "no-store", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(Object.assign({ id: myId }, data)),
+    });
+    const doc = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(doc.error || "HTTP " + res.status);
+    return doc;
+  }
+
+  function pairStatus(state, text) {
+    $("pair").dataset.state = state;
+    $("pair-status").textContent = text;
+  }
+
+  function paired(peer, how) {
+    if (!peer || !peer.id || peers.has(peer.id)) return;
+    $("peer-platform").textContent = peer.platform;
+    pairStatus("ok", "paired with " + peer.platform + " (" + how + ")");
+    peers.set(peer.id, newPeer(peer.id));
+    set("p2p", "wait", "connecting to " + peer.platform + " (" + peer.id + ")");
+    allow(peer.id);
+  }
+
+  async function join(code) {
+    try {
+      const doc = await post("join", { code });
+      // The page that joins makes the offer: it knows the other's id.
+      paired(doc.peer, "code " + code);
+      offer(doc.peer.id);
+    } catch (e) {
+      pairStatus("fail", "could not pair with code " + code + ": " + e.message);
+    }
+  }
+
+  let hosting = null;
+  async function host() {
+    let doc;
+    try {
+      doc = await post("new", {});
+    } catch (e) {
+      pairStatus("fail", "no pairing code: " + e.message);
+      return;
+    }
+    $("pair-host").hidden = false;
+    $("pair-code").textContent = doc.code.slice(0, 3) + "-" + doc.code.slice(3);
+    $("pair-url").textContent = doc.url;
+    $("pair-url").href = doc.url;
+    $("pair-qr").src = doc.qr;
+    pairStatus("wait", "waiting for a device to open the address or type the code");
+    const until = Date.now() + doc.expires_in * 1000;
+    hosting = setInterval(async () => {
+      if (Date.now() > until) {
+        clearInterval(hosting);
+        pairStatus("fail", "the code expired: reload the page for a new one");
+        return;
+      }
+      try {
+        const w = await post("wait", { code: doc.code });
+        if (w.peer) { clearInterval(hosting); paired(w.peer, "code " + doc.code); }
+      } catch (e) {
+        clearInterval(hosting);
+        pairStatus("fail", e.message);
+      }
+    }, 1000);
+  }
+
+  function startPairing() {
+    const code = new URLSearchParams(location.search).get("pair");
+    if (code) join(code.slice(0, 12));
+    else host();
+  }
+
+  $("pair-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const code = $("pair-input").value.trim();
+    if (!myId) { pairStatus("fail", "not connected to the signaling server yet"); return; }
+    if (code) join(code);
+  });
 
   if (location.protocol === "https:") connectSignaling();
 })();

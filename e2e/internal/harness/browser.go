@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,13 +17,37 @@ const ChromiumPath = "/usr/bin/chromium"
 
 // Chromium starts headless Chromium for the sandbox: its HOME (and so its
 // NSS databases) is the sandbox's, and it gets no certificate flag of any
-// kind, so a page loads only if the CA is really trusted. The flags below
-// keep it off the network (this machine has none) and let WebRTC use plain
-// loopback host candidates instead of mDNS names nothing here resolves.
+// kind, so a page loads only if the CA is really trusted. The flags (see
+// StartChromium) keep it off the network (this machine has none) and let
+// WebRTC use plain host candidates instead of mDNS names nothing here
+// resolves.
 func (sb *Sandbox) Chromium(t testing.TB) context.Context {
 	t.Helper()
+	ctx, _ := StartChromium(t, ChromiumOptions{Env: sb.Env, Profile: filepath.Join(sb.Home, "chromium-profile")})
+	return ctx
+}
+
+// ChromiumOptions say where and as whom a browser runs.
+type ChromiumOptions struct {
+	// Env is the browser's whole environment; its HOME picks the NSS
+	// database Chromium trusts.
+	Env []string
+	// Profile is the user data folder.
+	Profile string
+	// NetNS, when set, runs the browser in that network namespace through
+	// "ip netns exec" (IP is the path of ip). chromedp drives it over a
+	// pipe, so the test needs no address inside the namespace.
+	NetNS, IP string
+	// UserAgent, when set, replaces the browser's User-Agent.
+	UserAgent string
+}
+
+// StartChromium starts headless Chromium with the flags every e2e test
+// uses and returns its first tab, started, and a function that stops the
+// browser (also called at cleanup; calling it twice is fine).
+func StartChromium(t testing.TB, o ChromiumOptions) (context.Context, func()) {
+	t.Helper()
 	RequireTool(t, ChromiumPath)
-	profile := filepath.Join(sb.Home, "chromium-profile")
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.Headless,
@@ -30,26 +55,38 @@ func (sb *Sandbox) Chromium(t testing.TB) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(profile),
+		chromedp.UserDataDir(o.Profile),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-features", "WebRtcHideLocalIpsWithMdns"),
-		chromedp.Env(sb.Env...),
+		chromedp.Env(o.Env...),
 		chromedp.NoInheritEnv,
 	}
-	if err := os.MkdirAll(profile, 0o700); err != nil {
+	if o.UserAgent != "" {
+		opts = append(opts, chromedp.UserAgent(o.UserAgent))
+	}
+	if o.NetNS != "" {
+		opts = append(opts, chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			// ip execs the browser in place (no fork outside batch
+			// mode), so the process chromedp stops is the browser.
+			cmd.Args = append([]string{o.IP, "netns", "exec", o.NetNS, cmd.Path}, cmd.Args[1:]...)
+			cmd.Path = o.IP
+		}))
+	}
+	if err := os.MkdirAll(o.Profile, 0o700); err != nil {
 		t.Fatal(err)
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	stop := func() { cancelCtx(); cancelAlloc() }
+	t.Cleanup(stop)
 	// The first Do starts the browser; it lives as long as ctx, so ctx
 	// itself gets no timeout (each test bounds its own steps).
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return ctx
+	return ctx, stop
 }
 
 // NewTab opens another tab in the same browser.
