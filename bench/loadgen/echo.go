@@ -120,13 +120,14 @@ func Echo(ctx context.Context, t Target, cfg EchoConfig) (EchoResult, error) {
 		r.errs.add(errors.New("clients still busy 30s after the window closed"))
 		wg.Wait()
 	}
+	r.tally(&res)
 	res.EchoConfig = cfg
 	res.ErrorCount, res.Errors = r.errs.snapshot()
 	return res, err
 }
 
-// measure lets the clients warm up, then counts what completes in the
-// window and what the server side and the load generator spent on it.
+// measure lets the clients warm up, then times the window and reads what
+// the server side and the load generator spent in it.
 func (r *echoRun) measure(ctx context.Context, t Target) (EchoResult, error) {
 	if !sleepCtx(ctx, r.cfg.Warmup) {
 		return EchoResult{}, ctx.Err()
@@ -148,16 +149,22 @@ func (r *echoRun) measure(ctx context.Context, t Target) (EchoResult, error) {
 	if !ok {
 		return EchoResult{}, ctx.Err()
 	}
-	res := EchoResult{
+	return EchoResult{
 		WindowSeconds:     window.Seconds(),
-		Operations:        r.ops.Load(),
 		ServerCPUSeconds:  (u1.CPU - u0.CPU).Seconds(),
 		LoadgenCPUSeconds: (self1 - self0).Seconds(),
+	}, nil
+}
+
+// tally adds what the clients counted; call it once they have stopped, as
+// one may still be filing the operation it finished as the window closed.
+func (r *echoRun) tally(res *EchoResult) {
+	res.Operations = r.ops.Load()
+	if res.WindowSeconds > 0 {
+		res.OpsPerSec = float64(res.Operations) / res.WindowSeconds
 	}
-	res.OpsPerSec = float64(res.Operations) / window.Seconds()
 	res.MiBPerSec = res.OpsPerSec * float64(r.cfg.MessageBytes) / (1 << 20)
 	res.LatencyP50Ms, res.LatencyP99Ms = latencySummary(r.latency)
-	return res, nil
 }
 
 // done reports whether the window has closed, so the clients stop.
