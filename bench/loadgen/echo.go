@@ -132,27 +132,14 @@ func (r *echoRun) measure(ctx context.Context, t Target) (EchoResult, error) {
 	if !sleepCtx(ctx, r.cfg.Warmup) {
 		return EchoResult{}, ctx.Err()
 	}
-	u0, err := meterSample(t.Meter)
+	w, err := measureWindow(ctx, t.Meter, r.cfg.Duration, &r.phase)
 	if err != nil {
 		return EchoResult{}, fmt.Errorf("echo: %w", err)
-	}
-	self0, t0 := selfCPU(), time.Now()
-	r.phase.Store(phaseWindow)
-	ok := sleepCtx(ctx, r.cfg.Duration)
-	r.phase.Store(phaseDrain)
-	window := time.Since(t0)
-	self1 := selfCPU()
-	u1, err := meterSample(t.Meter)
-	if err != nil {
-		return EchoResult{}, fmt.Errorf("echo: %w", err)
-	}
-	if !ok {
-		return EchoResult{}, ctx.Err()
 	}
 	return EchoResult{
-		WindowSeconds:     window.Seconds(),
-		ServerCPUSeconds:  (u1.CPU - u0.CPU).Seconds(),
-		LoadgenCPUSeconds: (self1 - self0).Seconds(),
+		WindowSeconds:     w.window.Seconds(),
+		ServerCPUSeconds:  w.serverCPU.Seconds(),
+		LoadgenCPUSeconds: w.loadgenCPU.Seconds(),
 	}, nil
 }
 
