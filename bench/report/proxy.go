@@ -4,14 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rtdev/rtdev/bench/loadgen"
-	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
 // How the proxy-overhead benchmark reaches the echo backend.
@@ -208,18 +205,18 @@ func (r *ProxyResults) header() string {
 
 // ProxyText is the proxy table for a terminal.
 func ProxyText(r *ProxyResults) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "rtdev proxy overhead\n%s\n\n", r.header())
-	writeText(&b, proxyGrid(r))
-	b.WriteString("\n" + proxyNote(r))
-	return b.String()
+	return proxyTable(r, "rtdev proxy overhead\n", writeText)
 }
 
 // ProxyMarkdown is the proxy table for the README.
 func ProxyMarkdown(r *ProxyResults) string {
+	return proxyTable(r, "", writeMarkdown)
+}
+
+func proxyTable(r *ProxyResults, title string, write func(*strings.Builder, [][]string)) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", r.header())
-	writeMarkdown(&b, proxyGrid(r))
+	fmt.Fprintf(&b, "%s%s\n\n", title, r.header())
+	write(&b, proxyGrid(r))
 	b.WriteString("\n" + proxyNote(r))
 	return b.String()
 }
@@ -228,34 +225,14 @@ func ProxyMarkdown(r *ProxyResults) string {
 // main suite's files, which it leaves alone.
 func WriteProxy(dir string, r *ProxyResults) error {
 	proxySummary(r)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write proxy results: %w", err)
-	}
-	js, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("write proxy results: %w", err)
-	}
-	for name, data := range map[string][]byte{
-		"proxy.json": append(js, '\n'),
-		"proxy.txt":  []byte(ProxyText(r)),
-		"proxy.md":   []byte(ProxyMarkdown(r)),
-	} {
-		if err := fsutil.WriteFileAtomic(filepath.Join(dir, name), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeFiles(dir, "proxy.json", r, []file{{"proxy.txt", ProxyText(r)}, {"proxy.md", ProxyMarkdown(r)}})
 }
 
 // ReadProxy loads a proxy.json.
 func ReadProxy(path string) (*ProxyResults, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read proxy results: %w", err)
-	}
 	var r ProxyResults
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("read proxy results %s: %w", path, err)
+	if err := readJSON(path, &r); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }
