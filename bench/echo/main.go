@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,24 +35,10 @@ func run(port int) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	hs := &http.Server{Handler: routes(), ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := tlsflags.SignalContext()
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(os.Stderr, "echo listening on %s\n", ln.Addr())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	// Shutdown does not wait for hijacked WebSockets; the load generator has
-	// closed its own by the time the harness stops the backend.
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return nil
+	// The load generator has closed its WebSockets by the time the harness
+	// stops the backend, so none is left to close here.
+	return tlsflags.ServeUntilSignal(hs, func() error { return hs.Serve(ln) })
 }
 
 // The proxy checks no Origin of its own and passes the page's on; a dev
