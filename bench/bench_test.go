@@ -38,25 +38,12 @@ func TestTinyBench(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	bins := []struct {
-		name, pkg string
-		race      bool // built with -race when the test is
-	}{
+	buildBins(ctx, t, dir, []benchBin{
 		{"rtdev", "github.com/rtdev/rtdev", false},
 		{"rtdev-bench", "./cmd/rtdev-bench", true},
 		{"floor", "./floor", true},
 		{"devprof", "./devprof", false},
-	}
-	for _, b := range bins {
-		args := []string{"build", "-o", filepath.Join(dir, b.name)}
-		if b.race && raceBuild {
-			args = append(args, "-race")
-		}
-		out, err := exec.CommandContext(ctx, "go", append(args, b.pkg)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
+	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
 	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny",
 		"-rtdev", filepath.Join(dir, "rtdev"), "-floor", filepath.Join(dir, "floor"),

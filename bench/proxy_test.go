@@ -29,22 +29,11 @@ func TestTinyProxyBench(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	for _, b := range []struct {
-		name, pkg string
-		race      bool
-	}{
+	buildBins(ctx, t, dir, []benchBin{
 		{"rtdev", "github.com/rtdev/rtdev", false},
 		{"rtdev-bench", "./cmd/rtdev-bench", true},
 		{"echo", "./echo", true},
-	} {
-		args := []string{"build", "-o", filepath.Join(dir, b.name)}
-		if b.race && raceBuild {
-			args = append(args, "-race")
-		}
-		if out, err := exec.CommandContext(ctx, "go", append(args, b.pkg)...).CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
+	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
 	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny", "-scenarios", "proxy",
 		"-rtdev", filepath.Join(dir, "rtdev"), "-echo", filepath.Join(dir, "echo"), "-out", outDir, "-work", work)
