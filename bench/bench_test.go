@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,28 +44,16 @@ func TestTinyBench(t *testing.T) {
 		{"devprof", "./devprof", false},
 	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny",
+	stdout := runBench(ctx, t, dir, work, "-preset", "tiny",
 		"-rtdev", filepath.Join(dir, "rtdev"), "-floor", filepath.Join(dir, "floor"),
 		"-devprof", filepath.Join(dir, "devprof"), "-peerjs-dir", "peerjs-server", "-node", node,
 		"-out", outDir, "-work", work)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("rtdev-bench: %v\n%s%s", err, stderr.String(), serverLogs(work))
-	}
-
-	// Deferred, so that a check ending the test with Fatal still shows why.
-	defer func() {
-		if t.Failed() {
-			t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(work))
-		}
-	}()
 	res, err := report.Read(filepath.Join(outDir, "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResults(t, res)
-	checkRenderings(t, outDir, stdout.String())
+	checkRenderings(t, outDir, stdout)
 }
 
 func checkResults(t *testing.T, res *report.Results) {

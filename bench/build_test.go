@@ -1,6 +1,7 @@
 package bench_test
 
 import (
+	"bytes"
 	"context"
 	"os/exec"
 	"path/filepath"
@@ -26,4 +27,25 @@ func buildBins(ctx context.Context, t *testing.T, dir string, bins []benchBin) {
 			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
 		}
 	}
+}
+
+// runBench runs dir/rtdev-bench with args and returns its stdout. If it
+// fails, or the test fails later, its stderr and the tail of every server
+// log under logs are shown.
+func runBench(ctx context.Context, t *testing.T, dir, logs string, args ...string) string {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("rtdev-bench: %v\n%s%s", err, stderr.String(), serverLogs(logs))
+	}
+	// A cleanup, so that a later check ending the test with Fatal still
+	// shows why.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(logs))
+		}
+	})
+	return stdout.String()
 }

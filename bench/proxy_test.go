@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,18 +34,8 @@ func TestTinyProxyBench(t *testing.T) {
 		{"echo", "./echo", true},
 	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny", "-scenarios", "proxy",
+	stdout := runBench(ctx, t, dir, filepath.Join(work, "proxy"), "-preset", "tiny", "-scenarios", "proxy",
 		"-rtdev", filepath.Join(dir, "rtdev"), "-echo", filepath.Join(dir, "echo"), "-out", outDir, "-work", work)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("rtdev-bench: %v\n%s%s", err, stderr.String(), serverLogs(filepath.Join(work, "proxy")))
-	}
-	defer func() {
-		if t.Failed() {
-			t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(filepath.Join(work, "proxy")))
-		}
-	}()
 	if _, err := os.Stat(filepath.Join(outDir, "results.json")); err == nil {
 		t.Error("-scenarios proxy also wrote the main suite's results.json")
 	}
@@ -64,8 +53,8 @@ func TestTinyProxyBench(t *testing.T) {
 			t.Errorf("proxy.md lacks %q:\n%s", want, md)
 		}
 	}
-	if !strings.Contains(stdout.String(), "rtdev proxy overhead") {
-		t.Errorf("no proxy table on stdout:\n%s", stdout.String())
+	if !strings.Contains(stdout, "rtdev proxy overhead") {
+		t.Errorf("no proxy table on stdout:\n%s", stdout)
 	}
 }
 
