@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,48 +37,23 @@ func TestTinyBench(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	bins := []struct {
-		name, pkg string
-		race      bool // built with -race when the test is
-	}{
+	buildBins(ctx, t, dir, []benchBin{
 		{"rtdev", "github.com/rtdev/rtdev", false},
 		{"rtdev-bench", "./cmd/rtdev-bench", true},
 		{"floor", "./floor", true},
 		{"devprof", "./devprof", false},
-	}
-	for _, b := range bins {
-		args := []string{"build", "-o", filepath.Join(dir, b.name)}
-		if b.race && raceBuild {
-			args = append(args, "-race")
-		}
-		out, err := exec.CommandContext(ctx, "go", append(args, b.pkg)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go build %s: %v\n%s", b.pkg, err, out)
-		}
-	}
+	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
-	cmd := exec.CommandContext(ctx, filepath.Join(dir, "rtdev-bench"), "-preset", "tiny",
+	stdout := runBench(ctx, t, dir, work, "-preset", "tiny",
 		"-rtdev", filepath.Join(dir, "rtdev"), "-floor", filepath.Join(dir, "floor"),
 		"-devprof", filepath.Join(dir, "devprof"), "-peerjs-dir", "peerjs-server", "-node", node,
 		"-out", outDir, "-work", work)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("rtdev-bench: %v\n%s%s", err, stderr.String(), serverLogs(work))
-	}
-
-	// Deferred, so that a check ending the test with Fatal still shows why.
-	defer func() {
-		if t.Failed() {
-			t.Logf("rtdev-bench output:\n%s%s", stderr.String(), serverLogs(work))
-		}
-	}()
 	res, err := report.Read(filepath.Join(outDir, "results.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkResults(t, res)
-	checkRenderings(t, outDir, stdout.String())
+	checkRenderings(t, outDir, stdout)
 }
 
 func checkResults(t *testing.T, res *report.Results) {

@@ -24,5 +24,14 @@ if [ ! -f bench/peerjs-server/node_modules/peer/package.json ]; then
 	(cd bench/peerjs-server && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# --- Proxy overhead (issue 15) ---
+# After the suite, the same echo load straight to a plain backend
+# (bench/echo) and through `rtdev proxy` in front of it, as ratios; about
+# 3 more minutes; proxy.json, proxy.txt and proxy.md go to bench/results/.
+# `bench/run.sh -scenarios proxy` runs only this part, -proxy=false skips it.
+$GO build -o bin/rtdev-bench-echo ./bench/echo
+set -- -proxy -echo bin/rtdev-bench-echo "$@"
+# --- end of proxy overhead ---
+
 exec bin/rtdev-bench -rtdev bin/rtdev -floor bin/rtdev-bench-floor \
 	-devprof bin/rtdev-bench-devprof -peerjs-dir bench/peerjs-server -out bench/results "$@"

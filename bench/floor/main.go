@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/tls"
-	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -39,19 +37,8 @@ func run(f *tlsflags.Flags) error {
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}},
 		TLSNextProto:      map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
-	ctx, stop := tlsflags.SignalContext()
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.ServeTLS(ln, "", "") }()
 	fmt.Fprintf(os.Stderr, "floor listening on %s\n", ln.Addr())
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := tlsflags.ServeUntilSignal(hs, func() error { return hs.ServeTLS(ln, "", "") }); err != nil {
 		return err
 	}
 	r.closeAll()

@@ -104,6 +104,16 @@ func (e *Env) Start(ctx context.Context, kind Kind, seq int) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	s, err := e.launch(kind, seq, port, name, args, dir, env)
+	if err != nil {
+		return nil, err
+	}
+	return await(ctx, s, e.HTTPClient(s.Addr), "https://"+ServerName+"/")
+}
+
+// launch starts name on port, pinned to e.CPUs, with its output in a log
+// named after kind and seq.
+func (e *Env) launch(kind Kind, seq, port int, name string, args []string, dir string, env []string) (*Server, error) {
 	if len(e.CPUs) > 0 {
 		args = append([]string{"-c", cpuList(e.CPUs), name}, args...)
 		name = "taskset"
@@ -126,7 +136,14 @@ func (e *Env) Start(ctx context.Context, kind Kind, seq int) (*Server, error) {
 	}
 	s := &Server{Kind: kind, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Log: logPath, cmd: cmd, done: make(chan struct{})}
 	go func() { s.err = cmd.Wait(); close(s.done) }()
-	if err := e.waitReady(ctx, s); err != nil {
+	return s, nil
+}
+
+// await waits until s answers GET url through client, and stops it if it
+// does not.
+func await(ctx context.Context, s *Server, client *http.Client, url string) (*Server, error) {
+	defer client.CloseIdleConnections()
+	if err := waitReady(ctx, s, client, url); err != nil {
 		_ = s.Stop(2 * time.Second)
 		return nil, err
 	}
@@ -166,17 +183,15 @@ func (e *Env) command(kind Kind, port, seq int) (name string, args []string, dir
 	return "", nil, "", nil, fmt.Errorf("start server: unknown kind %q", kind)
 }
 
-// waitReady polls GET https://localhost:PORT/ until it answers 200.
-func (e *Env) waitReady(ctx context.Context, s *Server) error {
-	client := e.HTTPClient(s.Addr)
-	defer client.CloseIdleConnections()
+// waitReady polls GET url until it answers 200.
+func waitReady(ctx context.Context, s *Server, client *http.Client, url string) error {
 	deadline := time.Now().Add(30 * time.Second)
 	var last error
 	for time.Now().Before(deadline) {
 		if exited, err := s.Exited(); exited {
 			return fmt.Errorf("%s exited during start-up: %v (see %s)", s.Kind, err, s.Log)
 		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+ServerName+"/", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		resp, err := client.Do(req)
 		if err == nil {
 			_ = resp.Body.Close()

@@ -138,22 +138,9 @@ func Relay(ctx context.Context, t Target, cfg RelayConfig) (RelayResult, error) 
 	if !sleepCtx(ctx, cfg.Warmup) {
 		return RelayResult{}, ctx.Err()
 	}
-	u0, err := meterSample(t.Meter)
+	w, err := measureWindow(ctx, t.Meter, cfg.Duration, &r.phase)
 	if err != nil {
 		return RelayResult{}, fmt.Errorf("relay: %w", err)
-	}
-	self0, t0 := selfCPU(), time.Now()
-	r.phase.Store(phaseWindow)
-	ok := sleepCtx(ctx, cfg.Duration)
-	r.phase.Store(phaseDrain)
-	window := time.Since(t0)
-	self1 := selfCPU()
-	u1, err := meterSample(t.Meter)
-	if err != nil {
-		return RelayResult{}, fmt.Errorf("relay: %w", err)
-	}
-	if !ok {
-		return RelayResult{}, ctx.Err()
 	}
 	// Let every pair finish the negotiation it is in, so no message is cut
 	// off by the close.
@@ -166,17 +153,17 @@ func Relay(ctx context.Context, t Target, cfg RelayConfig) (RelayResult, error) 
 	res := RelayResult{
 		Peers:             n,
 		PeerRate:          cfg.PeerRate,
-		WindowSeconds:     window.Seconds(),
+		WindowSeconds:     w.window.Seconds(),
 		Negotiations:      r.negotiations.Load(),
-		ServerCPUSeconds:  (u1.CPU - u0.CPU).Seconds(),
-		LoadgenCPUSeconds: (self1 - self0).Seconds(),
-		ServerRSS:         u1.RSS,
+		ServerCPUSeconds:  w.serverCPU.Seconds(),
+		LoadgenCPUSeconds: w.loadgenCPU.Seconds(),
+		ServerRSS:         w.end.RSS,
 	}
 	for _, l := range r.latency {
 		res.Messages += int64(len(l))
 	}
 	res.LatencyP50Ms, res.LatencyP99Ms = latencySummary(r.latency)
-	res.MessagesPerSec = float64(res.Messages) / window.Seconds()
+	res.MessagesPerSec = float64(res.Messages) / w.window.Seconds()
 	if res.Messages > 0 {
 		res.ServerCPUPer100k = res.ServerCPUSeconds / float64(res.Messages) * 1e5
 	}

@@ -76,39 +76,52 @@ func (s *ServerResults) AddConnect(c loadgen.ConnectResult) {
 // Write stores results.json, table.txt, table.md and chart.svg in dir.
 func Write(dir string, r *Results) error {
 	summary(r)
+	return writeFiles(dir, "results.json", r, []file{
+		{"table.txt", Text(r)},
+		{"table.md", Markdown(r)},
+		{"chart.svg", SVG(r)},
+	})
+}
+
+// Read loads a results.json.
+func Read(path string) (*Results, error) {
+	var r Results
+	if err := readJSON(path, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// file is one rendering of the results.
+type file struct{ name, data string }
+
+// writeFiles stores v as indented JSON in dir/jsonName, and the renderings
+// beside it.
+func writeFiles(dir, jsonName string, v any, files []file) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write results: %w", err)
+		return fmt.Errorf("write %s: %w", jsonName, err)
 	}
-	js, err := json.MarshalIndent(r, "", "  ")
+	js, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("write results: %w", err)
+		return fmt.Errorf("write %s: %w", jsonName, err)
 	}
-	files := []struct {
-		name string
-		data []byte
-	}{
-		{"results.json", append(js, '\n')},
-		{"table.txt", []byte(Text(r))},
-		{"table.md", []byte(Markdown(r))},
-		{"chart.svg", []byte(SVG(r))},
-	}
+	files = append([]file{{jsonName, string(js) + "\n"}}, files...)
 	for _, f := range files {
-		if err := fsutil.WriteFileAtomic(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+		if err := fsutil.WriteFileAtomic(filepath.Join(dir, f.name), []byte(f.data), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Read loads a results.json.
-func Read(path string) (*Results, error) {
+// readJSON loads the JSON file at path into v.
+func readJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
+		return fmt.Errorf("read results: %w", err)
 	}
-	var r Results
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("read results %s: %w", path, err)
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("read results %s: %w", path, err)
 	}
-	return &r, nil
+	return nil
 }

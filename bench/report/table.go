@@ -169,15 +169,38 @@ func (r row) render(ss *ServerSummary) string {
 // Text is the table for a terminal, with the goals under it.
 func Text(r *Results) string {
 	s := summary(r)
-	g := grid(s)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", machineLine(r))
+	writeText(&b, grid(s))
+	b.WriteString("\ngoals:\n")
+	for _, gl := range s.Goals {
+		fmt.Fprintf(&b, "  %-4s %-48s %-14s target %s\n", mark(gl), gl.Name, gl.Shown, gl.Target)
+	}
+	return b.String()
+}
+
+// Markdown is the table for the README.
+func Markdown(r *Results) string {
+	s := summary(r)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", machineLine(r))
+	writeMarkdown(&b, grid(s))
+	b.WriteString("\n| goal | target | measured | met |\n| --- | --- | --- | --- |\n")
+	for _, gl := range s.Goals {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", gl.Name, gl.Target, gl.Shown, mark(gl))
+	}
+	return b.String()
+}
+
+// writeText writes a grid (a header line, then rows) as aligned columns,
+// the first left-aligned, the others right-aligned.
+func writeText(b *strings.Builder, g [][]string) {
 	widths := make([]int, len(g[0]))
 	for _, line := range g {
 		for i, c := range line {
 			widths[i] = max(widths[i], len([]rune(c)))
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", machineLine(r))
 	for li, line := range g {
 		for i, c := range line {
 			pad := widths[i] - len([]rune(c))
@@ -192,19 +215,10 @@ func Text(r *Results) string {
 			b.WriteString(strings.Repeat("-", sum(widths)+2*(len(widths)-1)) + "\n")
 		}
 	}
-	b.WriteString("\ngoals:\n")
-	for _, gl := range s.Goals {
-		fmt.Fprintf(&b, "  %-4s %-48s %-14s target %s\n", mark(gl), gl.Name, gl.Shown, gl.Target)
-	}
-	return b.String()
 }
 
-// Markdown is the table for the README.
-func Markdown(r *Results) string {
-	s := summary(r)
-	g := grid(s)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", machineLine(r))
+// writeMarkdown writes a grid as a Markdown table, numbers right-aligned.
+func writeMarkdown(b *strings.Builder, g [][]string) {
 	for li, line := range g {
 		b.WriteString("| " + strings.Join(line, " | ") + " |\n")
 		if li == 0 {
@@ -216,11 +230,6 @@ func Markdown(r *Results) string {
 			b.WriteString("| " + strings.Join(seps, " | ") + " |\n")
 		}
 	}
-	b.WriteString("\n| goal | target | measured | met |\n| --- | --- | --- | --- |\n")
-	for _, gl := range s.Goals {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", gl.Name, gl.Target, gl.Shown, mark(gl))
-	}
-	return b.String()
 }
 
 func summary(r *Results) *Summary {

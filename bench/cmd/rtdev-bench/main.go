@@ -35,6 +35,7 @@ type options struct {
 	out, work                                string
 	keep, pin                                bool
 	serverCPUs, loadgenCPUs                  string
+	proxy                                    proxyOptions
 }
 
 type multiFlag []string
@@ -67,6 +68,7 @@ func run(args []string) int {
 	fs.BoolVar(&o.pin, "pin", true, "pin servers and load generator to separate cores when there are 2 or more")
 	fs.StringVar(&o.serverCPUs, "server-cpus", "", "cores for the servers (default: the upper half)")
 	fs.StringVar(&o.loadgenCPUs, "loadgen-cpus", "", "cores for the load generator (default: the lower half)")
+	o.proxy.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -105,8 +107,8 @@ func buildPlan(o options) (suite.Plan, error) {
 		plan.Scenarios = nil
 		for _, s := range strings.Split(o.scenarios, ",") {
 			s = strings.TrimSpace(s)
-			if s != suite.ScenarioRelay && s != suite.ScenarioConnect && s != suite.ScenarioChurn {
-				return plan, fmt.Errorf("unknown scenario %q (want relay, connect or churn)", s)
+			if s != suite.ScenarioRelay && s != suite.ScenarioConnect && s != suite.ScenarioChurn && s != suite.ScenarioProxy {
+				return plan, fmt.Errorf("unknown scenario %q (want relay, connect, churn or proxy)", s)
 			}
 			plan.Scenarios = append(plan.Scenarios, s)
 		}
@@ -140,6 +142,7 @@ func buildPlan(o options) (suite.Plan, error) {
 }
 
 func bench(o options, plan suite.Plan) error {
+	withProxy := takeProxy(&plan, o.proxy.on)
 	machine := suite.DescribeMachine()
 	limit, err := harness.RaiseFDLimit()
 	if err != nil {
@@ -187,13 +190,19 @@ func bench(o options, plan suite.Plan) error {
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(os.Stderr, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
 	}
-	res, err := suite.Run(ctx, env, plan, machine, logf)
+	var res *report.Results
+	if len(plan.Scenarios) > 0 {
+		res, err = suite.Run(ctx, env, plan, machine, logf)
+	}
 	if res != nil {
 		if werr := report.Write(o.out, res); werr != nil && err == nil {
 			err = werr
 		}
 		fmt.Print(report.Text(res))
 		fmt.Fprintf(os.Stderr, "results in %s (server logs: %s)\n", o.out, logsNote(work, o))
+	}
+	if withProxy && ctx.Err() == nil {
+		err = errors.Join(err, benchProxy(ctx, o, env.RtdevBin, machine, work, logf))
 	}
 	return err
 }

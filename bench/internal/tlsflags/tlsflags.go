@@ -3,13 +3,16 @@ package tlsflags
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // Flags are -port, -cert and -key.
@@ -46,4 +49,26 @@ func (f *Flags) Listen() (net.Listener, tls.Certificate, error) {
 // a server.
 func SignalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// ServeUntilSignal runs serve (hs.Serve or hs.ServeTLS on a listener)
+// until SIGINT or SIGTERM, then shuts hs down, giving open requests 5 s.
+// Hijacked connections (WebSockets) are the caller's to close afterwards.
+// If serving ends first, its error is returned.
+func ServeUntilSignal(hs *http.Server, serve func() error) error {
+	ctx, stop := SignalContext()
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- serve() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return nil
 }
