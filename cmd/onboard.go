@@ -5,20 +5,18 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/rtdev/rtdev/internal/version"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
 )
-
-// modulePath is what `go install` fetches when a developer has no rtdev.
-const modulePath = "github.com/rtdev/rtdev"
 
 // writeOnboardScript writes (or refreshes) templates.OnboardScriptPath and
 // reports whether it changed.
 func writeOnboardScript(p *projectCtx) (path string, changed bool, err error) {
 	path = filepath.Join(p.layout.Root, filepath.FromSlash(templates.OnboardScriptPath))
 	script, err := templates.OnboardScript(templates.Onboard{
-		Version:    Version(),
-		Module:     modulePath,
+		Version:    version.String(),
+		Module:     version.ModulePath,
 		ProjectDir: p.layout.Root,
 		ServePort:  p.config.Serve.Port,
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
 	"github.com/rtdev/rtdev/internal/ui"
+	"github.com/rtdev/rtdev/internal/version"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
@@ -254,7 +255,7 @@ func serveExtras(srv *devserver.Server, renewer *project.Renewer, static http.Ha
 		CACertPEM: renewer.Current().CA.CertPEM,
 		Health: func() any {
 			res := renewer.Current()
-			return srv.Health(Version(), time.Since(started),
+			return srv.Health(version.String(), time.Since(started),
 				devserver.CertHealth{Names: nameStrings(res.Names), NotAfter: res.Leaf.Cert.NotAfter})
 		},
 	}))
