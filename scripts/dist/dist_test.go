@@ -147,7 +147,11 @@ func TestReproducible(t *testing.T) {
 		}
 		cmd := exec.Command("make", "dist", "VERSION=1.2.3", "DIST_TARGETS="+host.String())
 		cmd.Dir = clone
-		cmd.Env = append(os.Environ(), "GOCACHE="+filepath.Join(clone, ".gocache"), "GOFLAGS=-mod=readonly")
+		// Not the outer make's jobserver (its descriptors are not open here).
+		env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+			return strings.HasPrefix(kv, "MAKEFLAGS=") || strings.HasPrefix(kv, "MFLAGS=") || strings.HasPrefix(kv, "MAKELEVEL=")
+		})
+		cmd.Env = append(env, "GOCACHE="+filepath.Join(clone, ".gocache"), "GOFLAGS=-mod=readonly")
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("make dist in %s: %v\n%s", clone, err, b)
 		}
