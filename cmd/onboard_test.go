@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestOnboardingBareMachine(t *testing.T) {
 		t.Skipf("the release archives the script installs are checked on linux, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 	tools := map[string]string{"sh": testtool.Need(t, "dash")}
-	for _, name := range bareTools {
+	for _, name := range append(bareTools, "wget") {
 		tools[name] = testtool.Need(t, name)
 	}
 	testtool.Need(t, "shellcheck")
@@ -68,16 +69,29 @@ func TestOnboardingBareMachine(t *testing.T) {
 	})
 }
 
-// bare DIR fills DIR with links to dash (as sh) and bareTools: a PATH of
-// only DIR is a bare machine.
+// bare DIR [-TOOL|+TOOL...] fills DIR with links to dash (as sh) and
+// bareTools, less each -TOOL and plus each +TOOL (wget): a PATH of only DIR
+// is a bare machine.
 func cmdBare(ts *testscript.TestScript, neg bool, args []string, tools map[string]string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: bare DIR")
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: bare DIR [-TOOL|+TOOL...]")
 	}
 	dir := ts.MkAbs(args[0])
 	ts.Check(os.MkdirAll(dir, 0o755))
-	for name, path := range tools {
-		ts.Check(os.Symlink(path, filepath.Join(dir, name)))
+	names := append([]string{"sh"}, bareTools...)
+	for _, a := range args[1:] {
+		name := a[1:]
+		switch {
+		case a[0] == '-':
+			names = slices.DeleteFunc(names, func(n string) bool { return n == name })
+		case a[0] == '+' && tools[name] != "":
+			names = append(names, name)
+		default:
+			ts.Fatalf("bare: %q is neither -TOOL nor +TOOL of a known tool", a)
+		}
+	}
+	for _, name := range names {
+		ts.Check(os.Symlink(tools[name], filepath.Join(dir, name)))
 	}
 }
 
