@@ -8,10 +8,22 @@ PKGS      := ./...
 # go1.26): a year-style tag such as 2026.1 is refused on a fresh machine.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build run test test-fresh test-go cross lint bench deps clean fuzz
+.PHONY: build dist run test test-fresh test-go cross lint bench deps clean fuzz
+
+# The one version rtdev is stamped with: VERSION=1.2.3 when given, else git
+# describe, else 0.0.0-dev.COMMIT (scripts/version.sh says why).
+VERSION  ?= $(shell ./scripts/version.sh)
+LDFLAGS  := -X github.com/rtdev/rtdev/internal/version.stamp=$(VERSION)
 
 build:
-	$(GO) build -o $(BIN) .
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Release archives and checksums.txt in dist/, the same bytes from any clone
+# (scripts/dist says how). DIST_TARGETS=linux/amd64 builds a subset. The
+# tool is built as the binaries are (no cgo, -trimpath), so on an empty
+# cache the standard library is compiled once for both.
+dist:
+	CGO_ENABLED=0 $(GO) run -trimpath ./scripts/dist -version "$(VERSION)" -out dist $(if $(DIST_TARGETS),-targets $(DIST_TARGETS))
 
 # The main job: a CA and cert set for this folder, then the signaling server
 # with its check page at https://localhost:9000/rtdev/.
@@ -54,4 +66,4 @@ fuzz:
 	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime 30s ./devserver
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -25,6 +25,7 @@ type initOptions struct {
 	json          bool
 	unconstrained bool
 	onboarding    bool
+	pin           string
 }
 
 func newCmdInit(a *app) *cobra.Command {
@@ -54,6 +55,7 @@ is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
 	f.BoolVar(&o.json, "json", false, "print what was done as JSON on stdout")
 	f.BoolVar(&o.unconstrained, "unconstrained", false, "create the CA without name constraints (only when no CA exists yet)")
 	f.BoolVar(&o.onboarding, "onboarding-script", false, "also write scripts/rtdev-onboard.sh, the team's setup script")
+	f.StringVar(&o.pin, "pin", "", "the rtdev `VERSION` the onboarding script installs (default: this release; needed by a development build)")
 	return c
 }
 
@@ -98,6 +100,16 @@ type leftOut struct {
 }
 
 func runInit(ctx context.Context, a *app, o *initOptions) error {
+	// Before any work, so a refused script leaves nothing half done.
+	pin := ""
+	if o.onboarding {
+		var err error
+		if pin, err = onboardPin(o.pin); err != nil {
+			return err
+		}
+	} else if o.pin != "" {
+		return usageErr("add --onboarding-script", "--pin sets the version the onboarding script installs")
+	}
 	p, err := a.loadProject()
 	if err != nil {
 		return err
@@ -163,7 +175,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 		return err
 	}
 	if o.onboarding {
-		path, changed, err := writeOnboardScript(p)
+		path, changed, err := writeOnboardScript(p, pin)
 		if err != nil {
 			return err
 		}

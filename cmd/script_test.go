@@ -36,30 +36,39 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
-		Setup: func(env *testscript.Env) error {
-			home := filepath.Join(env.WorkDir, "home")
-			if err := os.MkdirAll(home, 0o755); err != nil {
-				return err
-			}
-			env.Setenv("HOME", home)
-			env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
-			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-			env.Setenv("RTDEV_CAROOT", filepath.Join(env.WorkDir, "caroot"))
-			env.Setenv("RTDEV_TRUST_STORES", "none")
-			// Doctor reads every store; no script may find this machine's
-			// JDKs (PATH, /usr/lib/jvm) and their shared cacerts.
-			env.Setenv("RTDEV_JAVA_HOMES", "none")
-			env.Setenv("NO_COLOR", "1")
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"filemode": cmdFileMode,
-			"sans":     cmdSANs,
-			"exits":    cmdExits,
-			"httpsget": cmdHTTPSGet,
-			"backend":  cmdBackend,
-		},
+		Setup:               sealedEnv,
+		Cmds:                scriptCmds(),
 	})
+}
+
+// sealedEnv gives each script its own HOME, XDG folders and CA folder, and
+// no trust stores unless the script asks for one.
+func sealedEnv(env *testscript.Env) error {
+	home := filepath.Join(env.WorkDir, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	env.Setenv("HOME", home)
+	env.Setenv("XDG_DATA_HOME", filepath.Join(home, ".local", "share"))
+	env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	env.Setenv("RTDEV_CAROOT", filepath.Join(env.WorkDir, "caroot"))
+	env.Setenv("RTDEV_TRUST_STORES", "none")
+	// Doctor reads every store; no script may find this machine's JDKs
+	// (PATH, /usr/lib/jvm) and their shared cacerts.
+	env.Setenv("RTDEV_JAVA_HOMES", "none")
+	env.Setenv("NO_COLOR", "1")
+	return nil
+}
+
+// scriptCmds are the commands every script may use beside testscript's own.
+func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"filemode": cmdFileMode,
+		"sans":     cmdSANs,
+		"exits":    cmdExits,
+		"httpsget": cmdHTTPSGet,
+		"backend":  cmdBackend,
+	}
 }
 
 // filemode PATH MODE asserts a file's permission bits, e.g. filemode key.pem 0600.

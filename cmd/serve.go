@@ -20,6 +20,7 @@ import (
 	"github.com/rtdev/rtdev/devserver/checkpage"
 	"github.com/rtdev/rtdev/internal/qr"
 	"github.com/rtdev/rtdev/internal/ui"
+	"github.com/rtdev/rtdev/internal/version"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
 	"github.com/rtdev/rtdev/trust"
@@ -270,7 +271,7 @@ func checkPage(srv *devserver.Server, renewer *project.Renewer, reloader *devser
 		// The certificate the next handshake presents, even when another
 		// rtdev init rewrote the files under this server.
 		Health: func() any {
-			return srv.Health(Version(), time.Since(started), devserver.CertHealthOf(reloader.Leaf()))
+			return srv.Health(version.String(), time.Since(started), devserver.CertHealthOf(reloader.Leaf()))
 		},
 	}))
 }

@@ -2,33 +2,31 @@ package cmd
 
 import (
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/internal/version"
 )
-
-// version is set at build time with -ldflags "-X github.com/rtdev/rtdev/cmd.version=v1.2.3";
-// without it the module version from the build info is used (go install ...@v1.2.3).
-var version = ""
-
-// Version returns rtdev's version string.
-func Version() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
-}
 
 func newCmdVersion(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print rtdev's version",
-		Args:  noArgs,
+		Long: `Print rtdev's version: the release it was built as (make dist VERSION=...),
+else what git describe said at build time, else the module version go install
+recorded. A second line names the module version when the Go toolchain
+recorded one; "development build" marks a build that is not a release.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(a.io.Out, "rtdev %s\n", Version())
+			v := version.String()
+			line := "rtdev " + v
+			if version.IsDev(v) {
+				line += " (development build)"
+			}
+			if m := version.Module(); m != "" {
+				line += "\nmodule " + version.ModulePath + " " + m
+			}
+			_, err := fmt.Fprintln(a.io.Out, line)
 			return err
 		},
 	}

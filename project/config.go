@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -29,11 +31,26 @@ type Config struct {
 	// Validity of the project leaf, as "90d", "14d", "1y" (at most 825 days).
 	Validity string `toml:"validity"`
 	// Targets are the snippet targets init writes (vite, peerjs, nginx, ...).
-	Targets []string `toml:"targets"`
-	Serve   Serve    `toml:"serve"`
+	Targets    []string   `toml:"targets"`
+	Serve      Serve      `toml:"serve"`
+	Onboarding Onboarding `toml:"onboarding"`
 	// Proxy are the [[proxy]] tables `rtdev proxy` serves when run
 	// without --to.
 	Proxy []Proxy `toml:"proxy"`
+}
+
+// Onboarding is how the onboarding script (rtdev init --onboarding-script)
+// installs rtdev on a machine that lacks it. The script pins the rtdev
+// release that wrote it whichever way is chosen.
+type Onboarding struct {
+	// Install is "release" (the archive from ReleaseURL, checked against its
+	// checksums.txt), "npm" (the app's devDependency, run with npx) or "go"
+	// (go install of the pinned version). Empty: go install when Go is there.
+	Install string `toml:"install"`
+	// ReleaseURL is the folder that holds the release's archives and
+	// checksums.txt; "{version}" in it becomes the pinned version (1.2.3).
+	// https://, or http:// to a loopback address (a mirror on this machine).
+	ReleaseURL string `toml:"release_url"`
 }
 
 // Proxy is one [[proxy]] table: requests under Path on Port go to To.
@@ -195,6 +212,21 @@ func (c Config) validate(path string) error {
 	if c.Serve.ConcurrentLimit < 1 {
 		return bad("serve.concurrent_limit %d: must be at least 1", c.Serve.ConcurrentLimit)
 	}
+	switch o := c.Onboarding; o.Install {
+	case "", "npm", "go":
+		if o.ReleaseURL != "" {
+			return bad("onboarding.release_url is read only with install = \"release\"")
+		}
+	case "release":
+		if o.ReleaseURL == "" {
+			return bad("onboarding.install = \"release\" needs release_url, the folder holding the archives and checksums.txt")
+		}
+		if err := CheckReleaseURL(o.ReleaseURL); err != nil {
+			return bad("onboarding.release_url: %v", err)
+		}
+	default:
+		return bad("onboarding.install %q: use \"release\", \"npm\" or \"go\"", o.Install)
+	}
 	return nil
 }
 
@@ -318,6 +350,42 @@ func tableKeyLine(data []byte, name string, n int, key string) int {
 	return start
 }
 
+// CheckReleaseURL accepts https:// anywhere and http:// only to a loopback
+// address: rtdev.toml is committed by others, and a download a new
+// developer runs must not travel in the clear over a network. A password
+// in the URL would be a secret in a committed file; a query or fragment
+// would break the file names appended to it.
+func CheckReleaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	switch {
+	case u.User != nil:
+		return errors.New("must not hold a user name or password")
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+		return errors.New("must not have a query or fragment: the archive names are appended to it")
+	case u.Host == "":
+		return fmt.Errorf("%q is not an absolute URL such as https://example.com/rtdev/{version}", raw)
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	case u.Scheme == "http":
+		return fmt.Errorf("http:// is allowed only to a loopback address (127.0.0.1, ::1, localhost), not %s: use https://", u.Hostname())
+	default:
+		return fmt.Errorf("scheme %q: use https://", u.Scheme)
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
 // keyLine finds the first line that assigns key, for error messages (the
 // TOML library does not report positions of undecoded keys).
 func keyLine(data []byte, key string) int {
@@ -361,6 +429,12 @@ key = %q
 # port = 8443
 # to = "8000"
 # path = "/"
+
+# How scripts/rtdev-onboard.sh (rtdev init --onboarding-script) installs rtdev
+# for a new developer: "release" (with release_url), "npm" or "go".
+# [onboarding]
+# install = "release"
+# release_url = "https://example.com/rtdev/releases/{version}"
 `
 
 // RenderConfig returns the text init writes for a new rtdev.toml.

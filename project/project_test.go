@@ -128,12 +128,29 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatalf("load: %+v %v %v", cfg, exists, err)
 	}
 
+	for _, ok := range []string{"https://example.com/rtdev/{version}", "http://127.0.0.1:8080/dist", "http://[::1]/d", "http://localhost/d"} {
+		write("[onboarding]\ninstall = \"release\"\nrelease_url = \"" + ok + "\"\n")
+		if cfg, _, err := LoadConfig(path); err != nil || cfg.Onboarding.ReleaseURL != ok {
+			t.Errorf("release_url %q: %+v %v", ok, cfg.Onboarding, err)
+		}
+	}
+
 	cases := []struct{ text, want string }{
 		{"hosts = []\n[serve]\nprot = 1\n", `rtdev.toml:3: unknown key "serve.prot"`},
 		{"key_type = \"dsa\"\n", `key_type "dsa"`},
 		{"[serve]\nport = 70000\n", "serve.port 70000"},
 		{"[serve]\nalive_timeout = \"soon\"\n", `duration "soon"`},
 		{"hosts = [\n", "rtdev.toml:"},
+		{"[onboarding]\ninstal = \"go\"\n", `rtdev.toml:2: unknown key "onboarding.instal"`},
+		{"[onboarding]\ninstall = \"brew\"\n", `onboarding.install "brew"`},
+		{"[onboarding]\ninstall = \"release\"\n", "needs release_url"},
+		{"[onboarding]\ninstall = \"go\"\nrelease_url = \"https://example.com/\"\n", "only with install"},
+		{"[onboarding]\ninstall = \"release\"\nrelease_url = \"http://example.com/r\"\n", "only to a loopback address"},
+		{"[onboarding]\ninstall = \"release\"\nrelease_url = \"http://10.0.0.1/r\"\n", "only to a loopback address"},
+		{"[onboarding]\ninstall = \"release\"\nrelease_url = \"https://u:p@example.com/r\"\n", "password"},
+		{"[onboarding]\ninstall = \"release\"\nrelease_url = \"https://example.com/r?x=1\"\n", "query"},
+		{"[onboarding]\ninstall = \"release\"\nrelease_url = \"ftp://example.com/r\"\n", `scheme "ftp"`},
+		{"[onboarding]\ninstall = \"release\"\nrelease_url = \"example.com/r\"\n", "not an absolute URL"},
 	}
 	for _, c := range cases {
 		write(c.text)

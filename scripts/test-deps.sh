@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
-# Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, fish, PHP,
+# Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, dash, fish, PHP,
 # Python's websockets, a JDK's keytool, iproute2 (the phone test's network
 # namespaces), zbarimg (it decodes the QR codes), and the npm packages pinned
 # in e2e/ (with the Nuxt and Next test apps) and bench/. It only installs
@@ -16,10 +16,19 @@ have firefox-esr || need_apt="$need_apt firefox-esr"
 have openssl    || need_apt="$need_apt openssl"
 have nginx      || [ -x /usr/sbin/nginx ] || need_apt="$need_apt nginx-light"
 have shellcheck || need_apt="$need_apt shellcheck"
+# The onboarding script runs under dash on a bare PATH; script(1) gives it
+# a terminal; make dist is run twice by the reproducibility test.
+have dash       || need_apt="$need_apt dash"
+have script     || need_apt="$need_apt bsdutils"
+have make       || need_apt="$need_apt make"
+have sha256sum  || need_apt="$need_apt coreutils"
+have gzip       || need_apt="$need_apt gzip"
+have tar        || need_apt="$need_apt tar"
 have keytool    || need_apt="$need_apt openjdk-17-jdk-headless"
 have node       || need_apt="$need_apt nodejs"
 have npm        || need_apt="$need_apt npm"
 have curl       || need_apt="$need_apt curl"
+have wget       || need_apt="$need_apt wget"
 have git        || need_apt="$need_apt git"
 have caddy      || need_apt="$need_apt caddy"
 have fish       || need_apt="$need_apt fish"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+
+	"github.com/rtdev/rtdev/internal/shell"
 )
 
 // OnboardScriptPath is where `rtdev init --onboarding-script` writes the
@@ -12,8 +14,9 @@ import (
 // the folder above its own, so the two move together.
 const OnboardScriptPath = "scripts/rtdev-onboard.sh"
 
-// onboardSrc is POSIX sh (checked with shellcheck in cmd's tests). It is
-// safe to run again and again: rtdev init changes nothing when nothing
+// onboardSrc is POSIX sh (checked with shellcheck and run under dash in
+// cmd's tests). It is safe to run again and again: an installed rtdev of
+// the pinned version is kept, and rtdev init changes nothing when nothing
 // changed. It never copies a CA key: each developer gets their own CA on
 // their own machine, and only rtdev.toml is shared through git.
 //
@@ -24,11 +27,17 @@ var onboardTmpl = template.Must(template.New("onboard").Parse(onboardSrc))
 
 // Onboard is what the onboarding script is written from.
 type Onboard struct {
-	// Version is the rtdev version the script installs when rtdev is
-	// missing; "devel" (a build without a tag) installs the newest release.
+	// Version is the rtdev release the script installs when rtdev is
+	// missing (1.2.3, no "v"); the caller refuses a development build.
 	Version string
 	// Module is what `go install` fetches.
 	Module string
+	// Install is rtdev.toml's onboarding.install: "release", "npm", "go" or
+	// "" (go install when Go is there).
+	Install string
+	// ReleaseURL is the folder of the release archives and checksums.txt;
+	// "{version}" in it becomes Version.
+	ReleaseURL string
 	// ProjectDir is read for package.json, whose dev script the script
 	// names as the next command.
 	ProjectDir string
@@ -36,20 +45,17 @@ type Onboard struct {
 	ServePort int
 }
 
-// OnboardScript renders the onboarding script.
+// OnboardScript renders the onboarding script. Every value is written as a
+// quoted shell word: rtdev.toml comes from other people.
 func OnboardScript(o Onboard) ([]byte, error) {
-	version := o.Version
-	if version == "devel" {
-		// A development build has no tag to pin; the newest release is the
-		// nearest thing.
-		version = "latest"
-	}
 	var b strings.Builder
 	err := onboardTmpl.Execute(&b, map[string]any{
-		"Version": version,
-		"Module":  o.Module,
-		"Up":      "..",
-		"Next":    nextCommands(o),
+		"Version":    shell.Quote(o.Version),
+		"Install":    shell.Quote(o.Install),
+		"ReleaseURL": shell.Quote(strings.TrimSuffix(strings.ReplaceAll(o.ReleaseURL, "{version}", o.Version), "/")),
+		"Module":     shell.Quote(o.Module),
+		"Up":         "..",
+		"Next":       nextCommands(o),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render onboarding script: %w", err)
@@ -71,7 +77,11 @@ func nextCommands(o Onboard) []string {
 			}
 		}
 	}
-	next = append(next, "rtdev serve       # PeerJS signaling on wss://localhost:"+fmt.Sprint(o.ServePort))
+	serve := "rtdev serve      "
+	if o.Install == "npm" {
+		serve = "npx rtdev serve  "
+	}
+	next = append(next, serve+" # PeerJS signaling on wss://localhost:"+fmt.Sprint(o.ServePort))
 	next = append(next, "open https://localhost:"+fmt.Sprint(o.ServePort)+"/rtdev/ to check everything")
 	for i, n := range next {
 		next[i] = strings.ReplaceAll(n, `"`, `'`)

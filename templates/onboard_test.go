@@ -25,15 +25,17 @@ func TestOnboardScript(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			b, err := OnboardScript(Onboard{Version: "devel", Module: "example.com/rtdev", ProjectDir: dir, ServePort: 9443})
+			b, err := OnboardScript(Onboard{Version: "1.2.3", Module: "example.com/rtdev", ProjectDir: dir, ServePort: 9443})
 			if err != nil {
 				t.Fatal(err)
 			}
 			s := string(b)
 			want := append([]string{
 				"#!/bin/sh\n",
-				`RTDEV_VERSION="latest"`,
-				`go install "example.com/rtdev@$RTDEV_VERSION"`,
+				"RTDEV_VERSION=1.2.3\n",
+				"RTDEV_WAY=''\n",
+				"RTDEV_MODULE=example.com/rtdev\n",
+				`go install "$RTDEV_MODULE@v$RTDEV_VERSION"`,
 				`cd "$(dirname "$0")/.."`,
 				`echo "  rtdev serve       # PeerJS signaling on wss://localhost:9443"`,
 				`echo "  open https://localhost:9443/rtdev/ to check everything"`,
@@ -50,8 +52,23 @@ func TestOnboardScript(t *testing.T) {
 			}
 		})
 	}
-	b, err := OnboardScript(Onboard{Version: "v1.2.3", Module: "m", ProjectDir: t.TempDir()})
-	if err != nil || !strings.Contains(string(b), `RTDEV_VERSION="v1.2.3"`) {
-		t.Errorf("a release pins itself: %v\n%s", err, b)
+}
+
+// The release folder comes from a committed rtdev.toml: it reaches the
+// script as one quoted word with the version filled in.
+func TestOnboardScriptReleaseURL(t *testing.T) {
+	b, err := OnboardScript(Onboard{Version: "1.2.3", Module: "m", Install: "release",
+		ReleaseURL: "https://example.com/it's/$(id)/v{version}/", ProjectDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"RTDEV_WAY=release\n", `RTDEV_RELEASE_URL='https://example.com/it'\''s/$(id)/v1.2.3'` + "\n"} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("script lacks %q:\n%s", w, b)
+		}
+	}
+	b, err = OnboardScript(Onboard{Version: "1.2.3", Module: "m", Install: "npm", ProjectDir: t.TempDir(), ServePort: 9000})
+	if err != nil || !strings.Contains(string(b), `echo "  npx rtdev serve   # PeerJS`) {
+		t.Errorf("npm projects run rtdev with npx: %v\n%s", err, b)
 	}
 }
