@@ -14,8 +14,8 @@ import (
 
 // PlainHTTP is what plain HTTP gets on the TLS port. A phone cannot trust
 // the HTTPS port before it has the CA, so the page that installs the CA
-// has to come over plain HTTP (Safari installs profiles fetched that way;
-// see shared/spec/phone-npm-vite.md §1.2). Only Paths are served, and only
+// has to come over plain HTTP (Safari installs profiles fetched that way,
+// as mitmproxy's http://mitm.it onboarding relies on). Only Paths are served, and only
 // to GET and HEAD: they hold the public CA certificate and nothing else.
 type PlainHTTP struct {
 	// Paths are the exact request paths served over plain HTTP.

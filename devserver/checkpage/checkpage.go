@@ -81,7 +81,7 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("GET "+cfg.Prefix+"ca.pem", serveFile(files, "application/x-x509-ca-cert", "rtdev-ca.pem", func(f *caFiles) []byte { return f.pem }))
 	mux.HandleFunc("GET "+cfg.Prefix+"rtdev-ca.crt", serveFile(files, "application/x-x509-ca-cert", "rtdev-ca.crt", func(f *caFiles) []byte { return f.der }))
 	// The type Safari and Chrome for iOS hand to the profile installer
-	// (shared/spec/phone-npm-vite.md §1.2).
+	// (chromium ios/chrome/browser/shared/model/utils/mime_type_util).
 	mux.HandleFunc("GET "+cfg.Prefix+"rtdev-ca.mobileconfig", serveFile(files, "application/x-apple-aspen-config", "rtdev-ca.mobileconfig", func(f *caFiles) []byte { return f.profile }))
 	mux.HandleFunc("GET "+cfg.Prefix+"phone", servePhone(cfg, files))
 	pairRoutes(mux, cfg, newLobby(cfg.Now))

@@ -75,7 +75,7 @@ func uuidFrom(b []byte) string {
 // certificate payload (apple/device-management mdm/profiles TopLevel.yaml
 // and com.apple.security.root.yaml). Unsigned: a signature by this CA
 // would only show "Not Verified" until the CA is trusted, so there is
-// nothing to gain (shared/spec/phone-npm-vite.md §1.2).
+// nothing to gain.
 var profileTmpl = template.Must(template.New("mobileconfig").Funcs(template.FuncMap{"x": xmlText}).Parse(`<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">

@@ -19,7 +19,8 @@ type Code struct {
 }
 
 // Encode makes the code for text at error correction level M, enough for a
-// camera pointed at a screen (shared/spec/phone-npm-vite.md §3).
+// camera pointed at a screen (ISO/IEC 18004: about 15% of the modules
+// may be lost).
 func Encode(text string) (*Code, error) {
 	q, err := goqr.EncodeText(text, goqr.Medium)
 	if err != nil {
