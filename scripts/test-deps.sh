@@ -1,8 +1,10 @@
 #!/bin/sh
 # Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
 # Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, fish, PHP,
-# Python's websockets, a JDK's keytool, and the npm packages pinned in e2e/ and bench/. It only
-# installs what is missing, so it is cheap to run before every `make test`.
+# Python's websockets, a JDK's keytool, redis-server (the cluster tests start
+# their own on a loopback port; it is never run as a service), and the npm
+# packages pinned in e2e/ and bench/. It only installs what is missing, so it
+# is cheap to run before every `make test`.
 set -eu
 
 need_apt=""
@@ -20,6 +22,7 @@ have npm        || need_apt="$need_apt npm"
 have curl       || need_apt="$need_apt curl"
 have git        || need_apt="$need_apt git"
 have caddy      || need_apt="$need_apt caddy"
+have redis-server || [ -x /usr/bin/redis-server ] || need_apt="$need_apt redis-server"
 have fish       || need_apt="$need_apt fish"
 have php        || need_apt="$need_apt php-cli"
 have unshare    || need_apt="$need_apt util-linux"
