@@ -54,6 +54,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.realm.budget = &s.budget
 	s.broker = memoryBroker{s}
+	if cfg.ClusterURL != "" {
+		b, err := newRedisBroker(s)
+		if err != nil {
+			return nil, err
+		}
+		s.broker = b
+	}
 	return s, nil
 }
 
