@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ type Proc struct {
 	Dir  string   // its working folder
 	Port int      // on 127.0.0.1
 	Args []string // extra arguments, such as "--requirepass", "secret"
+	Wrap []string // a command that runs redis-server, such as taskset -c 1
 	cmd  *exec.Cmd
 	done chan struct{}
 }
@@ -25,13 +27,25 @@ type Proc struct {
 // Start runs redis-server from bin in dir on a free loopback port and waits
 // until it accepts connections.
 func Start(bin, dir string, args ...string) (*Proc, error) {
+	p, err := New(bin, dir, args...)
+	if err != nil {
+		return nil, err
+	}
+	return p, p.Restart()
+}
+
+// New picks a free port for a server that Restart starts.
+func New(bin, dir string, args ...string) (*Proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
-	p := &Proc{Bin: bin, Dir: dir, Port: port, Args: args}
-	return p, p.Restart()
+	return &Proc{Bin: bin, Dir: dir, Port: port, Args: args}, nil
 }
+
+// Pid is the running server's process id (a Wrap command that execs, as
+// taskset does, keeps it).
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
 
 // Addr is HOST:PORT.
 func (p *Proc) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(p.Port)) }
@@ -47,7 +61,11 @@ func (p *Proc) Restart() error {
 		"--save", "", "--appendonly", "no", "--dir", p.Dir,
 		"--daemonize", "no", "--loglevel", "warning", "--logfile", "",
 	}, p.Args...)
-	cmd := exec.Command(p.Bin, args...)
+	name := p.Bin
+	if len(p.Wrap) > 0 {
+		name, args = p.Wrap[0], append(append(slices.Clone(p.Wrap[1:]), p.Bin), args...)
+	}
+	cmd := exec.Command(name, args...)
 	cmd.Dir = p.Dir
 	out, err := os.Create(p.Dir + "/redis.log")
 	if err != nil {
