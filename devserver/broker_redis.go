@@ -48,22 +48,26 @@ type redisBroker struct {
 	prefix   string
 	instance string
 	ttl      time.Duration
+	version  string // the server's, from INFO at start
+	pubsub   *redis.PubSub
 
-	up                                        atomic.Bool
-	version                                   string // the server's, from INFO at start
+	up                                        atomic.Bool // the last command to Redis succeeded
 	forwarded, received, malformed, lostCount atomic.Uint64
 	conflicts                                 atomic.Uint64
-	scripts                                   map[*redis.Script]bool // loaded since the last reconnect
-	scriptsMu                                 sync.Mutex
-	probe                                     chan struct{} // wakes the keeper
-	pubsub                                    *redis.PubSub
-	ctx                                       context.Context
-	cancel                                    context.CancelFunc
-	wg                                        sync.WaitGroup
-	outMu                                     sync.Mutex
-	out                                       []outItem
-	outWake                                   chan struct{}
-	closeOnce                                 sync.Once
+
+	scriptsMu sync.Mutex
+	scripts   map[*redis.Script]bool // loaded since the last reconnect
+
+	// The outbox: messages for the outbox goroutine, in order.
+	outMu   sync.Mutex
+	out     []outItem
+	outWake chan struct{}
+
+	probe     chan struct{} // wakes the keeper
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
 }
 
 // outItem is a message on its way out, or (flushTo set) a request to hand

@@ -128,8 +128,9 @@ type Config struct {
 	// peer on any instance, and /id and /peers answer for the whole realm.
 	// The concurrent limit, the rate limits, MaxQueuedBytes and the
 	// offline queues stay per instance. New connects and fails with a
-	// *ClusterError if Redis is unreachable or too old. Default "": a
-	// single server, which never talks to Redis.
+	// *ClusterError if Redis is unreachable or too old; Shutdown (which
+	// Serve calls) stops the broker's goroutines. Default "": a single
+	// server, which never talks to Redis.
 	ClusterURL string
 
 	// ClusterPassword is the Redis password when ClusterURL has none
