@@ -36,15 +36,7 @@ func TestBehindNginx(t *testing.T) {
 		"listen 8443", "listen "+strconv.Itoa(lb),
 		"/path/to/app", sb.Project,
 	).Replace(string(example))
-	prefix := filepath.Join(sb.Project, "nginx")
-	if err := os.MkdirAll(prefix, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(prefix, "cluster.conf"), conf)
-	main := filepath.Join(prefix, "nginx.conf")
-	writeFile(t, main, harness.NginxConf(prefix, filepath.Join(prefix, "cluster.conf")))
-	p := sb.Start(prefix, nginx, "-p", prefix+"/", "-c", main, "-g", "daemon off;")
-	harness.WaitHTTPS(t, fmt.Sprintf("https://localhost:%d/peerjs/id", lb), sb.CAPool(), p)
+	sb.StartNginx(nginx, conf, fmt.Sprintf("https://localhost:%d/peerjs/id", lb))
 
 	// Connect through nginx until there is a peer on each instance.
 	onFirst := func() int { return peersHere(t, sb, ports[0]) }
@@ -99,11 +91,4 @@ func peersHere(t *testing.T, sb *harness.Sandbox, port int) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -210,15 +210,7 @@ func TestNginxProxiesWSS(t *testing.T) {
 	block = replaceN(t, block, "8443 ssl;", fmt.Sprintf("%d ssl;", port), 2)
 	block = replaceN(t, block, "proxy_pass http://127.0.0.1:3000;", fmt.Sprintf("proxy_pass http://127.0.0.1:%d;", backendPort), 1)
 
-	prefix := filepath.Join(sb.Project, "nginx")
-	if err := os.MkdirAll(prefix, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(prefix, "rtdev.conf"), block)
-	conf := filepath.Join(prefix, "nginx.conf")
-	writeFile(t, conf, harness.NginxConf(prefix, filepath.Join(prefix, "rtdev.conf")))
-	p := sb.Start(prefix, nginx, "-p", prefix+"/", "-c", conf, "-g", "daemon off;")
-	harness.WaitHTTPS(t, fmt.Sprintf("https://localhost:%d/", port), sb.CAPool(), p)
+	sb.StartNginx(nginx, block, fmt.Sprintf("https://localhost:%d/", port))
 
 	dialer := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: sb.CAPool()}, HandshakeTimeout: step}
 	ctx, cancel := context.WithTimeout(context.Background(), step)
