@@ -223,9 +223,8 @@ func (b *redisBroker) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.version = infoField(info, "redis_version")
-	if major, _, _ := strings.Cut(b.version, "."); atoiOr(major, 0) < minRedisMajor {
-		return fmt.Errorf("the server is Redis %s; rtdev needs Redis 7.0 or newer (or Valkey)", logValue(b.version))
+	if b.version, err = redisVersion(info); err != nil {
+		return err
 	}
 	if err := b.loadScripts(ctx); err != nil {
 		return err
@@ -438,8 +437,11 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			flushed = append(flushed, b.flushTo(ctx, pipe, it.dst, it.flushTo)...)
 			continue
 		}
-		if !b.up.Load() || s.queueBehind(it) {
+		if !b.up.Load() {
 			b.settle(it)
+			continue
+		}
+		if s.queueBehind(it) {
 			continue
 		}
 		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
@@ -862,19 +864,19 @@ func (b *redisBroker) close() {
 // redact cuts the password out of err's text.
 func (b *redisBroker) redact(err error) error { return redactErr(err, b.secret) }
 
-// infoField reads one "name:value" line of an INFO reply.
-func infoField(info, name string) string {
+// redisVersion reads redis_version from an INFO server reply and refuses
+// one before 7.0. Valkey reports the Redis version it is compatible with
+// there (7.2.4 for Valkey 8), so it passes as well.
+func redisVersion(info string) (string, error) {
+	var v string
 	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+":"); ok {
-			return v
+		if s, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+			v = s
 		}
 	}
-	return ""
-}
-
-func atoiOr(s string, def int) int {
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
+	major, _, _ := strings.Cut(v, ".")
+	if n, err := strconv.Atoi(major); err != nil || n < minRedisMajor {
+		return v, fmt.Errorf("the server reports Redis version %s; rtdev needs Redis 7.0 or newer (or Valkey)", logValue(v))
 	}
-	return def
+	return v, nil
 }

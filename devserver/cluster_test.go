@@ -28,6 +28,16 @@ func startCluster(t *testing.T, rp *redisproc.Proc, n int, cfg Config) []*testSe
 	for i := range out {
 		out[i] = startServer(t, cfg)
 	}
+	// Runs before the servers stop and after the test's sockets closed:
+	// every byte charged to a budget, wherever the message went, comes
+	// back once the queues have drained or expired.
+	t.Cleanup(func() {
+		for _, ts := range out {
+			ts.eventually("the byte budget back to zero", func(st Stats) bool {
+				return st.QueuedBytes == 0 && st.OfflineQueues == 0
+			})
+		}
+	})
 	return out
 }
 
@@ -171,6 +181,29 @@ func TestClusterExpireToSenderOnAnotherInstance(t *testing.T) {
 	eventuallyTrue(t, "bob's claim released", func() bool { return !s[0].srv.broker.inUse("bob") })
 	a.send(`{"type":"OFFER","dst":"bob","payload":{}}`)
 	a.expect(`{"type":"EXPIRE","src":"bob","dst":"alice"}`)
+}
+
+// A message that reaches the holder's instance after its peer has gone
+// waits there, and its EXPIRE crosses back to the sender's instance.
+func TestClusterExpireCrossesBack(t *testing.T) {
+	rp := testtool.Redis(t)
+	s := startCluster(t, rp, 2, Config{ExpireTimeout: 300 * time.Millisecond})
+	a := s[0].join("alice", "ta")
+	// A claim of the second instance with no peer behind it: what Redis
+	// shows in the moment between a peer's close and its release.
+	rdb := redis.NewClient(&redis.Options{Addr: rp.Addr()})
+	defer rdb.Close()
+	b1 := s[1].srv.broker.(*redisBroker)
+	if err := rdb.Set(context.Background(), b1.peerKey("ghost"), b1.instance+" x y", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	a.send(`{"type":"OFFER","dst":"ghost","payload":{}}`)
+	s[1].eventually("the message queued on the holder's instance", func(st Stats) bool { return st.QueuedMessages == 1 })
+	a.expect(`{"type":"EXPIRE","src":"ghost","dst":"alice"}`)
+	eventuallyTrue(t, "the EXPIRE counted as forwarded", func() bool { return s[1].cluster().Forwarded == 1 })
+	if h := s[1].cluster(); h.Received != 1 {
+		t.Errorf("holder's instance: %+v", h)
+	}
 }
 
 func TestClusterDiscoveryAndID(t *testing.T) {

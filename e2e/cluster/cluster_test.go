@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/rtdev/rtdev/e2e/internal/harness"
+	"github.com/rtdev/rtdev/internal/redisproc"
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
@@ -119,5 +122,41 @@ func TestKilledInstance(t *testing.T) {
 	}
 	if out := b.Output.String(); !strings.Contains(out, "cluster broker connected") {
 		t.Errorf("no broker connect line in B's log:\n%s", out)
+	}
+}
+
+// rediss:// reaches Redis over TLS, verified against the system roots (here
+// the sandbox CA through SSL_CERT_FILE, which Go reads on Linux).
+func TestRedissCluster(t *testing.T) {
+	bin := testtool.Need(t, "redis-server")
+	sb := harness.NewSandbox(t)
+	sb.Init("--no-trust")
+	tlsDir := filepath.Join(sb.Project, ".rtdev")
+	rp, err := redisproc.New(bin, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The TLS port replaces the plain one (the last --port wins).
+	rp.Args = []string{"--port", "0", "--tls-port", strconv.Itoa(rp.Port),
+		"--tls-cert-file", filepath.Join(tlsDir, "cert.pem"), "--tls-key-file", filepath.Join(tlsDir, "key.pem"),
+		"--tls-ca-cert-file", filepath.Join(tlsDir, "ca.pem"), "--tls-auth-clients", "no"}
+	if err := rp.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(rp.Stop)
+	sb.Setenv("SSL_CERT_FILE", filepath.Join(tlsDir, "ca.pem"))
+	brokerURL := fmt.Sprintf("rediss://localhost:%d/0", rp.Port)
+	ports := []int{harness.FreePort(t), harness.FreePort(t)}
+	for _, port := range ports {
+		sb.Serve(port, "--cluster", brokerURL)
+	}
+	a := dial(t, sb, ports[0], "a", "ta")
+	a.expect(`{"type":"OPEN"}`)
+	b := dial(t, sb, ports[1], "b", "tb")
+	b.expect(`{"type":"OPEN"}`)
+	a.send(`{"type":"OFFER","dst":"b","payload":{"sdp":"v=0"}}`)
+	b.expect(`{"type":"OFFER","src":"a","dst":"b","payload":{"sdp":"v=0"}}`)
+	if h := health(t, sb, ports[0]); !strings.Contains(h, `"broker":"`+brokerURL+`"`) {
+		t.Errorf("health: %s", h)
 	}
 }
