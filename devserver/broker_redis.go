@@ -49,7 +49,9 @@ type redisBroker struct {
 	instance string
 	ttl      time.Duration
 	version  string // the server's, from INFO at start
-	pubsub   *redis.PubSub
+
+	psMu   sync.Mutex
+	pubsub *redis.PubSub // this instance's channel; replaced by resubscribe
 
 	up                                        atomic.Bool // the last command to Redis succeeded
 	forwarded, received, malformed, lostCount atomic.Uint64
@@ -584,12 +586,33 @@ func bytesCutPrefix(b []byte, prefix string) ([]byte, bool) {
 // receiveLoop handles this instance's channel. go-redis resubscribes after
 // a lost connection; what was published meanwhile is gone (pub/sub is fire
 // and forget), and its senders, which saw no subscriber, queued it.
+//
+// A subscriber only reads, so a connection that died without a reset (a
+// dropped network path) would leave it waiting for ever, unsubscribed in
+// Redis's eyes. After clusterOpTimeout of silence it sends a PING on the
+// subscription, and when the PONG does not come within as long again it
+// subscribes afresh.
 func (b *redisBroker) receiveLoop() {
 	defer b.wg.Done()
+	pinged := false
 	for {
-		msg, err := b.pubsub.Receive(b.ctx)
+		ps := b.subscription()
+		msg, err := ps.ReceiveTimeout(b.ctx, clusterOpTimeout)
 		if b.ctx.Err() != nil {
 			return
+		}
+		switch {
+		case err == nil:
+			pinged = false
+		case isTimeout(err) && !pinged:
+			pinged = true
+			ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
+			err = ps.Ping(ctx) // the PONG arrives as a message
+			cancel()
+		case isTimeout(err):
+			pinged = false
+			err = errors.New("no PONG on the subscription")
+			b.resubscribe()
 		}
 		if err != nil {
 			b.lost(err)
@@ -603,6 +626,25 @@ func (b *redisBroker) receiveLoop() {
 		if m, ok := msg.(*redis.Message); ok {
 			b.receive([]byte(m.Payload))
 		}
+	}
+}
+
+func (b *redisBroker) subscription() *redis.PubSub {
+	b.psMu.Lock()
+	defer b.psMu.Unlock()
+	return b.pubsub
+}
+
+// resubscribe replaces a subscription whose connection went quiet.
+func (b *redisBroker) resubscribe() {
+	b.psMu.Lock()
+	old := b.pubsub
+	if b.ctx.Err() == nil { // close, which cancels first, closes the last one
+		b.pubsub = b.rdb.Subscribe(b.ctx, b.channel(b.instance))
+	}
+	b.psMu.Unlock()
+	if old != b.pubsub {
+		_ = old.Close()
 	}
 }
 
@@ -855,7 +897,7 @@ func (b *redisBroker) health() *ClusterHealth {
 func (b *redisBroker) close() {
 	b.closeOnce.Do(func() {
 		b.cancel()
-		_ = b.pubsub.Close()
+		_ = b.subscription().Close()
 		b.wg.Wait()
 		_ = b.rdb.Close()
 	})
