@@ -63,7 +63,8 @@ bench: build deps
 	./bench/run.sh
 
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzDecode -fuzztime 30s ./devserver
+	$(GO) test -run XXX -fuzz 'FuzzDecode$$' -fuzztime 30s ./devserver
+	$(GO) test -run XXX -fuzz FuzzDecodeEnvelope -fuzztime 30s ./devserver
 
 clean:
 	rm -rf bin dist

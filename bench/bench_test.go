@@ -21,7 +21,8 @@ import (
 // TestTinyBench builds rtdev and the bench's commands as bench/run.sh does
 // (rtdev-bench, floor, devprof; the load generator and the floor with -race
 // under go test -race), runs every scenario once at tiny size against the
-// three servers, and checks that the results are complete and well-formed
+// three servers (relay also against two rtdev instances on one Redis),
+// and checks that the results are complete and well-formed
 // and that the churn checks passed. It asserts no timing: the numbers only
 // have to exist.
 func TestTinyBench(t *testing.T) {
@@ -30,6 +31,7 @@ func TestTinyBench(t *testing.T) {
 	}
 	node := testtool.Need(t, "node")
 	testtool.Need(t, "taskset")
+	testtool.Need(t, "redis-server") // rtdev-cluster
 	if _, err := os.Stat("peerjs-server/node_modules/peer/dist/bin/peerjs.js"); err != nil {
 		testtool.Missing(t, fmt.Sprintf("peerjs-server is missing (scripts/test-deps.sh runs npm ci in bench/peerjs-server): %v", err))
 	}
@@ -61,8 +63,8 @@ func checkResults(t *testing.T, res *report.Results) {
 	if res.Machine.Cores < 1 || res.Machine.GoVersion == "" || res.Versions["npm peer"] != "1.0.2" {
 		t.Errorf("machine or versions not recorded: %+v %v", res.Machine, res.Versions)
 	}
-	if len(res.Servers) != 3 {
-		t.Fatalf("results for %d servers, want rtdev, peerjs-server and floor", len(res.Servers))
+	if len(res.Servers) != 4 {
+		t.Fatalf("results for %d servers, want rtdev, peerjs-server, floor and rtdev-cluster", len(res.Servers))
 	}
 	for _, s := range res.Servers {
 		if len(s.Failed) > 0 {
@@ -84,6 +86,15 @@ func checkResults(t *testing.T, res *report.Results) {
 			if r.ServerRSS <= 0 {
 				t.Errorf("%s relay: server RSS not read", s.Name)
 			}
+		}
+		if s.Name == "rtdev-cluster" {
+			// Relay only, and every message crossed instances.
+			if len(s.Connect) != 0 || len(s.Churn) != 0 || len(s.Stats) != 1 {
+				t.Errorf("rtdev-cluster: connect %v churn %v stats %v", s.Connect, s.Churn, s.Stats)
+			} else if fw, _ := s.Stats[0]["cluster_forwarded"].(float64); fw <= 0 {
+				t.Errorf("rtdev-cluster: no message crossed instances: %v", s.Stats[0])
+			}
+			continue
 		}
 		if len(s.Connect) != 1 || len(s.Connect[0].Runs) != 1 {
 			t.Fatalf("%s: connect levels %+v, want one run at one size", s.Name, s.Connect)
@@ -120,7 +131,7 @@ func checkResults(t *testing.T, res *report.Results) {
 
 func checkRenderings(t *testing.T, outDir, stdout string) {
 	t.Helper()
-	for _, want := range []string{"relay: messages/s", "rtdev/peerjs", "rtdev/floor", "connect 20: RSS per idle conn", "churn: checks passed", "goals:"} {
+	for _, want := range []string{"relay: messages/s", "rtdev/peerjs", "rtdev/floor", "cluster/rtdev", "connect 20: RSS per idle conn", "churn: checks passed", "goals:"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("table on stdout lacks %q:\n%s", want, stdout)
 		}
@@ -150,8 +161,8 @@ func checkRenderings(t *testing.T, outDir, stdout string) {
 			rects++
 		}
 	}
-	if rects != 1+4*3 { // the background and four panels of three bars
-		t.Errorf("chart.svg has %d rects, want 13", rects)
+	if rects != 1+4*4 { // the background and four panels of four bars
+		t.Errorf("chart.svg has %d rects, want 17", rects)
 	}
 }
 

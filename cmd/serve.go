@@ -47,6 +47,9 @@ type serveOptions struct {
 	maxQueued       int64
 	byteRate        float64
 	qr              bool
+	cluster         string
+	clusterPassword string
+	clusterClaimTTL time.Duration
 }
 
 func newCmdServe(a *app) *cobra.Command {
@@ -100,6 +103,7 @@ after the open connections are closed.`,
 	f.IntVar(&o.rateBurst, "rate-burst", 0, "messages a connection may send at once above --rate-limit (200)")
 	f.Float64Var(&o.byteRate, "byte-rate-limit", 0, "bytes per second one connection may send before it is closed (1 MiB; -1 for no limit)")
 	f.Int64Var(&o.maxQueued, "max-queued-bytes", 0, "bytes of messages held for slow or offline peers, all together; more are dropped with EXPIRE (64 MiB)")
+	clusterFlags(c, o)
 	return c
 }
 
@@ -172,6 +176,9 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if err != nil {
 		return err
 	}
+	if err := resolveCluster(cmd, &opts, p.config.Serve, a.getenv); err != nil {
+		return err
+	}
 	if opts.lan {
 		p.config.Serve.LAN = true
 	}
@@ -198,6 +205,9 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		Burst:             opts.rateBurst,
 		BytesPerSecond:    opts.byteRate, // negative: no limit, as for MessagesPerSecond
 		MaxQueuedBytes:    opts.maxQueued,
+		ClusterURL:        opts.cluster,
+		ClusterPassword:   opts.clusterPassword,
+		ClusterClaimTTL:   opts.clusterClaimTTL,
 		Logger:            logger,
 	}
 	routes, err := serveRoutes(opts.routes, p.config.Serve.Routes, logger)
@@ -436,9 +446,14 @@ var serveFlagFor = map[string]string{
 	"Burst":             "--rate-burst",
 	"BytesPerSecond":    "--byte-rate-limit",
 	"MaxQueuedBytes":    "--max-queued-bytes",
+	"ClusterURL":        "--cluster (RTDEV_CLUSTER, serve.cluster)",
+	"ClusterClaimTTL":   "--cluster-claim-ttl",
 }
 
 func serveConfigError(err error) error {
+	if cerr := clusterStartError(err); cerr != nil {
+		return cerr
+	}
 	var ce *devserver.ConfigError
 	if errors.As(err, &ce) {
 		if flag, ok := serveFlagFor[ce.Field]; ok {

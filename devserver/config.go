@@ -131,6 +131,31 @@ type Config struct {
 	// id and never the token. Default: discard.
 	Logger *slog.Logger
 
+	// ClusterURL makes this Server one instance of a realm shared through
+	// Redis 7.0 or newer (or a compatible server such as Valkey):
+	// redis://HOST:PORT/DB or rediss://HOST:PORT/DB for TLS. Every instance
+	// with the same Path and Key on the same Redis database is one realm:
+	// an id is held by one connection in all of them, messages reach a
+	// peer on any instance, and /id and /peers answer for the whole realm.
+	// The concurrent limit, the rate limits, MaxQueuedBytes and the
+	// offline queues stay per instance. New connects and fails with a
+	// *ClusterError if Redis is unreachable or too old; Shutdown (which
+	// Serve calls) stops the broker's goroutines. Default "": a single
+	// server, which never talks to Redis.
+	ClusterURL string
+
+	// ClusterPassword is the Redis password when ClusterURL has none
+	// (rtdev serve reads REDIS_PASSWORD). Logs, errors and Health never
+	// show it.
+	ClusterPassword string
+
+	// ClusterClaimTTL is how long an instance's claim on an id lasts in
+	// Redis unless renewed; the instance renews it every third of this
+	// while the peer is connected. It bounds how long an id stays taken
+	// after its instance dies (SIGKILL, power loss). Default 15s; at least
+	// 300ms.
+	ClusterClaimTTL time.Duration
+
 	// GenerateID makes the ids handed out by GET {path}{key}/id; it is called
 	// again while the result is connected. Default: a random UUID v4, as
 	// upstream's crypto.randomUUID().
@@ -156,6 +181,11 @@ const (
 	DefaultMaxIDLen          = 128
 	DefaultMaxTokenLen       = 128
 	DefaultShutdownTimeout   = 5 * time.Second
+	DefaultClusterClaimTTL   = 15 * time.Second
+
+	// minClusterClaimTTL keeps the renewal (a third of it) well above a
+	// Redis round trip.
+	minClusterClaimTTL = 300 * time.Millisecond
 
 	// idleReadSlack is added to AliveTimeout for the IdleReadTimeout default.
 	idleReadSlack = 30 * time.Second
@@ -186,9 +216,18 @@ func (c Config) withDefaults() (Config, error) {
 		{"WriteTimeout", &c.WriteTimeout, DefaultWriteTimeout},
 		{"ShutdownTimeout", &c.ShutdownTimeout, DefaultShutdownTimeout},
 		{"IdleReadTimeout", &c.IdleReadTimeout, 0}, // after AliveTimeout, below
+		{"ClusterClaimTTL", &c.ClusterClaimTTL, DefaultClusterClaimTTL},
 	}
 	if err := fillDefaults(durations); err != nil {
 		return Config{}, err
+	}
+	if c.ClusterClaimTTL < minClusterClaimTTL {
+		return bad("ClusterClaimTTL", "must be at least %v, got %v", minClusterClaimTTL, c.ClusterClaimTTL)
+	}
+	if c.ClusterURL != "" {
+		if _, err := redactURL(c.ClusterURL); err != nil {
+			return bad("ClusterURL", "%w", err)
+		}
 	}
 	if c.IdleReadTimeout == 0 {
 		c.IdleReadTimeout = c.AliveTimeout + idleReadSlack

@@ -3,6 +3,7 @@ package devserver_test
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"log"
 	"log/slog"
 	"net"
@@ -36,4 +37,26 @@ func ExampleServer_Serve() {
 	if err := srv.Serve(ctx, ln, &tls.Config{GetCertificate: certs.GetCertificate}, nil); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// One instance of a cluster: start the same program on another port (or
+// machine) with the same Redis, path and key, and a peer on either reaches
+// a peer on the other. New fails with a *ClusterError when Redis cannot be
+// reached.
+func ExampleConfig_cluster() {
+	srv, err := devserver.New(devserver.Config{
+		ClusterURL:      "redis://127.0.0.1:6379/0",
+		ClusterPassword: os.Getenv("REDIS_PASSWORD"),
+		Logger:          slog.New(slog.NewTextHandler(os.Stderr, nil)),
+	})
+	var ce *devserver.ClusterError
+	if errors.As(err, &ce) {
+		log.Fatalf("%v: is redis-server running?", err)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Serve as in the Serve example; Shutdown (which Serve calls) stops the
+	// broker.
+	_ = srv.Shutdown(context.Background())
 }

@@ -12,11 +12,12 @@ import (
 // its Stats. The fields are in the order the JSON has always had them
 // (it was a map, whose keys encoding/json sorts).
 type Health struct {
-	Cert    CertHealth `json:"cert"`
-	Server  Stats      `json:"server"`
-	Status  string     `json:"status"`
-	Uptime  string     `json:"uptime"`
-	Version string     `json:"version"`
+	Cert    CertHealth     `json:"cert"`
+	Cluster *ClusterHealth `json:"cluster,omitempty"` // with Config.ClusterURL only
+	Server  Stats          `json:"server"`
+	Status  string         `json:"status"`
+	Uptime  string         `json:"uptime"`
+	Version string         `json:"version"`
 }
 
 // CertHealth is the served certificate as Health reports it.
@@ -43,6 +44,7 @@ func (s *Server) Health(version string, uptime time.Duration, cert CertHealth) H
 	cert.NotAfter = cert.NotAfter.UTC()
 	return Health{
 		Cert:    cert,
+		Cluster: s.broker.health(),
 		Server:  s.Stats(),
 		Status:  "ok",
 		Uptime:  uptime.Round(time.Second).String(),

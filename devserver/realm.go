@@ -53,14 +53,10 @@ func (r *realm) admit(c *client, limit int, allowOverride bool) (outcome, *clien
 	switch {
 	case old != nil && old.token == c.token:
 		o = admitReattach
-		old.stop(closeReq{code: closeNormal, reason: "replaced by a reconnect with the same token"})
+		old.stop(replacedBy(true))
 	case old != nil && allowOverride:
 		o = admitOverride
-		old.stop(closeReq{
-			final:  serverMessage(typeOverridden, msgOverridden),
-			code:   closeOverridden,
-			reason: "id taken over by a newer connection",
-		})
+		old.stop(replacedBy(false))
 	case old != nil:
 		return rejectTaken, nil
 	case len(r.peers) >= limit:

@@ -64,6 +64,11 @@ func (s *Server) transmit(m message, from *client) {
 		if left {
 			from.stop(closeReq{code: closeNormal, reason: "left"})
 		}
+	case m.Dst != "" && s.broker.forward(m, data):
+		// Connected on another instance, or to be queued where the
+		// cluster finds it (broker_redis.go); a single server never
+		// takes this branch.
+		r.mu.Unlock()
 	case m.Type == typeLeave || m.Type == typeExpire || m.Dst == "":
 		r.mu.Unlock()
 		putBuf(data)

@@ -125,6 +125,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
+	// The broker outlives the sessions, which release their claims as
+	// they end.
+	defer s.broker.close()
 	select {
 	case <-done:
 		return nil

@@ -29,6 +29,7 @@ type Server struct {
 	realm    realm
 	stats    counters
 	budget   byteBudget
+	broker   broker // memoryBroker, or redisBroker with Config.ClusterURL
 
 	mu     sync.Mutex
 	conns  map[*websocket.Conn]*client // nil client: not admitted yet
@@ -52,6 +53,14 @@ func New(cfg Config) (*Server, error) {
 		conns:    make(map[*websocket.Conn]*client),
 	}
 	s.realm.budget = &s.budget
+	s.broker = memoryBroker{s}
+	if cfg.ClusterURL != "" {
+		b, err := newRedisBroker(s)
+		if err != nil {
+			return nil, err
+		}
+		s.broker = b
+	}
 	return s, nil
 }
 
@@ -197,7 +206,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, rt route) {
 			_, _ = w.Write([]byte("Unauthorized"))
 			return
 		}
-		body, _ := json.Marshal(s.realm.ids()) // a []string always encodes
+		body, _ := json.Marshal(s.broker.ids()) // a []string always encodes
 		h.Set("Content-Type", "application/json; charset=utf-8")
 		_, _ = w.Write(body)
 	}
@@ -207,7 +216,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, rt route) {
 // is not reserved: two clients given the same id race at the WebSocket.
 func (s *Server) newID() (string, bool) {
 	for range maxIDAttempts {
-		if id := s.cfg.GenerateID(); id != "" && !s.realm.has(id) {
+		if id := s.cfg.GenerateID(); id != "" && !s.broker.inUse(id) {
 			return id, true
 		}
 	}

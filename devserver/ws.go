@@ -47,6 +47,7 @@ type client struct {
 	ws        *websocket.Conn
 	id, token string
 	remote    string
+	claim     string // its claim on the id in the cluster (broker_redis.go); "" on a single server
 
 	// The send queue: frames for the write goroutine, which runs only while
 	// there is something to write, so an idle peer holds neither a queue
@@ -148,7 +149,7 @@ func (s *Server) session(c *client, key string) {
 		s.reject(c, typeError, msg, reason)
 		return
 	}
-	o, old := s.realm.admit(c, s.cfg.ConcurrentLimit, s.cfg.AllowOverride)
+	o, old := s.broker.admit(c)
 	switch o {
 	case rejectTaken:
 		s.reject(c, typeIDTaken, msgIDTaken, msgIDTaken)
@@ -158,7 +159,11 @@ func (s *Server) session(c *client, key string) {
 		return
 	case admitOverride:
 		s.stats.overrides.Add(1)
-		s.log.Warn("peer id taken over", "id", c.id, "remote", c.remote, "previous_remote", old.remote)
+		prev := "another instance"
+		if old != nil {
+			prev = old.remote
+		}
+		s.log.Warn("peer id taken over", "id", c.id, "remote", c.remote, "previous_remote", prev)
 	}
 	if s.attach(c.ws, c) {
 		c.stop(closeReq{code: closeGoingAway, reason: "server shutting down"})
@@ -166,6 +171,7 @@ func (s *Server) session(c *client, key string) {
 	s.log.Info("peer connected", "id", c.id, "remote", c.remote, "admission", o.String())
 	start := time.Now()
 	c.run()
+	s.broker.release(c)
 	s.log.Info("peer disconnected", "id", c.id, "remote", c.remote, "after", time.Since(start).Round(time.Millisecond))
 }
 

@@ -97,6 +97,9 @@ type Serve struct {
 	// emulator's name for the host) to the certificate.
 	LAN    bool   `toml:"lan"`
 	Static string `toml:"static"`
+	// Cluster is the Redis URL of rtdev serve --cluster; cmd accepts only
+	// a loopback one without a password here, since the file is committed.
+	Cluster string `toml:"cluster"`
 }
 
 // Duration is a time.Duration written as "5s" or "1m30s" in TOML.

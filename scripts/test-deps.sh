@@ -2,9 +2,11 @@
 # Installs what rtdev's test suite drives for real: certutil (libnss3-tools),
 # Chromium and Firefox ESR, OpenSSL, nginx, Caddy, shellcheck, dash, fish, PHP,
 # Python's websockets, a JDK's keytool, iproute2 (the phone test's network
-# namespaces), zbarimg (it decodes the QR codes), and the npm packages pinned
-# in e2e/ (with the Nuxt and Next test apps) and bench/. It only installs
-# what is missing, so it is cheap to run before every `make test`.
+# namespaces), zbarimg (it decodes the QR codes), redis-server (the cluster
+# tests start their own on a loopback port; it is never run as a service),
+# and the npm packages pinned in e2e/ (with the Nuxt and Next test apps) and
+# bench/. It only installs what is missing, so it is cheap to run before
+# every `make test`.
 set -eu
 
 need_apt=""
@@ -31,6 +33,7 @@ have curl       || need_apt="$need_apt curl"
 have wget       || need_apt="$need_apt wget"
 have git        || need_apt="$need_apt git"
 have caddy      || need_apt="$need_apt caddy"
+have redis-server || [ -x /usr/bin/redis-server ] || need_apt="$need_apt redis-server"
 have fish       || need_apt="$need_apt fish"
 have php        || need_apt="$need_apt php-cli"
 have zbarimg    || need_apt="$need_apt zbar-tools"

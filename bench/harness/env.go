@@ -23,6 +23,7 @@ type Env struct {
 	ProfilePeers int      // rtdev-pprof writes its heap profile at this many peers (0: at exit)
 	Node         string   // node binary; default "node" from PATH
 	CPUs         []int    // cores the servers are pinned to (taskset); nil: no pinning
+	RedisBin     string   // redis-server for the rtdev-cluster kind; default: from PATH
 
 	certs Certs
 	pool  *x509.CertPool

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"strconv"
@@ -25,7 +26,7 @@ func (e *Env) StartEcho(ctx context.Context, bin string, seq int) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	s, err := e.launch(Echo, seq, port, bin, []string{"--port", strconv.Itoa(port)}, e.Dir, os.Environ())
+	s, err := e.launch(Echo, fmt.Sprintf("%s-%03d", Echo, seq), port, bin, []string{"--port", strconv.Itoa(port)}, e.Dir, os.Environ())
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +48,7 @@ func (e *Env) StartProxy(ctx context.Context, backend string, seq int) (*Server,
 		return nil, err
 	}
 	args := []string{"proxy", "--to", backend, "--port", strconv.Itoa(port), "--bind", "127.0.0.1"}
-	s, err := e.launch(Proxy, seq, port, e.RtdevBin, args, e.projectDir(), append(os.Environ(), e.rtdevEnv()...))
+	s, err := e.launch(Proxy, fmt.Sprintf("%s-%03d", Proxy, seq), port, e.RtdevBin, args, e.projectDir(), append(os.Environ(), e.rtdevEnv()...))
 	if err != nil {
 		return nil, err
 	}

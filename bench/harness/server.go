@@ -26,10 +26,14 @@ const (
 	PeerJS     Kind = "peerjs-server"
 	Floor      Kind = "floor"
 	RtdevPprof Kind = "rtdev-pprof" // bench/devprof: devserver as rtdev serve runs it, profiled
+	// RtdevCluster is ClusterInstances rtdev serve --cluster processes and
+	// their redis-server (cluster.go): the relay load is split so that
+	// every message crosses instances.
+	RtdevCluster Kind = "rtdev-cluster"
 )
 
 // Kinds lists the compared servers in table order.
-var Kinds = []Kind{Rtdev, PeerJS, Floor}
+var Kinds = []Kind{Rtdev, PeerJS, Floor, RtdevCluster}
 
 // ParseKind accepts a Kind's name.
 func ParseKind(s string) (Kind, error) {
@@ -38,7 +42,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown server %q (want one of rtdev, peerjs-server, floor, rtdev-pprof)", s)
+	return "", fmt.Errorf("unknown server %q (want one of rtdev, peerjs-server, floor, rtdev-cluster, rtdev-pprof)", s)
 }
 
 // ServerName is the TLS name every client uses: the rtdev project cert
@@ -93,6 +97,11 @@ func (s *Server) Stop(grace time.Duration) error {
 // Start starts a server of kind on a free loopback port and waits until it
 // answers GET / over TLS with the project CA.
 func (e *Env) Start(ctx context.Context, kind Kind, seq int) (*Server, error) {
+	return e.start(ctx, kind, fmt.Sprintf("%s-%03d", kind, seq), seq)
+}
+
+// start is Start with the log file's name and extra arguments.
+func (e *Env) start(ctx context.Context, kind Kind, logName string, seq int, extra ...string) (*Server, error) {
 	if e.certs == (Certs{}) {
 		return nil, errors.New("start server: call Prepare first")
 	}
@@ -104,21 +113,21 @@ func (e *Env) Start(ctx context.Context, kind Kind, seq int) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := e.launch(kind, seq, port, name, args, dir, env)
+	s, err := e.launch(kind, logName, port, name, append(args, extra...), dir, env)
 	if err != nil {
 		return nil, err
 	}
 	return await(ctx, s, e.HTTPClient(s.Addr), "https://"+ServerName+"/")
 }
 
-// launch starts name on port, pinned to e.CPUs, with its output in a log
-// named after kind and seq.
-func (e *Env) launch(kind Kind, seq, port int, name string, args []string, dir string, env []string) (*Server, error) {
-	if len(e.CPUs) > 0 {
-		args = append([]string{"-c", cpuList(e.CPUs), name}, args...)
-		name = "taskset"
+// launch starts name on port, pinned to the server cores, with its output
+// in the log logName.log.
+func (e *Env) launch(kind Kind, logName string, port int, name string, args []string, dir string, env []string) (*Server, error) {
+	if pin := e.pin(); pin != nil {
+		args = append(append(pin[1:], name), args...)
+		name = pin[0]
 	}
-	logPath := filepath.Join(e.Dir, "logs", fmt.Sprintf("%s-%03d.log", kind, seq))
+	logPath := filepath.Join(e.Dir, "logs", logName+".log")
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		return nil, fmt.Errorf("start %s: %w", kind, err)
 	}
@@ -239,6 +248,14 @@ func FreePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// pin is the command that runs a server on the server cores, or nil.
+func (e *Env) pin() []string {
+	if len(e.CPUs) == 0 {
+		return nil
+	}
+	return []string{"taskset", "-c", cpuList(e.CPUs)}
 }
 
 func cpuList(cpus []int) string {

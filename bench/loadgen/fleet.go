@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // closeWait bounds the wait for the server's close frame.
@@ -14,14 +16,17 @@ const closeWait = 5 * time.Second
 // returns them in order (ids[i] is Peer.Index i); a failed dial leaves nil
 // and an entry in errs.
 func dialAll(ctx context.Context, t Target, ids []string, conc int, o DialOptions, errs *errorList) []*Peer {
-	d := t.dialer()
+	dialers := make([]*websocket.Dialer, max(len(t.Addrs), 1))
+	for i := range dialers {
+		dialers[i] = t.forPeer(i).dialer()
+	}
 	peers := make([]*Peer, len(ids))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range max(conc, 1) {
 		wg.Go(func() {
 			for i := range work {
-				p, err := Dial(ctx, d, t, ids[i], i, o)
+				p, err := Dial(ctx, dialers[i%len(dialers)], t.forPeer(i), ids[i], i, o)
 				if err != nil {
 					errs.add(err)
 					continue

@@ -25,6 +25,19 @@ type Target struct {
 	Key        string      // the key option, "peerjs" by default
 	TLS        *tls.Config // trusts the server's CA
 	Meter      Meter       // the server's resource use; may be nil
+
+	// Addrs, when set, are the instances of a cluster: peer i dials
+	// Addrs[i % len(Addrs)] (Addr still serves the HTTP routes), so with two
+	// the two peers of every relay pair are on different instances.
+	Addrs []string
+}
+
+// forPeer is the target peer i dials.
+func (t Target) forPeer(i int) Target {
+	if len(t.Addrs) > 0 {
+		t.Addr = t.Addrs[i%len(t.Addrs)]
+	}
+	return t
 }
 
 // Meter reads the server process's CPU time and memory.

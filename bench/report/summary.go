@@ -13,6 +13,9 @@ const (
 	nameRtdev  = string(harness.Rtdev)
 	namePeerJS = string(harness.PeerJS)
 	nameFloor  = string(harness.Floor)
+	// nameCluster's column is compared with rtdev's the other way round
+	// (cluster/rtdev): the price of crossing instances.
+	nameCluster = string(harness.RtdevCluster)
 )
 
 // Stat is one metric over the repeated runs. P99 is by nearest rank, so with

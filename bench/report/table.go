@@ -119,13 +119,16 @@ func grid(s *Summary) [][]string {
 	for _, ss := range s.Servers {
 		header = append(header, ss.Name)
 	}
-	rt, pj, fl := s.Find(nameRtdev), s.Find(namePeerJS), s.Find(nameFloor)
-	withPJ, withFloor := rt != nil && pj != nil, rt != nil && fl != nil
+	rt, pj, fl, cl := s.Find(nameRtdev), s.Find(namePeerJS), s.Find(nameFloor), s.Find(nameCluster)
+	withPJ, withFloor, withCluster := rt != nil && pj != nil, rt != nil && fl != nil, rt != nil && cl != nil
 	if withPJ {
 		header = append(header, "rtdev/peerjs")
 	}
 	if withFloor {
 		header = append(header, "rtdev/floor")
+	}
+	if withCluster {
+		header = append(header, "cluster/rtdev")
 	}
 	out := [][]string{header}
 	for _, r := range rows(s) {
@@ -133,22 +136,25 @@ func grid(s *Summary) [][]string {
 		for i := range s.Servers {
 			line = append(line, r.render(&s.Servers[i]))
 		}
-		ratioCell := func(other *ServerSummary) string {
+		ratioCell := func(num, den *ServerSummary) string {
 			if !r.ratio || r.cell == nil {
 				return ""
 			}
-			a, okA := r.cell(rt)
-			b, okB := r.cell(other)
+			a, okA := r.cell(num)
+			b, okB := r.cell(den)
 			if !okA || !okB {
 				return "—"
 			}
 			return fmt.Sprintf("%.2f×", ratio(a.Median, b.Median))
 		}
 		if withPJ {
-			line = append(line, ratioCell(pj))
+			line = append(line, ratioCell(rt, pj))
 		}
 		if withFloor {
-			line = append(line, ratioCell(fl))
+			line = append(line, ratioCell(rt, fl))
+		}
+		if withCluster {
+			line = append(line, ratioCell(cl, rt))
 		}
 		out = append(out, line)
 	}

@@ -46,11 +46,15 @@ func Run(ctx context.Context, env *harness.Env, plan Plan, m report.Machine, log
 			return res, err
 		}
 	}
+	// The cluster is measured on relay only: its point is the cost of a
+	// message crossing instances; connections and churn are each
+	// instance's own, as on one server.
+	servers := slices.DeleteFunc(slices.Clone(plan.Servers), func(k harness.Kind) bool { return k == harness.RtdevCluster })
 	if plan.Has(ScenarioConnect) {
 		for _, size := range plan.ConnectSizes {
 			cfg := plan.Connect
 			cfg.Peers = size
-			if err := r.rounds(ctx, plan.Servers, plan.Runs, fmt.Sprintf("connect %d", size), func(t loadgen.Target, sr *report.ServerResults) error {
+			if err := r.rounds(ctx, servers, plan.Runs, fmt.Sprintf("connect %d", size), func(t loadgen.Target, sr *report.ServerResults) error {
 				x, err := loadgen.Connect(ctx, t, cfg)
 				if err == nil {
 					sr.AddConnect(x)
@@ -65,7 +69,7 @@ func Run(ctx context.Context, env *harness.Env, plan Plan, m report.Machine, log
 	}
 	if plan.Has(ScenarioChurn) {
 		// The floor has no offline queue, so no EXPIRE to check.
-		servers := slices.DeleteFunc(slices.Clone(plan.Servers), func(k harness.Kind) bool { return k == harness.Floor })
+		servers := slices.DeleteFunc(servers, func(k harness.Kind) bool { return k == harness.Floor })
 		if err := r.rounds(ctx, servers, plan.ChurnRuns, "churn", func(t loadgen.Target, sr *report.ServerResults) error {
 			x, err := loadgen.Churn(ctx, t, plan.Churn)
 			if err == nil {
@@ -114,7 +118,7 @@ func (r *runner) one(ctx context.Context, kind harness.Kind, what string, f func
 	r.seq++
 	sr := r.res.Server(string(kind))
 	r.logf("%s: %s", kind, what)
-	srv, err := r.env.Start(ctx, kind, r.seq)
+	srv, err := r.start(ctx, kind)
 	if err != nil {
 		var missing *harness.MissingError
 		if errors.As(err, &missing) {
@@ -124,10 +128,10 @@ func (r *runner) one(ctx context.Context, kind harness.Kind, what string, f func
 		r.logf("  failed to start: %v", err)
 		return nil
 	}
-	t := loadgen.Target{Addr: srv.Addr, ServerName: harness.ServerName, Path: "/", Key: "peerjs", TLS: r.env.TLSConfig(), Meter: srv}
+	t := loadgen.Target{Addr: srv.addrs[0], Addrs: srv.addrs, ServerName: harness.ServerName, Path: "/", Key: "peerjs", TLS: r.env.TLSConfig(), Meter: srv}
 	runErr := f(t, sr)
-	if kind == harness.Rtdev {
-		if st, err := rtdevStats(ctx, r.env, srv); err == nil {
+	if kind == harness.Rtdev || kind == harness.RtdevCluster {
+		if st, err := rtdevStats(ctx, r.env, srv.addrs[0]); err == nil {
 			sr.Stats = append(sr.Stats, st)
 		}
 	}
@@ -143,8 +147,8 @@ func (r *runner) one(ctx context.Context, kind harness.Kind, what string, f func
 
 // rtdevStats reads rtdev's own counters (rate-limited, evicted, relayed...)
 // from its health document, to explain a run.
-func rtdevStats(ctx context.Context, env *harness.Env, srv *harness.Server) (map[string]any, error) {
-	c := env.HTTPClient(srv.Addr)
+func rtdevStats(ctx context.Context, env *harness.Env, addr string) (map[string]any, error) {
+	c := env.HTTPClient(addr)
 	defer c.CloseIdleConnections()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://"+harness.ServerName+"/rtdev/health", nil)
 	if err != nil {
@@ -156,10 +160,40 @@ func rtdevStats(ctx context.Context, env *harness.Env, srv *harness.Server) (map
 	}
 	defer resp.Body.Close()
 	var doc struct {
-		Server map[string]any `json:"server"`
+		Server  map[string]any `json:"server"`
+		Cluster map[string]any `json:"cluster"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("rtdev health: %w", err)
 	}
+	if doc.Cluster != nil && doc.Server != nil {
+		// The first instance's, which shows that the messages crossed.
+		doc.Server["cluster_forwarded"] = doc.Cluster["forwarded"]
+		doc.Server["cluster_received"] = doc.Cluster["received"]
+	}
 	return doc.Server, nil
+}
+
+// running is a started server of any kind: one process, or a cluster.
+type running struct {
+	addrs []string
+	loadgen.Meter
+	stop func(time.Duration) error
+}
+
+func (s *running) Stop(grace time.Duration) error { return s.stop(grace) }
+
+func (r *runner) start(ctx context.Context, kind harness.Kind) (*running, error) {
+	if kind == harness.RtdevCluster {
+		c, err := r.env.StartCluster(ctx, r.seq)
+		if err != nil {
+			return nil, err
+		}
+		return &running{addrs: c.Addrs(), Meter: c, stop: c.Stop}, nil
+	}
+	s, err := r.env.Start(ctx, kind, r.seq)
+	if err != nil {
+		return nil, err
+	}
+	return &running{addrs: []string{s.Addr}, Meter: s, stop: s.Stop}, nil
 }

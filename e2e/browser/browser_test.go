@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rtdev/rtdev/e2e/internal/harness"
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // step bounds one browser action or one wait; it is a timeout, never an
@@ -125,6 +126,50 @@ func TestPeerJSDataConnection(t *testing.T) {
 			t.Errorf("DataConnection open: A %v, B %v", a.Connected, b.Connected)
 		}
 	})
+}
+
+// Two real peerjs clients, each connected to a different rtdev serve
+// instance of one cluster, open a DataConnection: the OFFER, ANSWER and
+// CANDIDATEs all cross instances through Redis.
+func TestPeerJSAcrossClusterInstances(t *testing.T) {
+	harness.RequireTool(t, harness.ChromiumPath)
+	rp := testtool.Redis(t)
+	sb := harness.NewSandbox(t)
+	sb.Init()
+	static := staticDir(t, sb)
+	ports := []int{harness.FreePort(t), harness.FreePort(t)}
+	for _, port := range ports {
+		sb.Serve(port, "--static", static, "--cluster", rp.URL())
+	}
+	browser := sb.Chromium(t)
+	tabA := browser
+	harness.WatchTab(t, tabA, "A")
+	tabB := harness.OpenTab(t, browser, "B")
+
+	// Each page connects to the instance it was loaded from (its own port).
+	const idA, idB = "rtdev-cluster-a", "rtdev-cluster-b"
+	pageA := fmt.Sprintf("https://localhost:%d/page.html?id=%s&reply=%s", ports[0], idA, url.QueryEscape("pong from A"))
+	pageB := fmt.Sprintf("https://localhost:%d/page.html?id=%s", ports[1], idB)
+	for _, p := range []struct {
+		tab     context.Context
+		url, id string
+	}{{tabA, pageA, idA}, {tabB, pageB, idB}} {
+		if err := harness.Navigate(p.tab, step, p.url); err != nil {
+			t.Fatalf("load %s: %v", p.url, err)
+		}
+		if st := waitPeer(t, p.tab, `rt.open !== null`); st.Open != p.id {
+			t.Fatalf("peer opened as %q, want %q", st.Open, p.id)
+		}
+	}
+	harness.Evaluate[chromedp.Void](t, tabB, step, fmt.Sprintf(`connectTo(%q, "ping from B")`, idA))
+	a := waitPeer(t, tabA, `rt.received.length > 0`)
+	b := waitPeer(t, tabB, `rt.received.length > 0`)
+	if !slices.Equal(a.Received, []string{"ping from B"}) || !slices.Equal(b.Received, []string{"pong from A"}) {
+		t.Errorf("A received %q, B received %q", a.Received, b.Received)
+	}
+	if !a.Connected || !b.Connected {
+		t.Errorf("DataConnection open: A %v, B %v", a.Connected, b.Connected)
+	}
 }
 
 // checkState is what the check page shows: each check's data-state and the

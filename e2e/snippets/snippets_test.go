@@ -210,15 +210,7 @@ func TestNginxProxiesWSS(t *testing.T) {
 	block = replaceN(t, block, "8443 ssl;", fmt.Sprintf("%d ssl;", port), 2)
 	block = replaceN(t, block, "proxy_pass http://127.0.0.1:3000;", fmt.Sprintf("proxy_pass http://127.0.0.1:%d;", backendPort), 1)
 
-	prefix := filepath.Join(sb.Project, "nginx")
-	if err := os.MkdirAll(prefix, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(prefix, "rtdev.conf"), block)
-	conf := filepath.Join(prefix, "nginx.conf")
-	writeFile(t, conf, nginxConf(prefix))
-	p := sb.Start(prefix, nginx, "-p", prefix+"/", "-c", conf, "-g", "daemon off;")
-	harness.WaitHTTPS(t, fmt.Sprintf("https://localhost:%d/", port), sb.CAPool(), p)
+	sb.StartNginx(nginx, block, fmt.Sprintf("https://localhost:%d/", port))
 
 	dialer := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: sb.CAPool()}, HandshakeTimeout: step}
 	ctx, cancel := context.WithTimeout(context.Background(), step)
@@ -384,20 +376,6 @@ func nginxPath(t *testing.T) string {
 	}
 	harness.RequireTool(t, name)
 	return name
-}
-
-// nginxConf is a whole nginx.conf that keeps every file nginx writes under
-// prefix and includes the rendered block inside http {}, where its map must
-// sit. Errors go to stderr, which the harness logs if the test fails.
-func nginxConf(prefix string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "pid %s;\nerror_log stderr info;\nevents {}\nhttp {\n", filepath.Join(prefix, "nginx.pid"))
-	fmt.Fprintf(&b, "    access_log %s;\n", filepath.Join(prefix, "access.log"))
-	for _, kind := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
-		fmt.Fprintf(&b, "    %s_temp_path %s;\n", kind, filepath.Join(prefix, kind))
-	}
-	fmt.Fprintf(&b, "    include %s;\n}\n", filepath.Join(prefix, "rtdev.conf"))
-	return b.String()
 }
 
 // echoBackend is the plain-HTTP app behind nginx: a WebSocket echo that adds

@@ -1,0 +1,77 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/project"
+)
+
+// clusterFlags adds --cluster and --cluster-claim-ttl to serve.
+func clusterFlags(c *cobra.Command, o *serveOptions) {
+	f := c.Flags()
+	f.StringVar(&o.cluster, "cluster", "", "run as one instance of a realm shared through Redis 7+ at `URL` (redis://HOST:PORT/DB or rediss://; RTDEV_CLUSTER; password in the URL or REDIS_PASSWORD)")
+	f.Var(msDuration{&o.clusterClaimTTL}, "cluster-claim-ttl", "how long an instance's claim on an id lasts in Redis unless renewed (15s; renewed every third)")
+}
+
+// resolveCluster picks the broker: --cluster, else RTDEV_CLUSTER, else
+// serve.cluster in rtdev.toml. The file is committed by others, and the
+// broker sees every SDP with every peer's addresses, so a file may only
+// name a Redis on this machine, and without a password (no secrets in
+// rtdev.toml); anything else needs the flag or the variable.
+func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv func(string) string) error {
+	o.clusterPassword = getenv("REDIS_PASSWORD")
+	switch {
+	case cmd.Flags().Changed("cluster"):
+	case getenv("RTDEV_CLUSTER") != "":
+		o.cluster = getenv("RTDEV_CLUSTER")
+	case s.Cluster != "":
+		host, err := devserver.ClusterHost(s.Cluster)
+		if err != nil {
+			return usageErr("use cluster = \"redis://127.0.0.1:6379/0\" in rtdev.toml", "serve.cluster in rtdev.toml: %v", err)
+		}
+		if !isLoopbackHost(host) {
+			return usageErr("point serve.cluster at a Redis on this machine, or pass --cluster (or RTDEV_CLUSTER) yourself",
+				"serve.cluster in rtdev.toml names %s: a committed file may only name a loopback Redis, since every signaling message passes through it", devserver.RedactClusterURL(s.Cluster))
+		}
+		if hasURLPassword(s.Cluster) {
+			return usageErr("remove the password from serve.cluster and set REDIS_PASSWORD instead",
+				"serve.cluster in rtdev.toml holds a password: rtdev.toml is committed, so it holds no secrets")
+		}
+		o.cluster = s.Cluster
+	}
+	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func hasURLPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return false
+	}
+	_, ok := u.User.Password()
+	return ok
+}
+
+// clusterStartError gives a broker that cannot be reached at start the
+// command that starts one.
+// It returns nil for any other error.
+func clusterStartError(err error) error {
+	var ce *devserver.ClusterError
+	if !errors.As(err, &ce) {
+		return nil
+	}
+	return withHint(err, fmt.Sprintf("start Redis 7 or newer at %s (for a local one: redis-server --port 6379 --save '' --appendonly no; Debian's package is redis-server), or run without --cluster", ce.URL))
+}

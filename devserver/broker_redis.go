@@ -1,0 +1,470 @@
+package devserver
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+
+	"github.com/rtdev/rtdev/internal/textsafe"
+)
+
+// redisBroker makes this Server one instance of a realm shared through
+// Redis (rtdev serve --cluster). What it keeps there, under the realm's
+// prefix (rtdev:PATH:KEY:, see clusterPrefix):
+//
+//	peer:ID  the claim on ID: "INSTANCE TOKENHASH NONCE", with an expiry
+//	         the holding instance renews every third of it
+//	wait:ID  the instances holding an offline queue for ID, so that the one
+//	         ID connects to asks them for it
+//	inst:I   (a pub/sub channel) messages for instance I: cluster_wire.go
+//
+// A claim is taken, checked and released by Lua scripts, which Redis runs
+// atomically: the single-instance pattern of redis.io's distributed-locks
+// page (a unique value, NX with an expiry, compare-and-delete), with the
+// same-token and override decisions of the single server folded in
+// (/work/shared/spec/phone-npm-vite.md section 6). Messages go to the
+// holder's channel with PUBLISH, never through keyspace notifications,
+// which are off by default and late for expiries.
+//
+// What stays per instance: the concurrent limit, the rate limits, the byte
+// budget, and each instance's offline queues (a message for an id connected
+// nowhere waits on the sender's instance, which hands it over when the id
+// connects anywhere).
+//
+// Here: connecting, admission and release. Routing through the outbox is
+// in cluster_route.go, the subscriber in cluster_receive.go, renewal and
+// reconnects in cluster_keeper.go, the envelope in cluster_wire.go.
+type redisBroker struct {
+	s        *Server
+	rdb      *redis.Client
+	url      string // as logs and errors show it: password redacted
+	secret   string // the password, cut out of every error
+	prefix   string
+	instance string
+	ttl      time.Duration
+	version  string // the server's, from INFO at start
+
+	psMu   sync.Mutex
+	pubsub *redis.PubSub // this instance's channel; replaced by resubscribe
+
+	up                                        atomic.Bool // the last command to Redis succeeded
+	forwarded, received, malformed, lostCount atomic.Uint64
+	conflicts                                 atomic.Uint64
+
+	scriptsMu sync.Mutex
+	scripts   map[*redis.Script]bool // loaded since the last reconnect
+
+	// The outbox: messages for the outbox goroutine, in order.
+	outMu   sync.Mutex
+	out     []outItem
+	outWake chan struct{}
+
+	probe     chan struct{} // wakes the keeper
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// Bounds of the broker's work: each Redis round trip, the messages waiting
+// for one (beyond it a message is queued here and expires, as while Redis
+// is away), one pipeline, and the reconnect backoff.
+const (
+	clusterOpTimeout  = 2 * time.Second
+	clusterOutboxLen  = 8192
+	clusterBatch      = 512
+	clusterMinBackoff = 100 * time.Millisecond
+	clusterMaxBackoff = 2 * time.Second
+	clusterScanLimit  = 100_000
+	minRedisMajor     = 7 // SET NX GET, PEXPIRE GT and the Lua used here
+)
+
+// claimScript takes KEYS[1] (peer:ID) for ARGV[1] with an expiry of ARGV[2]
+// ms, and reports how: "new" (it was free), "same" (held with the same token
+// hash, ARGV[3]: a reconnect), "override" (held with another token and
+// ARGV[4] is 1), or "taken" (left alone). It also hands back, and clears,
+// the instances waiting with messages for the id (KEYS[2]).
+var claimScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+local how = 'new'
+if cur then
+  local _, th = string.match(cur, '^(%S+) (%S+) ')
+  if th == ARGV[3] then how = 'same'
+  elseif ARGV[4] == '1' then how = 'override'
+  else return {'taken', cur} end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local w = redis.call('SMEMBERS', KEYS[2])
+redis.call('DEL', KEYS[2])
+return {how, cur or '', unpack(w)}
+`)
+
+// renewScript extends the claim KEYS[1] if it is still ARGV[1] (1), takes
+// it again if it is gone, as after a Redis restart or an outage (2), and
+// reports 0 if another instance holds it now: that claim wins.
+var renewScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0
+`)
+
+// releaseScript deletes the claim KEYS[1] only if it is still ARGV[1], so a
+// late release never frees an id someone else has claimed since.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// routeScript publishes the envelope ARGV[2] to the channel (ARGV[1] plus
+// the holder's instance) of the instance holding KEYS[1], and returns 1 if
+// some instance was subscribed. Otherwise the id is connected nowhere that
+// listens (or, 2, claimed by this instance, ARGV[3], itself): with ARGV[5]
+// = 1 this instance is added to the waiting set KEYS[2] for ARGV[4] ms, in
+// the same atomic step, so an id that connects a moment later still finds
+// the message.
+var routeScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+local r = 0
+if cur then
+  local inst = string.match(cur, '^(%S+) ')
+  if inst == ARGV[3] then r = 2
+  elseif redis.call('PUBLISH', ARGV[1] .. inst, ARGV[2]) > 0 then return 1 end
+end
+if ARGV[5] == '1' then
+  redis.call('SADD', KEYS[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+return r
+`)
+
+var allScripts = []*redis.Script{claimScript, renewScript, releaseScript, routeScript}
+
+// silenceRedisLog stops go-redis from writing to stderr: devserver never
+// prints, and every error it meets is returned or logged through
+// Config.Logger already. The logger is process-wide.
+var silenceRedisLog sync.Once
+
+type discardRedisLog struct{}
+
+func (discardRedisLog) Printf(context.Context, string, ...any) {}
+
+// newRedisBroker connects to cfg.ClusterURL, checks the server's version,
+// subscribes to this instance's channel and starts the broker's goroutines.
+func newRedisBroker(s *Server) (*redisBroker, error) {
+	cfg := &s.cfg
+	silenceRedisLog.Do(func() { redis.SetLogger(discardRedisLog{}) })
+	shown, err := redactURL(cfg.ClusterURL)
+	if err != nil {
+		return nil, err
+	}
+	opt, err := redis.ParseURL(cfg.ClusterURL)
+	if err != nil {
+		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlPassword(cfg.ClusterURL))}
+	}
+	if opt.Password == "" {
+		opt.Password = cfg.ClusterPassword
+	}
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = clusterOpTimeout, clusterOpTimeout, clusterOpTimeout
+	// No retries: a retried route script could publish a message twice.
+	// The keeper reconnects instead.
+	opt.MaxRetries = -1
+	opt.DisableIdentity = true // CLIENT SETINFO is Redis 7.2+
+	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	b := &redisBroker{
+		s:        s,
+		rdb:      redis.NewClient(opt),
+		url:      shown,
+		secret:   opt.Password,
+		prefix:   clusterPrefix(cfg.Path, cfg.Key),
+		instance: randomHex(8),
+		ttl:      cfg.ClusterClaimTTL,
+		scripts:  make(map[*redis.Script]bool),
+		probe:    make(chan struct{}, 1),
+		outWake:  make(chan struct{}, 1),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*clusterOpTimeout)
+	defer cancel()
+	if err := b.start(ctx); err != nil {
+		_ = b.rdb.Close()
+		return nil, &ClusterError{URL: shown, Err: b.redact(err)}
+	}
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	b.up.Store(true)
+	s.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance, "redis_version", b.version)
+	b.wg.Add(3)
+	go b.receiveLoop()
+	go b.outboxLoop()
+	go b.keeper()
+	return b, nil
+}
+
+// start checks the server and subscribes; the first Receive confirms the
+// subscription, so a message published right after New returns arrives.
+func (b *redisBroker) start(ctx context.Context) error {
+	info, err := b.rdb.Info(ctx, "server").Result()
+	if err != nil {
+		return err
+	}
+	if b.version, err = redisVersion(info); err != nil {
+		return err
+	}
+	if err := b.loadScripts(ctx); err != nil {
+		return err
+	}
+	b.pubsub = b.rdb.Subscribe(ctx, b.channel(b.instance))
+	if _, err := b.pubsub.Receive(ctx); err != nil {
+		_ = b.pubsub.Close()
+		return err
+	}
+	return nil
+}
+
+// ClusterError is a failure to reach or use the cluster broker at start.
+// URL has the password redacted, and so has Err.
+type ClusterError struct {
+	URL string
+	Err error
+}
+
+func (e *ClusterError) Error() string { return "cluster broker " + e.URL + ": " + e.Err.Error() }
+func (e *ClusterError) Unwrap() error { return e.Err }
+
+func (b *redisBroker) channel(instance string) string { return b.prefix + "inst:" + instance }
+func (b *redisBroker) peerKey(id string) string       { return b.prefix + "peer:" + id }
+func (b *redisBroker) waitKey(id string) string       { return b.prefix + "wait:" + id }
+
+// newClaim is the claim value for a connection of id with token. The token
+// is hashed with the realm and the id, so Redis, which others can read,
+// never holds a token, and the same token still matches on any instance.
+func (b *redisBroker) newClaim(id, token string) string {
+	h := sha256.Sum256([]byte(b.prefix + "\x00" + id + "\x00" + token))
+	return b.instance + " " + hex.EncodeToString(h[:16]) + " " + randomHex(6)
+}
+
+// claimInstance is the instance part of a claim value.
+func claimInstance(claim string) string {
+	inst, _, _ := strings.Cut(claim, " ")
+	return inst
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}
+
+func (b *redisBroker) admit(c *client) (outcome, *client) {
+	s := b.s
+	limit := s.cfg.ConcurrentLimit
+	c.claim = b.newClaim(c.id, c.token)
+	if !b.up.Load() {
+		// Redis is away: admit as a single server would; the keeper
+		// claims the id when Redis is back and settles a conflict then.
+		return s.realm.admit(c, limit, s.cfg.AllowOverride)
+	}
+	if s.realm.full(c.id, limit) {
+		// Refused before claiming, so a refusal never takes an id away
+		// from its holder elsewhere.
+		return rejectLimit, nil
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
+	defer cancel()
+	res, err := b.run(ctx, claimScript, []string{b.peerKey(c.id), b.waitKey(c.id)},
+		c.claim, b.ttl.Milliseconds(), strings.Fields(c.claim)[1], flag(s.cfg.AllowOverride)).StringSlice()
+	if err == nil && len(res) < 2 {
+		err = errors.New("unexpected reply to the claim script")
+	}
+	if err != nil {
+		b.lost(err)
+		return s.realm.admit(c, limit, s.cfg.AllowOverride)
+	}
+	how, prev, waiting := res[0], res[1], res[2:]
+	if how == "taken" {
+		return rejectTaken, nil
+	}
+	// Redis has decided: whatever holds the id here gives way.
+	o, old := s.realm.admit(c, limit, true)
+	if o == rejectLimit {
+		b.releaseClaim(c)
+		return o, nil
+	}
+	if inst := claimInstance(prev); prev != "" && inst != b.instance {
+		b.publish(ctx, inst, &envelope{kind: envKick, id: c.id, claim: prev, sameToken: how == "same"})
+		if how == "same" {
+			o = admitReattach
+		} else {
+			o = admitOverride
+		}
+	}
+	for _, inst := range waiting {
+		if inst != b.instance {
+			b.publish(ctx, inst, &envelope{kind: envFlush, id: c.id})
+		}
+	}
+	return o, old
+}
+
+// full reports whether admitting a new id would pass limit.
+func (r *realm) full(id string, limit int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.peers[id] == nil && len(r.peers) >= limit
+}
+
+func (b *redisBroker) release(c *client) {
+	if c.claim != "" && b.up.Load() {
+		b.releaseClaim(c)
+	}
+}
+
+func (b *redisBroker) releaseClaim(c *client) {
+	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
+	defer cancel()
+	if err := b.run(ctx, releaseScript, []string{b.peerKey(c.id)}, c.claim).Err(); err != nil {
+		b.lost(err)
+	}
+}
+
+func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
+	e.from = b.instance
+	if err := b.rdb.Publish(ctx, b.channel(inst), e.appendTo(nil)).Err(); err != nil {
+		b.lost(err)
+	}
+}
+
+// run runs script by its hash, loading it first after a (re)connect.
+func (b *redisBroker) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
+	if err := b.loadScripts(ctx); err != nil {
+		cmd := redis.NewCmd(ctx)
+		cmd.SetErr(err)
+		return cmd
+	}
+	cmd := script.EvalSha(ctx, b.rdb, keys, args...)
+	if isNoScript(cmd.Err()) {
+		b.forgetScripts()
+		return script.Eval(ctx, b.rdb, keys, args...)
+	}
+	return cmd
+}
+
+func (b *redisBroker) loadScripts(ctx context.Context) error {
+	b.scriptsMu.Lock()
+	defer b.scriptsMu.Unlock()
+	for _, sc := range allScripts {
+		if b.scripts[sc] {
+			continue
+		}
+		if err := sc.Load(ctx, b.rdb).Err(); err != nil {
+			return err
+		}
+		b.scripts[sc] = true
+	}
+	return nil
+}
+
+func (b *redisBroker) forgetScripts() {
+	b.scriptsMu.Lock()
+	clear(b.scripts)
+	b.scriptsMu.Unlock()
+}
+
+func isNoScript(err error) bool { return err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") }
+
+func (b *redisBroker) inUse(id string) bool {
+	if b.s.realm.has(id) {
+		return true
+	}
+	if !b.up.Load() {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
+	defer cancel()
+	n, err := b.rdb.Exists(ctx, b.peerKey(id)).Result()
+	if err != nil {
+		b.lost(err)
+		return false
+	}
+	return n > 0
+}
+
+// ids lists the claims in Redis, with the peers here that Redis may not
+// know yet (admitted while it was away).
+func (b *redisBroker) ids() []string {
+	ids := b.s.realm.ids()
+	if !b.up.Load() {
+		return ids
+	}
+	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
+	defer cancel()
+	prefix := b.peerKey("")
+	iter := b.rdb.Scan(ctx, 0, globEscape(prefix)+"*", 1000).Iterator()
+	for iter.Next(ctx) && len(ids) < clusterScanLimit {
+		ids = append(ids, strings.TrimPrefix(iter.Val(), prefix))
+	}
+	if err := iter.Err(); err != nil {
+		b.lost(err)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func (b *redisBroker) health() *ClusterHealth {
+	r := &b.s.realm
+	r.mu.Lock()
+	here := len(r.peers)
+	r.mu.Unlock()
+	return &ClusterHealth{
+		Broker:    b.url,
+		Reachable: b.up.Load(),
+		Instance:  b.instance,
+		PeersHere: here,
+		ClaimTTL:  b.ttl.String(),
+		Forwarded: b.forwarded.Load(),
+		Received:  b.received.Load(),
+		Malformed: b.malformed.Load(),
+		Lost:      b.lostCount.Load(),
+		Conflicts: b.conflicts.Load(),
+	}
+}
+
+func (b *redisBroker) close() {
+	b.closeOnce.Do(func() {
+		b.cancel()
+		_ = b.subscription().Close()
+		b.wg.Wait()
+		_ = b.rdb.Close()
+	})
+}
+
+// redact cuts the password out of err's text.
+func (b *redisBroker) redact(err error) error { return redactErr(err, b.secret) }
+
+// redisVersion reads redis_version from an INFO server reply and refuses
+// one before 7.0. Valkey reports the Redis version it is compatible with
+// there (7.2.4 for Valkey 8), so it passes as well.
+func redisVersion(info string) (string, error) {
+	var v string
+	for line := range strings.Lines(info) {
+		if s, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+			v = s
+		}
+	}
+	major, _, _ := strings.Cut(v, ".")
+	if n, err := strconv.Atoi(major); err != nil || n < minRedisMajor {
+		return v, fmt.Errorf("the server reports Redis version %s; rtdev needs Redis 7.0 or newer (or Valkey)", textsafe.Terminal(v))
+	}
+	return v, nil
+}

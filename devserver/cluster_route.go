@@ -1,0 +1,252 @@
+package devserver
+
+import (
+	"context"
+	"slices"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// outItem is a message on its way out, or (flushTo set) a request to hand
+// the offline queue of dst to instance flushTo.
+type outItem struct {
+	typ, src, dst string
+	payload       []byte // a slice of data, nil when the message has none
+	data          []byte // the encoded frame, charged to the byte budget
+	flushTo       string
+}
+
+func (it *outItem) message() message {
+	return message{Type: it.typ, Src: it.src, Dst: it.dst, Payload: it.payload}
+}
+
+func (b *redisBroker) forward(m message, data []byte) bool {
+	s := b.s
+	if !b.up.Load() || !s.budget.charge(data) {
+		return false
+	}
+	it := outItem{typ: m.Type, src: m.Src, dst: m.Dst, data: data}
+	if m.Payload != nil {
+		// m.Payload is in the inbound frame, which is reused once the
+		// relay returns; data ends with the same bytes and a '}'.
+		it.payload = data[len(data)-1-len(m.Payload) : len(data)-1]
+	}
+	if !b.push(it) {
+		s.budget.used.Add(-int64(cap(data)))
+		return false
+	}
+	return true
+}
+
+// push adds it to the outbox; false if the outbox is full. It may be
+// called with realm.mu held: outMu is always taken after it.
+func (b *redisBroker) push(it outItem) bool {
+	b.outMu.Lock()
+	if len(b.out) >= clusterOutboxLen {
+		b.outMu.Unlock()
+		return false
+	}
+	b.out = append(b.out, it)
+	b.outMu.Unlock()
+	select {
+	case b.outWake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// outboxLoop sends the outbox in batches, one pipeline each, in order: one
+// goroutine and one pipeline after another keep each sender's messages to
+// each destination in order, as PUBLISH keeps them on the channel.
+func (b *redisBroker) outboxLoop() {
+	defer b.wg.Done()
+	for {
+		select {
+		case <-b.ctx.Done():
+			b.outMu.Lock()
+			for _, it := range b.out {
+				b.s.budget.release(it.data)
+			}
+			b.out = nil
+			b.outMu.Unlock()
+			return
+		case <-b.outWake:
+		}
+		for {
+			b.outMu.Lock()
+			n := min(len(b.out), clusterBatch)
+			batch := slices.Clone(b.out[:n])
+			b.out = b.out[:copy(b.out, b.out[n:])]
+			b.outMu.Unlock()
+			if n == 0 {
+				break
+			}
+			b.sendBatch(batch, true)
+		}
+	}
+}
+
+// sendBatch routes batch through Redis in one pipeline. Messages Redis
+// cannot place wait here as offline messages; with Redis away, all of them
+// do, so their senders get EXPIRE in ExpireTimeout.
+func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
+	s := b.s
+	type routed struct {
+		it  *outItem
+		cmd *redis.Cmd
+	}
+	var cmds []routed
+	var flushed [][]byte
+	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
+	defer cancel()
+	pipe := b.rdb.Pipeline()
+	waitMs := (s.cfg.ExpireTimeout + clusterOpTimeout).Milliseconds()
+	for i := range batch {
+		it := &batch[i]
+		if it.flushTo != "" {
+			flushed = append(flushed, b.flushTo(ctx, pipe, it.dst, it.flushTo)...)
+			continue
+		}
+		if !b.up.Load() {
+			b.settle(it)
+			continue
+		}
+		if s.queueBehind(it) {
+			continue
+		}
+		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
+		queue := it.typ != typeLeave && it.typ != typeExpire
+		cmd := routeScript.EvalSha(ctx, pipe, []string{b.peerKey(it.dst), b.waitKey(it.dst)},
+			b.prefix+"inst:", e.appendTo(nil), b.instance, waitMs, flag(queue))
+		cmds = append(cmds, routed{it, cmd})
+	}
+	if pipe.Len() > 0 {
+		_, _ = pipe.Exec(ctx) // each command's error is read below
+	}
+	var again []outItem
+	for _, r := range cmds {
+		v, err := r.cmd.Int()
+		switch {
+		case err != nil && retry && isNoScript(err):
+			again = append(again, *r.it)
+		case err != nil:
+			b.lost(err)
+			b.settle(r.it)
+		case v == 1:
+			b.forwarded.Add(1)
+			s.budget.release(r.it.data)
+		default:
+			b.settle(r.it)
+		}
+	}
+	for _, f := range flushed {
+		s.budget.release(f)
+	}
+	if len(again) > 0 {
+		// Redis restarted between two checks and forgot the scripts.
+		b.forgetScripts()
+		if err := b.loadScripts(ctx); err != nil {
+			b.lost(err)
+		}
+		b.sendBatch(again, false)
+	}
+}
+
+// queueBehind puts it in dst's offline queue here if there is one: while
+// it waits to be handed over, later messages must not overtake it.
+func (s *Server) queueBehind(it *outItem) bool {
+	r := &s.realm
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queues[it.dst] == nil || r.peers[it.dst] != nil {
+		return false
+	}
+	s.queueHereLocked(it)
+	return true
+}
+
+// settle places a message Redis did not deliver: to dst if it connected
+// here meanwhile, else in its offline queue here (LEAVE and EXPIRE are
+// dropped, as for any offline peer).
+func (b *redisBroker) settle(it *outItem) {
+	s := b.s
+	r := &s.realm
+	r.mu.Lock()
+	if r.peers[it.dst] == nil {
+		s.queueHereLocked(it)
+		r.mu.Unlock()
+		return
+	}
+	r.mu.Unlock()
+	s.transmit(it.message(), nil)
+	s.budget.release(it.data)
+}
+
+// queueHereLocked moves it into dst's offline queue here. The caller holds
+// realm.mu.
+func (s *Server) queueHereLocked(it *outItem) {
+	if it.typ == typeLeave || it.typ == typeExpire {
+		s.budget.release(it.data)
+		return
+	}
+	s.budget.used.Add(-int64(cap(it.data))) // queueOffline charges it again
+	s.queueOffline(it.dst, it.src, it.data)
+}
+
+// flushTo hands id's offline queue here to instance inst, where id has
+// connected, in order. It returns the frames, still charged, for the
+// caller to release once the pipeline has run.
+func (b *redisBroker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
+	r := &b.s.realm
+	r.mu.Lock()
+	var frames [][]byte
+	if r.peers[id] == nil {
+		frames = r.takeQueue(id)
+	}
+	r.mu.Unlock()
+	for _, f := range frames {
+		m, ok := relayedFrame(f)
+		if !ok {
+			continue
+		}
+		e := envelope{kind: envRelay, from: b.instance, id: id, src: m.Src, typ: m.Type, payload: m.Payload}
+		pipe.Publish(ctx, b.channel(inst), e.appendTo(nil))
+		b.forwarded.Add(1)
+	}
+	return frames
+}
+
+// relayedFrame reads back a frame message.encode wrote for the offline
+// queue: decode reads type, dst and payload, and src follows type.
+func relayedFrame(f []byte) (message, bool) {
+	m, err := decode(f)
+	if err != nil {
+		return m, false
+	}
+	rest, ok := bytesCutPrefix(f, `{"type":`)
+	if !ok {
+		return m, false
+	}
+	s := jsonScanner{data: rest}
+	if _, _, err := s.str(); err != nil {
+		return m, false
+	}
+	rest, ok = bytesCutPrefix(rest[s.i:], `,"src":`)
+	if !ok {
+		return m, false
+	}
+	s = jsonScanner{data: rest}
+	raw, escaped, err := s.str()
+	if err != nil {
+		return m, false
+	}
+	m.Src = unquote(raw, escaped)
+	return m, true
+}
+
+func bytesCutPrefix(b []byte, prefix string) ([]byte, bool) {
+	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
+		return nil, false
+	}
+	return b[len(prefix):], true
+}
