@@ -129,15 +129,22 @@ func installApp(t *testing.T, extra map[string]any) *app {
 func (a *app) shim(args ...string) (stdout, stderr string, code int) {
 	a.sb.T.Helper()
 	out, errOut, err := a.sb.Run(filepath.Join(a.sb.Project, "node_modules", ".bin", "rtdev"), args...)
+	return out, errOut, exitCode(a.sb.T, err)
+}
+
+// exitCode is a finished command's exit status; an error other than a
+// non-zero exit (the program could not start) fails the test.
+func exitCode(t testing.TB, err error) int {
+	t.Helper()
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
+		return 0
 	case errors.As(err, &ee):
-		code = ee.ExitCode()
-	default:
-		a.sb.T.Fatalf("rtdev %v: %v", args, err)
+		return ee.ExitCode()
 	}
-	return out, errOut, code
+	t.Fatal(err)
+	return 0
 }
 
 func TestNPXRunsTheBinary(t *testing.T) {
