@@ -106,9 +106,6 @@ func TestVitePluginServe(t *testing.T) {
 	}
 	waitExit(t, vite, 15*time.Second)
 	a.waitServes(t, 0)
-	if strings.Contains(vite.Output.String(), "Error") {
-		t.Logf("vite output:\n%s", vite.Output.String())
-	}
 }
 
 // TestVite5ResolvesConfig is the smoke test for the oldest Vite the plugin
@@ -157,4 +154,25 @@ func readVersion(t *testing.T, path string) string {
 		t.Fatalf("%s has no version", path)
 	}
 	return string(m[1])
+}
+
+// TestVitePluginLAN: with lan: true Vite listens on every interface and
+// rtdev serve runs with --lan (its phone setup line, when this machine
+// has a LAN address the certificate covers, is passed on by the plugin).
+func TestVitePluginLAN(t *testing.T) {
+	a, port, servePort := viteApp(t)
+	config := strings.Replace(viteConfig(port, servePort, "lan"), "serve: {", "lan: true, serve: {", 1)
+	writeFile(t, filepath.Join(a.sb.Project, "vite.config.js"), config)
+	vite := a.startVite(t, port)
+	pids := a.waitServes(t, 1)
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pids[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(strings.Split(string(cmdline), "\x00"), "--lan") {
+		t.Errorf("rtdev serve runs as %q, without --lan", cmdline)
+	}
+	if out := vite.Output.String(); strings.Contains(out, "use --host to expose") {
+		t.Errorf("Vite does not listen on the LAN:\n%s", out)
+	}
 }
