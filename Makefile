@@ -8,22 +8,31 @@ PKGS      := ./...
 # go1.26): a year-style tag such as 2026.1 is refused on a fresh machine.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build dist run test test-fresh test-go cross lint bench deps clean fuzz
+.PHONY: build dist npm run test test-fresh test-go cross lint bench deps clean fuzz
 
 # The one version rtdev is stamped with: VERSION=1.2.3 when given, else git
 # describe, else 0.0.0-dev.COMMIT (scripts/version.sh says why).
 VERSION  ?= $(shell ./scripts/version.sh)
+DIST     ?= dist
 LDFLAGS  := -X github.com/rtdev/rtdev/internal/version.stamp=$(VERSION)
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 # Release archives and checksums.txt in dist/, the same bytes from any clone
-# (scripts/dist says how). DIST_TARGETS=linux/amd64 builds a subset. The
+# (scripts/dist says how). DIST_TARGETS=linux/amd64 builds a subset; DIST=DIR
+# writes elsewhere (the e2e/npm test does, to leave dist/ alone). The
 # tool is built as the binaries are (no cgo, -trimpath), so on an empty
 # cache the standard library is compiled once for both.
 dist:
-	CGO_ENABLED=0 $(GO) run -trimpath ./scripts/dist -version "$(VERSION)" -out dist $(if $(DIST_TARGETS),-targets $(DIST_TARGETS))
+	CGO_ENABLED=0 $(GO) run -trimpath ./scripts/dist -version "$(VERSION)" -out $(DIST) $(if $(DIST_TARGETS),-targets $(DIST_TARGETS))
+
+# The npm packages in dist/npm/: rtdev (the shim and the Vite plugin) and
+# one @rtdev/cli-OS-CPU per archive, packed from what make dist left in
+# dist/ and at its version. NPM_TARGETS=linux/amd64 packs a subset (the
+# rtdev package still lists all six as optional dependencies).
+npm:
+	$(GO) run ./scripts/dist -npm -out $(DIST) $(if $(NPM_TARGETS),-targets $(NPM_TARGETS))
 
 # The main job: a CA and cert set for this folder, then the signaling server
 # with its check page at https://localhost:9000/rtdev/.

@@ -4,9 +4,9 @@
 # Python's websockets, a JDK's keytool, iproute2 (the phone test's network
 # namespaces), zbarimg (it decodes the QR codes), redis-server (the cluster
 # tests start their own on a loopback port; it is never run as a service),
-# and the npm packages pinned in e2e/ (with the Nuxt and Next test apps) and
-# bench/. It only installs what is missing, so it is cheap to run before
-# every `make test`.
+# and the npm packages pinned in e2e/ (with the Nuxt, Next and Vite 5 test
+# apps) and bench/. It only installs what is missing, so it is cheap to run
+# before every `make test`.
 set -eu
 
 need_apt=""
@@ -55,7 +55,7 @@ fi
 
 # npm packages, pinned by their lock files; `npm ci` is skipped when the
 # installed tree already matches the lock.
-for dir in e2e/testdata/npm e2e/testdata/nuxt4 e2e/testdata/nuxt3 e2e/testdata/next templates/testdata/npm bench/peerjs-server; do
+for dir in e2e/testdata/npm e2e/testdata/vite5 e2e/testdata/nuxt4 e2e/testdata/nuxt3 e2e/testdata/next templates/testdata/npm bench/peerjs-server; do
 	[ -f "$dir/package-lock.json" ] || continue
 	if [ ! -f "$dir/node_modules/.package-lock.json" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.rtdev-lock"; then
 		echo "test-deps: npm ci in $dir"

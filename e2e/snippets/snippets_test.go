@@ -268,35 +268,11 @@ func startVite(t *testing.T, sb *harness.Sandbox) string {
 	return url
 }
 
-// linkPackages makes the pinned npm packages resolvable from the project as
-// an installed dependency would be: project/node_modules/PKG links to the
-// package and its bin links are recreated in node_modules/.bin. Only the
-// packages are links; node_modules itself is the project's own folder, so
-// what tools write there (Vite's cache) stays in the sandbox.
+// linkPackages makes the pinned npm packages of e2e/testdata/npm
+// resolvable from the sandbox project (harness.LinkPackages).
 func linkPackages(t *testing.T, sb *harness.Sandbox, pkgs ...string) {
 	t.Helper()
-	bin := filepath.Join(sb.Project, "node_modules", ".bin")
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, pkg := range pkgs {
-		dir := harness.RequireNPM(t, pkg)
-		if err := os.Symlink(dir, filepath.Join(sb.Project, "node_modules", pkg)); err != nil {
-			t.Fatal(err)
-		}
-		// npm's bin links are relative (../vite/bin/vite.js), so the same
-		// target works from the project's .bin.
-		target, err := os.Readlink(filepath.Join(harness.NPMDir(), "node_modules", ".bin", pkg))
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Symlink(target, filepath.Join(bin, pkg)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	harness.LinkPackages(t, harness.NPMDir(), sb.Project, pkgs...)
 }
 
 // consoleSeen returns a channel closed when the tab's console shows a

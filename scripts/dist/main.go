@@ -63,10 +63,15 @@ func main() {
 	flag.StringVar(&o.version, "version", "", "release `VERSION` to stamp, such as 1.2.3 (make dist computes it)")
 	flag.StringVar(&o.out, "out", "dist", "output `DIR`")
 	targets := flag.String("targets", "", "comma list of GOOS/GOARCH (default: all "+strconv.Itoa(len(Targets))+")")
+	npm := flag.Bool("npm", false, "pack the npm packages into OUT/npm from the archives already in OUT (make npm)")
 	flag.Parse()
 	var err error
 	if o.targets, err = parseTargets(*targets); err == nil {
-		err = run(o)
+		if *npm {
+			err = packNPM(o.out, o.targets, o.version)
+		} else {
+			err = run(o)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dist:", err)

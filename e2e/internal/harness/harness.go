@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -85,6 +86,41 @@ func RequireNPM(t testing.TB, pkg string) string {
 		testtool.Missing(t, fmt.Sprintf("npm package %s is missing in %s (scripts/test-deps.sh runs npm ci there)", pkg, NPMDir()))
 	}
 	return dir
+}
+
+// LinkPackages makes npm packages installed in npmDir (a folder with a
+// lock file, installed by scripts/test-deps.sh) resolvable from project
+// as an installed dependency would be: project/node_modules/PKG links to
+// the package and its bin links are recreated in node_modules/.bin. Only
+// the packages are links; node_modules itself is the project's own
+// folder, so what tools write there (Vite's cache) stays in the sandbox.
+func LinkPackages(t testing.TB, npmDir, project string, pkgs ...string) {
+	t.Helper()
+	bin := filepath.Join(project, "node_modules", ".bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range pkgs {
+		dir := filepath.Join(npmDir, "node_modules", pkg)
+		if _, err := os.Stat(dir); err != nil {
+			testtool.Missing(t, fmt.Sprintf("npm package %s is missing in %s (scripts/test-deps.sh runs npm ci there)", pkg, npmDir))
+		}
+		if err := os.Symlink(dir, filepath.Join(project, "node_modules", pkg)); err != nil {
+			t.Fatal(err)
+		}
+		// npm's bin links are relative (../vite/bin/vite.js), so the same
+		// target works from the project's .bin.
+		target, err := os.Readlink(filepath.Join(npmDir, "node_modules", ".bin", pkg))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(bin, pkg)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // Sandbox is one test's world: HOME, CA folder and project folder, all
