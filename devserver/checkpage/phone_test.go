@@ -168,7 +168,7 @@ func TestCRTIsTheDER(t *testing.T) {
 		t.Fatalf("%d %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	for _, p := range PlainPaths("") {
-		if res, _ := request(t, Handler(Config{CACertPEM: []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")}), "GET", p, "", ""); res.StatusCode != 404 {
+		if res, _ := request(t, Handler(Config{CACertPEM: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{0x30, 0x00}})}), "GET", p, "", ""); res.StatusCode != 404 {
 			t.Errorf("%s served from a PEM that is a key: %d", p, res.StatusCode)
 		}
 	}
