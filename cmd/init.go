@@ -319,7 +319,9 @@ func reportLeftOut(out *status, left []project.LeftOut) {
 		case errors.As(l.Err, &re):
 			out.detail("a committed %s may name hosts but never widen your CA to the web; a name of yours can be typed: rtdev init --host NAME", project.ConfigFileName)
 		case errors.As(l.Err, &ce):
-			out.detail("fix: your CA permits only the networks it was created on; a new CA for this one: %s", ce.Hint())
+			// A CA's constraints are fixed at creation, and a public
+			// address joins them only when typed as --host.
+			out.detail("fix: a CA that covers it (its constraints are fixed when it is made): %s", ce.Hint())
 		}
 	}
 }
