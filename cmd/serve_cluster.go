@@ -3,12 +3,12 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -35,7 +35,7 @@ func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv
 		if err != nil {
 			return usageErr("use cluster = \"redis://127.0.0.1:6379/0\" in rtdev.toml", "serve.cluster in rtdev.toml: %v", err)
 		}
-		if !isLoopbackHost(host) {
+		if !netaddr.Loopback(host) {
 			return usageErr("point serve.cluster at a Redis on this machine, or pass --cluster (or RTDEV_CLUSTER) yourself",
 				"serve.cluster in rtdev.toml names %s: a committed file may only name a loopback Redis, since every signaling message passes through it", devserver.RedactClusterURL(s.Cluster))
 		}
@@ -46,14 +46,6 @@ func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv
 		o.cluster = s.Cluster
 	}
 	return nil
-}
-
-func isLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func hasURLPassword(raw string) bool {

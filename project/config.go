@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"github.com/rtdev/rtdev/proxy"
 )
 
@@ -372,21 +372,13 @@ func CheckReleaseURL(raw string) error {
 		return fmt.Errorf("%q is not an absolute URL such as https://example.com/rtdev/{version}", raw)
 	case u.Scheme == "https":
 		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
+	case u.Scheme == "http" && netaddr.Loopback(u.Hostname()):
 		return nil
 	case u.Scheme == "http":
 		return fmt.Errorf("http:// is allowed only to a loopback address (127.0.0.1, ::1, localhost), not %s: use https://", u.Hostname())
 	default:
 		return fmt.Errorf("scheme %q: use https://", u.Scheme)
 	}
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
 }
 
 // keyLine finds the first line that assigns key, for error messages (the

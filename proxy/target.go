@@ -2,8 +2,8 @@ package proxy
 
 import (
 	"fmt"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"net"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,14 +25,7 @@ func (t Target) String() string { return "http://" + t.Host }
 // committed rtdev.toml.
 func (t Target) Loopback() bool {
 	host, _, err := net.SplitHostPort(t.Host)
-	if err != nil {
-		return false
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
+	return err == nil && netaddr.Loopback(host)
 }
 
 // TargetError is a target that does not parse; Hint says what to write.

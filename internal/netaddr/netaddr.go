@@ -1,0 +1,19 @@
+// Package netaddr holds the one rule for "this machine" that every check of
+// a committed rtdev.toml applies: a proxy or route target, a release_url
+// over http://, the cluster's Redis.
+package netaddr
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Loopback reports whether host (a name or address, no port, no brackets)
+// is this machine: localhost, or an address in 127.0.0.0/8 or ::1.
+func Loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}

@@ -1,0 +1,15 @@
+package netaddr
+
+import "testing"
+
+func TestLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LOCALHOST": true, "127.0.0.1": true, "127.9.9.9": true, "::1": true,
+		"::ffff:127.0.0.1": true, "192.168.1.5": false, "localhost.example.com": false,
+		"example.com": false, "": false, "[::1]": false, "0.0.0.0": false,
+	} {
+		if got := Loopback(host); got != want {
+			t.Errorf("Loopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
