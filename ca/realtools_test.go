@@ -147,22 +147,12 @@ func serveTLS(t *testing.T, l *Leaf) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				conn.SetDeadline(time.Now().Add(toolTimeout))
-				if conn.(*tls.Conn).Handshake() == nil {
-					fmt.Fprintln(conn, "hello")
-				}
-			}()
+	testtool.Serve(t, ln, func(conn net.Conn) {
+		_ = conn.SetDeadline(time.Now().Add(toolTimeout))
+		if conn.(*tls.Conn).Handshake() == nil {
+			fmt.Fprintln(conn, "hello")
 		}
-	}()
+	})
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	return port
 }
