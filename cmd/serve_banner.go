@@ -1,0 +1,155 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/internal/qr"
+	"github.com/rtdev/rtdev/internal/ui"
+	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/proxy"
+	"github.com/rtdev/rtdev/trust"
+)
+
+// printServeBanner says where the server listens, what its certificate
+// covers and whether it is trusted, and gives the client options to paste.
+func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound, lan []string, routes *proxy.Server) {
+	st := a.io.StylesErr()
+	w := a.io.ErrOut
+	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
+	urls := []string{fmt.Sprintf("https://localhost:%d/rtdev/", o.port)}
+	pasteHost := "localhost"
+	if o.lan {
+		for _, h := range lan {
+			urls = append(urls, fmt.Sprintf("https://%s/rtdev/", net.JoinHostPort(h, strconv.Itoa(o.port))))
+		}
+		if len(lan) > 0 {
+			// A phone on the Wi-Fi cannot reach "localhost": the paste
+			// line names the address the page is opened at.
+			pasteHost = urlHost(lan[0])
+		}
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("check page"), st.Code.Render(urls[0]))
+	for _, u := range urls[1:] {
+		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+	if routes != nil {
+		for _, rt := range routes.Config().Routes {
+			fmt.Fprintf(w, "  %s %s -> %s\n", st.Key.Render("route     "), rt.Path, rt.Target)
+		}
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%s", o.port, srv.WebSocketPath()))
+	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))
+	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet(pasteHost, o.port, srv.Config())))
+	if o.lan && len(lan) > 0 {
+		printPhoneSetup(a, st, fmt.Sprintf("http://%s/rtdev/phone", net.JoinHostPort(lan[0], strconv.Itoa(o.port))), res.CA.CertPEM, o.qr)
+	}
+}
+
+// printPhoneSetup prints the phone setup URL: on a colour terminal with a QR
+// code and the CA fingerprint the page shows, so the user can compare
+// (the page comes over plain HTTP); piped, the URL alone. The code needs
+// explicit colours to read on both dark and light themes, so NO_COLOR
+// gets the URL and fingerprint only.
+func printPhoneSetup(a *app, st ui.Styles, setup string, caPEM []byte, showQR bool) {
+	w := a.io.ErrOut
+	if !a.io.ErrTTY {
+		fmt.Fprintf(w, "phone setup: %s\n", setup)
+		return
+	}
+	fmt.Fprintf(w, "%s\n", st.Muted.Render("// on a phone on the same Wi-Fi, open (plain http, before it trusts the CA):"))
+	if showQR && st.Color() {
+		if code, err := qr.Encode(setup); err == nil {
+			fmt.Fprint(w, st.QRBlocks(code.Size(), code.Dark))
+		}
+	}
+	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("phone setup"), st.Code.Render(setup))
+	fmt.Fprintf(w, "  %s %s\n\n", st.Key.Render("CA SHA-256 "), checkpage.Fingerprint(caPEM))
+}
+
+// lanHostsInCert lists this machine's LAN addresses that the certificate
+// covers, the default route's first, then IPv4 first: the ones a phone can
+// open without a name mismatch.
+func lanHostsInCert(res *project.EnsureResult, sys project.System) []string {
+	var out []string
+	for _, addr := range project.PhoneAddrs(sys) {
+		if h := addr.IP.String(); hostInCert(res, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// urlHost is host as it goes in a URL: an IPv6 address in brackets, which
+// the peerjs client needs because it joins host and port with a colon.
+func urlHost(host string) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+// peerSnippet is the client configuration that matches this server, with
+// the path as the server normalised it.
+func peerSnippet(host string, port int, cfg devserver.Config) string {
+	return fmt.Sprintf(`const peer = new Peer({ host: %q, port: %d, path: %q, secure: true, key: %q });`,
+		host, port, cfg.Path, cfg.Key)
+}
+
+func hostInCert(res *project.EnsureResult, host string) bool {
+	return slices.ContainsFunc(res.Names, func(n ca.Name) bool { return n.Value == host })
+}
+
+// trustSummary says in a few words where the CA is trusted, from the same
+// checks `rtdev trust status` makes (without prompting for anything).
+func trustSummary(ctx context.Context, a *app, res *project.EnsureResult) string {
+	st := a.io.StylesErr()
+	results, err := a.trustAction(ctx, res.CA, "status", "", false)
+	if err != nil {
+		return st.Warn.Render("unknown") + " (" + err.Error() + ")"
+	}
+	var ok, missing []string
+	for _, r := range results {
+		switch {
+		case r.Problem():
+			missing = append(missing, r.Store)
+		case r.State == trust.Installed || r.State == trust.Already:
+			ok = append(ok, r.Store)
+		}
+	}
+	ok, missing = slices.Compact(ok), slices.Compact(missing)
+	switch {
+	case len(missing) == 0 && len(ok) > 0:
+		return st.OK.Render("yes") + " (" + strings.Join(ok, ", ") + ")"
+	case len(missing) == 0:
+		return st.Warn.Render("no stores checked") + " (RTDEV_TRUST_STORES)"
+	default:
+		return st.Warn.Render("not in "+strings.Join(missing, ", ")) + " — run " + st.Code.Render("rtdev trust install")
+	}
+}
+
+// serveFlagFor names the flag (or rtdev.toml key) behind each devserver
+// Config field, so a bad value is reported in the user's words.
+var serveFlagFor = map[string]string{
+	"Path":              "--path (serve.path)",
+	"Key":               "--key (serve.key)",
+	"ExpireTimeout":     "--expire-timeout (serve.expire_timeout)",
+	"AliveTimeout":      "--alive-timeout (serve.alive_timeout)",
+	"ConcurrentLimit":   "--concurrent-limit (serve.concurrent_limit)",
+	"MaxMessageBytes":   "--max-message-bytes",
+	"MessagesPerSecond": "--rate-limit",
+	"Burst":             "--rate-burst",
+	"BytesPerSecond":    "--byte-rate-limit",
+	"MaxQueuedBytes":    "--max-queued-bytes",
+	"ClusterURL":        "--cluster (RTDEV_CLUSTER, serve.cluster)",
+	"ClusterClaimTTL":   "--cluster-claim-ttl",
+}
