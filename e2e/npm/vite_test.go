@@ -1,6 +1,7 @@
 package npm
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -72,17 +73,23 @@ func TestVitePluginServe(t *testing.T) {
 	tab := a.sb.Chromium(t)
 	harness.WatchTab(t, tab, "vite")
 	page := fmt.Sprintf("https://localhost:%d/", port)
-	openPeer := func() {
+	openPeer := func(tab context.Context) {
 		t.Helper()
 		if err := harness.Navigate(tab, 30*time.Second, page); err != nil {
 			t.Fatalf("load %s: %v", page, err)
 		}
 		harness.WaitJS(t, tab, 30*time.Second, `window.rt && window.rt.open !== null`)
 	}
-	openPeer()
+	openPeer(tab)
 	// serve's own pages are reachable from the Vite origin too.
 	harness.WaitHTTPS(t, page+"rtdev/health", a.sb.CAPool(), vite)
 
+	// The page leaves first: its Vite client would reload it by itself
+	// after the restart, and a navigation racing that reload can hang; its
+	// peer would also still hold the id the page opens again.
+	if err := harness.Navigate(tab, 30*time.Second, "about:blank"); err != nil {
+		t.Fatal(err)
+	}
 	// An edit of vite.config.js restarts Vite: the new server reuses the
 	// running rtdev serve rather than starting a second on its port.
 	writeFile(t, filepath.Join(a.sb.Project, "vite.config.js"), viteConfig(port, servePort, "edited"))
@@ -91,7 +98,7 @@ func TestVitePluginServe(t *testing.T) {
 	if got := a.waitServes(t, 1); !slices.Equal(got, pids) {
 		t.Errorf("rtdev serve after the restart: %v, want the same %v", got, pids)
 	}
-	openPeer()
+	openPeer(tab)
 
 	if err := vite.Cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
