@@ -138,6 +138,9 @@ func create(dir string, o CreateOptions) (*CA, error) {
 	if err := fsutil.WriteFileAtomic(certPath, pemCert, 0o644); err != nil {
 		return nil, fmt.Errorf("save CA certificate: %w", err)
 	}
+	if err := saveWidenings(dir, o); err != nil {
+		return nil, err
+	}
 	return &CA{Dir: dir, Cert: cert, CertPEM: pemCert, Key: key}, nil
 }
 

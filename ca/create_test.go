@@ -121,7 +121,7 @@ func TestCreateFileModes(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if n := e.Name(); n != CertFileName && n != KeyFileName && n != fsutil.LockFileName {
+		if n := e.Name(); n != CertFileName && n != KeyFileName && n != fsutil.LockFileName && n != WideningsFileName {
 			t.Errorf("stray file %s in the CA folder", n)
 		}
 	}

@@ -19,8 +19,15 @@ type HostOrigin string
 const (
 	OriginHostname HostOrigin = "the machine's hostname"
 	OriginConfig   HostOrigin = "rtdev.toml"
-	OriginFlag     HostOrigin = "--host"
+	// OriginLocal is the developer's own rtdev.local.toml (git ignores
+	// it): held to the --host rules, but a refusal leaves the name out
+	// rather than stopping the command.
+	OriginLocal HostOrigin = "rtdev.local.toml"
+	OriginFlag  HostOrigin = "--host"
 )
+
+// typed reports whether the developer named the host themselves.
+func (o HostOrigin) typed() bool { return o == OriginFlag || o == OriginLocal }
 
 // HostRequest is a name asked to become a constraint of a new CA.
 type HostRequest struct {
@@ -113,7 +120,7 @@ func (p *ConstraintPlan) add(r HostRequest) (string, error) {
 	case err != nil && r.Origin == OriginHostname:
 		// Some machines have odd names ("My_Laptop (2)"): skip quietly.
 		return "", nil
-	case err != nil && r.Origin == OriginConfig:
+	case err != nil && r.Origin != OriginFlag:
 		return err.Error(), nil
 	case err != nil:
 		return "", err
@@ -136,8 +143,8 @@ func (p *ConstraintPlan) add(r HostRequest) (string, error) {
 		if netCovered(p.Nets, single) {
 			return "", nil
 		}
-		if r.Origin != OriginFlag {
-			return fmt.Sprintf("%s is a public address; only --host typed on the command line can add one to a new CA", n.Value), nil
+		if !r.Origin.typed() {
+			return fmt.Sprintf("%s is a public address; only --host typed on the command line (or your own rtdev.local.toml) can add one to a new CA", n.Value), nil
 		}
 		p.Nets = append(p.Nets, single)
 		p.Widened = append(p.Widened, Widening{Constraint: single.String(), Host: r.Name, Origin: r.Origin})

@@ -95,13 +95,15 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 
 	res := &EnsureResult{}
 	wanted := WantedHosts(o.System, o.Config, o.FlagHosts)
-	co := createOptions(o, wanted)
+	co, refused := createOptions(o, wanted)
 	c, created, err := ca.LoadOrCreate(o.CADir, co)
 	if err != nil {
 		return nil, err
 	}
 	res.CA, res.CACreated = c, created
-	var refused []ca.Refusal
+	if !created {
+		refused = nil // an existing CA's constraints are what they are
+	}
 	if created && !o.Unconstrained {
 		// The same plan Create followed, to say what widened the new CA
 		// and what was refused.
@@ -109,7 +111,8 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Widened, refused = plan.Widened, plan.Refused
+		res.Widened = plan.Widened
+		refused = append(refused, plan.Refused...)
 	}
 
 	res.Names, res.LeftOut, err = issuableNames(c, wanted, refused)
@@ -165,17 +168,44 @@ func Ensure(o EnsureOptions) (*EnsureResult, error) {
 // the requested hosts, each held to the rules of where it came from
 // (ca.PlanConstraints). Interface subnets add nothing: the private ranges
 // are built in, and a public address needs --host typed by the user.
-func createOptions(o EnsureOptions, wanted []Host) ca.CreateOptions {
+//
+// A name from a committed file widens a new CA only when it is under the
+// private-use names (PrivateUseDomains): a file someone else wrote must not
+// make the developer's CA able to issue for google.com, even with a
+// constraint no wider than that one name. Such names are returned as
+// refused and never reach the CA.
+func createOptions(o EnsureOptions, wanted []Host) (ca.CreateOptions, []ca.Refusal) {
 	co := ca.CreateOptions{Owner: o.Owner, Unconstrained: o.Unconstrained, Now: o.Now}
 	if hn, err := o.System.Hostname(); err == nil {
 		co.Hostname = strings.TrimSuffix(strings.ToLower(hn), ".")
 	}
+	var refused []ca.Refusal
 	for _, h := range wanted {
-		if h.Requested {
-			co.Hosts = append(co.Hosts, ca.HostRequest{Name: h.Name, Origin: h.origin()})
+		if !h.Requested {
+			continue
 		}
+		if reason := committedHostProblem(h); reason != "" && !o.Unconstrained {
+			refused = append(refused, ca.Refusal{Host: h.Name, Origin: h.origin(), Reason: reason})
+			continue
+		}
+		co.Hosts = append(co.Hosts, ca.HostRequest{Name: h.Name, Origin: h.origin()})
 	}
-	return co
+	return co, refused
+}
+
+// committedHostProblem says why a host from a committed file may not widen
+// a new CA, or "". Addresses are left to ca.PlanConstraints (a private
+// range is built in, a public address is refused from any file).
+func committedHostProblem(h Host) string {
+	if h.Typed {
+		return ""
+	}
+	n, err := ca.ParseName(h.Name)
+	if err != nil || n.Kind != ca.KindDNS || UnderPrivateUse(n.Value) {
+		return ""
+	}
+	return fmt.Sprintf("%s is not under %s, and a committed file may widen your CA only below those",
+		n.Value, strings.Join(PrivateUseDomains, ", "))
 }
 
 // issuableNames parses and constraint-checks the wanted hosts. A --host
@@ -193,7 +223,7 @@ func issuableNames(c *ca.CA, wanted []Host, refused []ca.Refusal) ([]ca.Name, []
 			names = append(names, n)
 			continue
 		}
-		if h.Requested && h.origin() == ca.OriginFlag {
+		if h.Requested && h.Source == SourceFlag {
 			return nil, nil, fmt.Errorf("host %q from %s: %w", h.Name, h.Source, err)
 		}
 		for _, r := range refused {
@@ -208,8 +238,11 @@ func issuableNames(c *ca.CA, wanted []Host, refused []ca.Refusal) ([]ca.Name, []
 
 // origin maps where a requested host came from to the rules ca holds it to.
 func (h Host) origin() ca.HostOrigin {
-	if h.Source == SourceFlag {
+	switch {
+	case h.Source == SourceFlag:
 		return ca.OriginFlag
+	case h.Typed:
+		return ca.OriginLocal
 	}
 	return ca.OriginConfig
 }

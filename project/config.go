@@ -25,18 +25,30 @@ const ConfigFileName = "rtdev.toml"
 type Config struct {
 	// Hosts are extra names and addresses for the project certificate
 	// (app.localhost, a custom *.test name, a fixed LAN IP).
-	Hosts []string `toml:"hosts"`
+	Hosts []string `toml:"hosts" policy:"file"`
 	// KeyType is "ecdsa" (default) or "rsa" (Create React App needs RSA).
-	KeyType string `toml:"key_type"`
+	KeyType string `toml:"key_type" policy:"file"`
 	// Validity of the project leaf, as "90d", "14d", "1y" (at most 825 days).
-	Validity string `toml:"validity"`
+	Validity string `toml:"validity" policy:"file"`
 	// Targets are the snippet targets init writes (vite, peerjs, nginx, ...).
-	Targets    []string   `toml:"targets"`
-	Serve      Serve      `toml:"serve"`
-	Onboarding Onboarding `toml:"onboarding"`
+	Targets    []string   `toml:"targets" policy:"file"`
+	Serve      Serve      `toml:"serve" policy:"table"`
+	Onboarding Onboarding `toml:"onboarding" policy:"table"`
 	// Proxy are the [[proxy]] tables `rtdev proxy` serves when run
 	// without --to.
-	Proxy []Proxy `toml:"proxy"`
+	Proxy []Proxy `toml:"proxy" policy:"loopback"`
+
+	// Local is what rtdev.local.toml added to the lists above, kept apart
+	// so that saving hosts into rtdev.toml never copies a developer's own
+	// names into the committed file.
+	Local LocalAdditions `toml:"-"`
+}
+
+// LocalAdditions are the hosts an rtdev.local.toml adds, and how far they
+// are trusted (FromLocal, or FromCommitted for a file git tracks).
+type LocalAdditions struct {
+	Hosts []string
+	From  Source
 }
 
 // Onboarding is how the onboarding script (rtdev init --onboarding-script)
@@ -46,11 +58,11 @@ type Onboarding struct {
 	// Install is "release" (the archive from ReleaseURL, checked against its
 	// checksums.txt), "npm" (the app's devDependency, run with npx) or "go"
 	// (go install of the pinned version). Empty: go install when Go is there.
-	Install string `toml:"install"`
+	Install string `toml:"install" policy:"file"`
 	// ReleaseURL is the folder that holds the release's archives and
 	// checksums.txt; "{version}" in it becomes the pinned version (1.2.3).
 	// https://, or http:// to a loopback address (a mirror on this machine).
-	ReleaseURL string `toml:"release_url"`
+	ReleaseURL string `toml:"release_url" policy:"file"`
 }
 
 // Proxy is one [[proxy]] table: requests under Path on Port go to To.
@@ -64,6 +76,9 @@ type Proxy struct {
 	// Path is the prefix routed to To ("/" when left out); requests keep
 	// their full path.
 	Path string `toml:"path"`
+	// From is the file the table came from: a typed one (rtdev.local.toml)
+	// may forward anywhere.
+	From Source `toml:"-"`
 }
 
 // Route is one [[serve.route]] table: requests under Path on the serve
@@ -72,6 +87,9 @@ type Proxy struct {
 type Route struct {
 	Path string `toml:"path"`
 	To   string `toml:"to"`
+	// From is where the route came from: under --lan, a route from the
+	// committed file is served to loopback clients only.
+	From Source `toml:"-"`
 }
 
 // DefaultProxyPort is where `rtdev proxy` listens unless told otherwise.
@@ -81,25 +99,29 @@ const DefaultProxyPort = 8443
 type Serve struct {
 	// Routes are the [[serve.route]] tables: backends mounted on the
 	// serve port (rtdev serve --route PATH=URL).
-	Routes []Route `toml:"route"`
+	Routes []Route `toml:"route" policy:"loopback"`
 
-	Port            int      `toml:"port"`
-	Path            string   `toml:"path"`
-	Key             string   `toml:"key"`
-	ExpireTimeout   Duration `toml:"expire_timeout"`
-	AliveTimeout    Duration `toml:"alive_timeout"`
-	ConcurrentLimit int      `toml:"concurrent_limit"`
-	AllowDiscovery  bool     `toml:"allow_discovery"`
-	AllowOverride   bool     `toml:"allow_override"`
-	CORS            []string `toml:"cors"`
-	Bind            string   `toml:"bind"`
-	// LAN listens on every interface and adds 10.0.2.2 (the Android
-	// emulator's name for the host) to the certificate.
-	LAN    bool   `toml:"lan"`
-	Static string `toml:"static"`
-	// Cluster is the Redis URL of rtdev serve --cluster; cmd accepts only
-	// a loopback one without a password here, since the file is committed.
-	Cluster string `toml:"cluster"`
+	Port            int      `toml:"port" policy:"file"`
+	Path            string   `toml:"path" policy:"file"`
+	Key             string   `toml:"key" policy:"file"`
+	ExpireTimeout   Duration `toml:"expire_timeout" policy:"file"`
+	AliveTimeout    Duration `toml:"alive_timeout" policy:"file"`
+	ConcurrentLimit int      `toml:"concurrent_limit" policy:"file"`
+	AllowDiscovery  bool     `toml:"allow_discovery" policy:"file"`
+	AllowOverride   bool     `toml:"allow_override" policy:"file"`
+	CORS            []string `toml:"cors" policy:"file"`
+	// Bind is the listen address; from the committed file, loopback only.
+	Bind string `toml:"bind" policy:"loopback"`
+	// LAN listens on every interface (so phones on the Wi-Fi connect);
+	// only the developer may turn it on.
+	LAN bool `toml:"lan" policy:"local"`
+	// Static is a folder served beside PeerJS; from the committed file,
+	// inside the project and out of every dot-folder.
+	Static string `toml:"static" policy:"loopback"`
+	// Cluster is the Redis URL of rtdev serve --cluster; from the
+	// committed file, a loopback Redis with no password or query options,
+	// and REDIS_PASSWORD is never sent to it.
+	Cluster string `toml:"cluster" policy:"loopback"`
 }
 
 // Duration is a time.Duration written as "5s" or "1m30s" in TOML.
@@ -163,41 +185,45 @@ func (e *ConfigError) Hint() string {
 	return "fix " + e.Path + " (the keys rtdev.toml takes are listed in the README), then run the command again"
 }
 
-// LoadConfig reads rtdev.toml at path over Defaults. A missing file gives the
-// defaults and exists=false. An unknown key (a typo such as "prot") is an
-// error naming the key and its line, so a setting never silently does nothing.
+// LoadConfig reads the committed rtdev.toml at path over Defaults, with
+// the committed-file rule applied (see Class); Load also reads
+// rtdev.local.toml. A missing file gives the defaults and exists=false.
 func LoadConfig(path string) (cfg Config, exists bool, err error) {
-	cfg = Defaults()
-	data, err := os.ReadFile(path)
+	s, err := loadFiles(path, "", FromCommitted)
+	if s == nil {
+		return Defaults(), false, err
+	}
+	return s.Config, s.Exists, err
+}
+
+// decodeFile reads one settings file into cfg. An unknown key (a typo such
+// as "prot") is an error naming the key, its line and the key meant, so a
+// setting never silently does nothing. found is false for a missing file.
+func decodeFile(path string, cfg *Config) (md toml.MetaData, data []byte, found bool, err error) {
+	data, err = os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return cfg, false, nil
+		return md, nil, false, nil
 	}
 	if err != nil {
-		return cfg, false, fmt.Errorf("read %s: %w", path, err)
+		return md, nil, false, fmt.Errorf("read %s: %w", path, err)
 	}
-	md, err := toml.Decode(string(data), &cfg)
+	md, err = toml.Decode(string(data), cfg)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return cfg, true, &ConfigError{Path: path, Line: pe.Position.Line, Err: errors.New(pe.Message)}
+			return md, data, true, &ConfigError{Path: path, Line: pe.Position.Line, Err: errors.New(pe.Message)}
 		}
-		return cfg, true, &ConfigError{Path: path, Err: err}
+		return md, data, true, &ConfigError{Path: path, Err: err}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return cfg, true, &ConfigError{
+		return md, data, true, &ConfigError{
 			Path: path,
 			Line: keyLine(data, k[len(k)-1]),
 			Err:  fmt.Errorf("unknown key %q", k.String()),
 		}
 	}
-	if err := cfg.validate(path); err != nil {
-		return cfg, true, err
-	}
-	if err := cfg.checkProxies(path, data); err != nil {
-		return cfg, true, err
-	}
-	return cfg, true, cfg.checkRoutes(path, data)
+	return md, data, true, nil
 }
 
 func (c Config) validate(path string) error {
@@ -238,12 +264,16 @@ func (c Config) validate(path string) error {
 // and a `rtdev proxy --lan` started from it must not become a door from
 // the Wi-Fi to hosts the developer never named. A target typed as --to is
 // the developer's own choice and may be anything.
-func (c *Config) checkProxies(path string, data []byte) error {
+func (c *Config) checkProxies(path string, data []byte, first int) error {
 	seen := map[string]bool{}
 	for i := range c.Proxy {
 		px := &c.Proxy[i]
+		if i < first {
+			seen[fmt.Sprintf("%d %s", px.Port, px.Path)] = true
+			continue
+		}
 		bad := func(key string, fix, format string, args ...any) error {
-			return &ConfigError{Path: path, Line: tableKeyLine(data, "proxy", i, key), Err: fmt.Errorf(format, args...), Fix: fix}
+			return &ConfigError{Path: path, Line: tableKeyLine(data, "proxy", i-first, key), Err: fmt.Errorf(format, args...), Fix: fix}
 		}
 		if px.Port == 0 {
 			px.Port = DefaultProxyPort
@@ -254,7 +284,7 @@ func (c *Config) checkProxies(path string, data []byte) error {
 		if px.To == "" {
 			return bad("to", "", "[[proxy]] table %d has no to = \"PORT\" (the backend to forward to)", i+1)
 		}
-		if err := loopbackTarget(px.To, fmt.Sprintf("rtdev proxy --to %s --port %d", px.To, px.Port)); err != nil {
+		if err := loopbackTarget(px.To, px.From, fmt.Sprintf("rtdev proxy --to %s --port %d", px.To, px.Port)); err != nil {
 			return bad("to", err.fix, "[[proxy]] %v", err.err)
 		}
 		var err error
@@ -272,17 +302,21 @@ func (c *Config) checkProxies(path string, data []byte) error {
 
 // checkRoutes checks the [[serve.route]] tables, under the same rule as
 // [[proxy]]: a committed file routes only to this machine.
-func (c *Config) checkRoutes(path string, data []byte) error {
+func (c *Config) checkRoutes(path string, data []byte, first int) error {
 	seen := map[string]bool{}
 	for i := range c.Serve.Routes {
 		rt := &c.Serve.Routes[i]
+		if i < first {
+			seen[rt.Path] = true
+			continue
+		}
 		bad := func(key string, fix, format string, args ...any) error {
-			return &ConfigError{Path: path, Line: tableKeyLine(data, "serve.route", i, key), Err: fmt.Errorf(format, args...), Fix: fix}
+			return &ConfigError{Path: path, Line: tableKeyLine(data, "serve.route", i-first, key), Err: fmt.Errorf(format, args...), Fix: fix}
 		}
 		if rt.To == "" {
 			return bad("to", "", "[[serve.route]] table %d has no to = \"PORT\" (the backend to forward to)", i+1)
 		}
-		if err := loopbackTarget(rt.To, fmt.Sprintf("rtdev serve --route %s=%s", or(rt.Path, "/"), rt.To)); err != nil {
+		if err := loopbackTarget(rt.To, rt.From, fmt.Sprintf("rtdev serve --route %s=%s", or(rt.Path, "/"), rt.To)); err != nil {
 			return bad("to", err.fix, "[[serve.route]] %v", err.err)
 		}
 		var err error
@@ -303,10 +337,11 @@ type targetProblem struct {
 	fix string
 }
 
-// loopbackTarget checks a backend named in the committed file: it must
-// parse and be this machine. typed is the command that names the same
-// target on the command line, which may go anywhere.
-func loopbackTarget(to, typed string) *targetProblem {
+// loopbackTarget checks a backend named in a file: it must parse and, unless
+// the developer's own rtdev.local.toml named it, be this machine. typed is
+// the command that names the same target on the command line, which may go
+// anywhere.
+func loopbackTarget(to string, from Source, typed string) *targetProblem {
 	tg, err := proxy.ParseTarget(to)
 	if err != nil {
 		var te *proxy.TargetError
@@ -315,10 +350,10 @@ func loopbackTarget(to, typed string) *targetProblem {
 		}
 		return &targetProblem{err: fmt.Errorf("to: %w", err)}
 	}
-	if !tg.Loopback() {
+	if !tg.Loopback() && !from.Typed() {
 		return &targetProblem{
 			err: fmt.Errorf("to = %q is not this machine: a committed rtdev.toml may only forward to localhost, 127.0.0.1 or ::1", to),
-			fix: "to forward to another machine, type the target yourself: " + typed}
+			fix: "to forward to another machine, type the target yourself (" + typed + ") or put the table in " + LocalConfigFileName}
 	}
 	return nil
 }

@@ -65,6 +65,10 @@ type Host struct {
 	Name      string
 	Source    string
 	Requested bool
+	// Typed is true for a name the developer gave themselves (--host, or
+	// their own git-ignored rtdev.local.toml): the committed-file rule
+	// does not apply to it.
+	Typed bool
 }
 
 // AndroidEmulatorHost is how the Android emulator reaches the host machine;
@@ -81,11 +85,12 @@ var baseHosts = []string{"localhost", "127.0.0.1", "::1"}
 
 // WantedHosts lists the names for the project certificate in a stable order:
 // localhost, 127.0.0.1 and ::1, the machine's name and NAME.local, the addresses of its
-// LAN interfaces, 10.0.2.2 in LAN mode, then rtdev.toml hosts and --host flags.
+// LAN interfaces, 10.0.2.2, then the hosts of rtdev.toml, rtdev.local.toml
+// and --host flags.
 func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	var out []Host
 	seen := map[string]int{} // lowercased name -> index in out
-	add := func(name, source string, requested bool) {
+	add := func(name, source string, requested, typed bool) {
 		key := strings.ToLower(name)
 		if name == "" {
 			return
@@ -95,15 +100,15 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 			// --host over rtdev.toml over detection, since the rules for
 			// a new CA's constraints depend on who asked (ca.HostOrigin).
 			if requested {
-				out[i].Source, out[i].Requested = source, true
+				out[i].Source, out[i].Requested, out[i].Typed = source, true, typed
 			}
 			return
 		}
 		seen[key] = len(out)
-		out = append(out, Host{Name: name, Source: source, Requested: requested})
+		out = append(out, Host{Name: name, Source: source, Requested: requested, Typed: typed})
 	}
 	for _, h := range baseHosts {
-		add(h, "default", false)
+		add(h, "default", false, false)
 	}
 	if hn, err := sys.Hostname(); err == nil {
 		hn = strings.TrimSuffix(strings.ToLower(hn), ".")
@@ -112,23 +117,26 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 			// would have to permit a whole top-level name, see
 			// ca.WideningReason); its mDNS name under .local reaches it.
 			if strings.Contains(hn, ".") {
-				add(hn, "hostname", false)
+				add(hn, "hostname", false, false)
 			}
 			short, _, _ := strings.Cut(hn, ".")
-			add(short+".local", "hostname", false)
+			add(short+".local", "hostname", false, false)
 		}
 	}
 	for _, a := range LANAddrs(sys) {
-		add(a.IP.String(), "interface "+a.Interface, false)
+		add(a.IP.String(), "interface "+a.Interface, false, false)
 	}
 	// Always, not only under --lan: switching --lan on and off must never
 	// reissue the certificate (the phone would have to trust it again).
-	add(AndroidEmulatorHost, "Android emulator", false)
+	add(AndroidEmulatorHost, "Android emulator", false, false)
 	for _, h := range cfg.Hosts {
-		add(h, ConfigFileName, true)
+		add(h, ConfigFileName, true, false)
+	}
+	for _, h := range cfg.Local.Hosts {
+		add(h, LocalConfigFileName, true, cfg.Local.From.Typed())
 	}
 	for _, h := range flagHosts {
-		add(h, SourceFlag, true)
+		add(h, SourceFlag, true, true)
 	}
 	return out
 }

@@ -302,19 +302,20 @@ func TestEnsureOnAPublicNetwork(t *testing.T) {
 }
 
 // TestEnsureCommittedConfigCannotWidenCA is the onboarding attack: a
-// committed rtdev.toml with hosts = ["com", ...] and a first `rtdev init
-// --yes`. The CA permits none of them, the leaf leaves them out with the
-// reason, and only the own-subtree name widens it.
+// committed rtdev.toml with hosts = ["com", "google.com", ...] and a first
+// `rtdev init --yes`. The CA permits none of the public names, the leaf
+// leaves them out with the reason, and only the name under a private-use
+// domain widens it.
 func TestEnsureCommittedConfigCannotWidenCA(t *testing.T) {
 	dir := t.TempDir()
 	cfg := Defaults()
-	cfg.Hosts = []string{"com", "github.io", "203.0.113.9", "*.app.example.com"}
+	cfg.Hosts = []string{"com", "github.io", "203.0.113.9", "google.com", "*.github.com", "x.github.io", "app.lan", "app.corp", "*.app.example"}
 	res, err := Ensure(EnsureOptions{Layout: NewLayout(dir), Config: cfg, CADir: filepath.Join(dir, "ca"), System: fakeSystem{host: "dev"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Widened) != 1 || res.Widened[0].Constraint != "app.example.com" || res.Widened[0].Origin != ca.OriginConfig {
-		t.Fatalf("Widened = %+v, want only app.example.com from rtdev.toml", res.Widened)
+	if len(res.Widened) != 1 || res.Widened[0].Constraint != "app.example" || res.Widened[0].Origin != ca.OriginConfig {
+		t.Fatalf("Widened = %+v, want only app.example from rtdev.toml", res.Widened)
 	}
 	var left []string
 	for _, l := range res.LeftOut {
@@ -324,16 +325,16 @@ func TestEnsureCommittedConfigCannotWidenCA(t *testing.T) {
 		}
 		left = append(left, l.Host.Name)
 	}
-	if strings.Join(left, ",") != "com,github.io,203.0.113.9" {
-		t.Errorf("left out %v, want com, github.io and the public IP", left)
+	if strings.Join(left, ",") != "com,github.io,203.0.113.9,google.com,*.github.com,x.github.io,app.lan,app.corp" {
+		t.Errorf("left out %v, want every public name and the public IP", left)
 	}
-	for _, name := range []string{"paypal.com", "com", "x.github.io", "203.0.113.9", "web.dev", "dev"} {
+	for _, name := range []string{"paypal.com", "com", "x.github.io", "203.0.113.9", "web.dev", "dev", "google.com", "accounts.google.com", "api.github.com", "app.lan", "app.corp"} {
 		if err := res.CA.Permits(mustName(t, name)); err == nil {
 			t.Errorf("the CA permits %s", name)
 		}
 	}
-	if !slices.Contains(nameValues(res.Names), "*.app.example.com") {
-		t.Errorf("names %v lack *.app.example.com", nameValues(res.Names))
+	if !slices.Contains(nameValues(res.Names), "*.app.example") {
+		t.Errorf("names %v lack *.app.example", nameValues(res.Names))
 	}
 }
 
@@ -367,7 +368,7 @@ func TestLoadConfigProxyTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Proxy{{Port: DefaultProxyPort, To: "8000", Path: "/"}, {Port: 9443, To: "ws://localhost:8765", Path: "/ws"}}
+	want := []Proxy{{Port: DefaultProxyPort, To: "8000", Path: "/", From: FromCommitted}, {Port: 9443, To: "ws://localhost:8765", Path: "/ws", From: FromCommitted}}
 	if !reflect.DeepEqual(cfg.Proxy, want) {
 		t.Errorf("proxy tables = %+v, want %+v", cfg.Proxy, want)
 	}
