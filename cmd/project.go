@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -19,6 +21,9 @@ type projectCtx struct {
 	config       project.Config
 	configExists bool
 	caDir        string
+	// settings says where each setting came from, and what the
+	// committed-file rule left out (printed by notices).
+	settings *project.Settings
 }
 
 // loadProject finds the project root from the working folder, reads
@@ -33,7 +38,7 @@ func (a *app) loadProject() (*projectCtx, error) {
 		return nil, err
 	}
 	lay := project.NewLayout(root)
-	cfg, exists, err := project.LoadConfig(lay.ConfigFile)
+	s, err := project.Load(context.Background(), run.ExecRunner(), lay)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +46,15 @@ func (a *app) loadProject() (*projectCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &projectCtx{layout: lay, config: cfg, configExists: exists, caDir: caDir}, nil
+	return &projectCtx{layout: lay, config: s.Config, configExists: s.Exists, caDir: caDir, settings: s}, nil
+}
+
+// notices prints, as one warning line each, what the committed-file rule
+// left out of the settings and how the developer asks for it.
+func (p *projectCtx) notices(out *status) {
+	for _, n := range p.settings.Notices {
+		out.line("warn", "%s", n)
+	}
 }
 
 // caDir resolves the user's CA folder (RTDEV_CAROOT or the OS default).

@@ -168,7 +168,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if err != nil {
 		return err
 	}
-	if err := resolveCluster(cmd, &opts, p.config.Serve, a.getenv); err != nil {
+	if err := resolveCluster(cmd, &opts, p.config.Serve, p.settings.Source("serve.cluster"), a.getenv); err != nil {
 		return err
 	}
 	if opts.lan {
@@ -202,7 +202,12 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		ClusterClaimTTL:   opts.clusterClaimTTL,
 		Logger:            logger,
 	}
-	routes, err := serveRoutes(opts.routes, p.config.Serve.Routes, logger)
+	for _, n := range p.settings.Notices {
+		// WARN, so the Vite plugin (which shows serve's warnings) shows
+		// them: under npm run dev they are all the developer sees.
+		logger.Warn(n.String())
+	}
+	routes, err := serveRoutes(opts.routes, p.config.Serve.Routes, opts.lan, logger)
 	if err != nil {
 		return err
 	}

@@ -3,12 +3,10 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/devserver"
-	"github.com/rtdev/rtdev/internal/netaddr"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -20,41 +18,27 @@ func clusterFlags(c *cobra.Command, o *serveOptions) {
 }
 
 // resolveCluster picks the broker: --cluster, else RTDEV_CLUSTER, else
-// serve.cluster in rtdev.toml. The file is committed by others, and the
-// broker sees every SDP with every peer's addresses, so a file may only
-// name a Redis on this machine, and without a password (no secrets in
-// rtdev.toml); anything else needs the flag or the variable.
-func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv func(string) string) error {
-	o.clusterPassword = getenv("REDIS_PASSWORD")
+// serve.cluster from the settings (src says which file; the committed-file
+// rule already left out a committed URL off this machine or with a
+// password or query options). REDIS_PASSWORD goes only to a URL the
+// developer gave (flag, environment, their own rtdev.local.toml): a
+// committed file must not be able to send it somewhere.
+func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, src project.Source, getenv func(string) string) error {
+	typed := true
 	switch {
 	case cmd.Flags().Changed("cluster"):
 	case getenv("RTDEV_CLUSTER") != "":
 		o.cluster = getenv("RTDEV_CLUSTER")
 	case s.Cluster != "":
-		host, err := devserver.ClusterHost(s.Cluster)
-		if err != nil {
-			return usageErr("use cluster = \"redis://127.0.0.1:6379/0\" in rtdev.toml", "serve.cluster in rtdev.toml: %v", err)
+		if _, err := devserver.ClusterHost(s.Cluster); err != nil {
+			return usageErr(fmt.Sprintf("use cluster = \"redis://127.0.0.1:6379/0\" in %s", src), "serve.cluster in %s: %v", src, err)
 		}
-		if !netaddr.Loopback(host) {
-			return usageErr("point serve.cluster at a Redis on this machine, or pass --cluster (or RTDEV_CLUSTER) yourself",
-				"serve.cluster in rtdev.toml names %s: a committed file may only name a loopback Redis, since every signaling message passes through it", devserver.RedactClusterURL(s.Cluster))
-		}
-		if hasURLPassword(s.Cluster) {
-			return usageErr("remove the password from serve.cluster and set REDIS_PASSWORD instead",
-				"serve.cluster in rtdev.toml holds a password: rtdev.toml is committed, so it holds no secrets")
-		}
-		o.cluster = s.Cluster
+		o.cluster, typed = s.Cluster, src.Typed()
+	}
+	if typed {
+		o.clusterPassword = getenv("REDIS_PASSWORD")
 	}
 	return nil
-}
-
-func hasURLPassword(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return false
-	}
-	_, ok := u.User.Password()
-	return ok
 }
 
 // clusterStartError gives a broker that cannot be reached at start the

@@ -14,7 +14,11 @@ import (
 // only, checked when the file was loaded) into one proxy mounted on the
 // serve port. It returns nil when there is nothing to route. The proxy has
 // its own limits (16 MiB messages, ...): PeerJS's apply to PeerJS only.
-func serveRoutes(flags []string, tables []project.Route, logger *slog.Logger) (*proxy.Server, error) {
+//
+// Under --lan, a route from a committed file is served to clients on this
+// machine only: the file may name a loopback backend, but putting it on
+// the network is the developer's call (--route, or rtdev.local.toml).
+func serveRoutes(flags []string, tables []project.Route, lan bool, logger *slog.Logger) (*proxy.Server, error) {
 	var routes []proxy.Route
 	for _, f := range flags {
 		path, to, ok := strings.Cut(f, "=")
@@ -37,7 +41,12 @@ func serveRoutes(flags []string, tables []project.Route, logger *slog.Logger) (*
 			if err != nil {
 				return nil, err
 			}
-			routes = append(routes, proxy.Route{Path: t.Path, Target: tg, From: fmt.Sprintf("[[serve.route]] to = %q in %s", t.To, project.ConfigFileName)})
+			rt := proxy.Route{Path: t.Path, Target: tg, From: fmt.Sprintf("[[serve.route]] to = %q in %s", t.To, t.From)}
+			if lan && !t.From.Typed() {
+				rt.LoopbackOnly = fmt.Sprintf("%s is served to this machine only, since %s comes from the committed %s; to serve it to your network, run rtdev serve --lan --route %s=%s",
+					t.Path, rt.From, t.From, t.Path, t.To)
+			}
+			routes = append(routes, rt)
 		}
 	}
 	if len(routes) == 0 {

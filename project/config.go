@@ -353,7 +353,7 @@ func loopbackTarget(to string, from Source, typed string) *targetProblem {
 	if !tg.Loopback() && !from.Typed() {
 		return &targetProblem{
 			err: fmt.Errorf("to = %q is not this machine: a committed rtdev.toml may only forward to localhost, 127.0.0.1 or ::1", to),
-			fix: "to forward to another machine, type the target yourself (" + typed + ") or put the table in " + LocalConfigFileName}
+			fix: "to forward to another machine, type the target yourself: " + typed + " (or move the table to your own " + LocalConfigFileName + ")"}
 	}
 	return nil
 }

@@ -148,7 +148,7 @@ func applyPolicy(cfg *Config, src map[string]Source, root string) []Notice {
 		cfg.Serve.LAN = false
 		notes = append(notes, Notice{Key: "serve.lan", Source: s,
 			Message: fmt.Sprintf("%s asks for lan = true, which a committed file cannot turn on (it would put this machine's server on the network)", s),
-			Fix:     "to reach it from your phone, pass --lan yourself (or set lan = true in " + LocalConfigFileName + ")"})
+			Fix:     "to reach it from other devices, pass --lan yourself (or set lan = true in " + LocalConfigFileName + ")"})
 	}
 	if s, ok := committed("serve.bind"); ok && !netaddr.Loopback(cfg.Serve.Bind) {
 		notes = append(notes, Notice{Key: "serve.bind", Source: s,

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"log"
 	"log/slog"
 	"net"
@@ -75,6 +76,12 @@ func (s *Server) Config() Config { return s.cfg }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	i := s.route(r.URL.Path)
+	if i >= 0 && s.cfg.Routes[i].LoopbackOnly != "" && !netaddr.LoopbackPeer(r.RemoteAddr) {
+		lw := &logWriter{ResponseWriter: w, err: "loopback only"}
+		http.Error(lw, "rtdev: "+s.cfg.Routes[i].LoopbackOnly, http.StatusForbidden)
+		s.logRequest(r, &s.cfg.Routes[i], lw, start)
+		return
+	}
 	if i >= 0 && websocket.IsWebSocketUpgrade(r) {
 		// Not through the logWriter: gorilla hijacks with a type
 		// assertion that a wrapper would hide. The bridge logs its own line.

@@ -17,3 +17,11 @@ func Loopback(host string) bool {
 	ip, err := netip.ParseAddr(host)
 	return err == nil && ip.Unmap().IsLoopback()
 }
+
+// LoopbackPeer reports whether a connection's remote address ("ip:port", as
+// http.Request.RemoteAddr) is on this machine. Only an address counts, never
+// a name: a peer address is never "localhost".
+func LoopbackPeer(remoteAddr string) bool {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	return err == nil && ap.Addr().Unmap().IsLoopback()
+}

@@ -13,3 +13,14 @@ func TestLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestLoopbackPeer(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:5000": true, "[::1]:443": true, "[::ffff:127.0.0.1]:80": true,
+		"10.0.0.2:5000": false, "[fe80::1]:80": false, "localhost:80": false, "127.0.0.1": false, "": false,
+	} {
+		if got := LoopbackPeer(addr); got != want {
+			t.Errorf("LoopbackPeer(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
