@@ -67,6 +67,9 @@ type initReport struct {
 	CA               caReport       `json:"ca"`
 	Leaf             leafReport     `json:"leaf"`
 	LeftOut          []leftOut      `json:"left_out"`
+	// Notices are the settings the committed-file rule left out, each
+	// with the flag or rtdev.local.toml setting that asks for it.
+	Notices []project.Notice `json:"notices"`
 	Written          []string       `json:"written"`
 	GitignoreUpdated bool           `json:"gitignore_updated"`
 	Trust            []trust.Result `json:"trust"`
@@ -135,6 +138,11 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := a.confirmWidening(p, o); err != nil {
+		return err
+	}
+	rep.Notices = append([]project.Notice{}, p.settings.Notices...)
+	p.notices(out)
 	res, err := project.Ensure(project.EnsureOptions{
 		Layout: p.layout,
 		Config: p.config,
@@ -299,7 +307,7 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 	}
 	reportLeftOut(out, res.LeftOut)
 	if res.GitignoreUpdated {
-		out.line("ok", "added /%s/ to %s", project.DirName, p.relPath(p.layout.GitIgnore))
+		out.line("ok", "added /%s/ and /%s to %s", project.DirName, project.LocalConfigFileName, p.relPath(p.layout.GitIgnore))
 	}
 	if res.P12Password != "" && slices.Contains(res.Written, p.layout.P12) {
 		// The file, not the password: a terminal's scrollback, a shared
@@ -316,8 +324,12 @@ func reportLeftOut(out *status, left []project.LeftOut) {
 		var re *project.RefusedHostError
 		var ce *ca.ConstraintError
 		switch {
+		case errors.As(l.Err, &re) && errors.As(l.Err, &ce):
+			// The CA was just made without it, and a CA's constraints
+			// are fixed when it is made: the fix is a second CA.
+			out.detail("a committed file may name hosts but never widen your CA to the web; if this name is yours, a CA that covers it: %s", ce.Hint())
 		case errors.As(l.Err, &re):
-			out.detail("a committed %s may name hosts but never widen your CA to the web; a name of yours can be typed: rtdev init --host NAME", project.ConfigFileName)
+			out.detail("a committed file may name hosts but never widen your CA to the web")
 		case errors.As(l.Err, &ce):
 			// A CA's constraints are fixed at creation, and a public
 			// address joins them only when typed as --host.

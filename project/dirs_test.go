@@ -69,7 +69,7 @@ func TestEnsureIgnoresBeforeWritingKeys(t *testing.T) {
 		t.Fatal("Ensure succeeded with key.pem a folder")
 	}
 	data, err := os.ReadFile(lay.GitIgnore)
-	if err != nil || !ignoresDir(data) {
+	if err != nil || !ignores(data, "/"+DirName+"/") {
 		t.Fatalf(".gitignore = %q, %v: want .rtdev/ ignored before the key write", data, err)
 	}
 }

@@ -6,32 +6,44 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/rtdev/rtdev/internal/fsutil"
 )
 
-// gitignoreLine keeps .rtdev/ (and with it the leaf key) out of git.
-const gitignoreLine = "/" + DirName + "/"
+// ignoredEntries are what init keeps out of git: .rtdev/ (the leaf key)
+// and rtdev.local.toml (the developer's own settings, which are honoured
+// as theirs only while git ignores the file). Each is written with its
+// own comment when no line in any usual spelling already covers it.
+var ignoredEntries = []struct{ line, comment string }{
+	{"/" + DirName + "/", "# rtdev: per-developer certificates and keys, never committed"},
+	{"/" + LocalConfigFileName, "# rtdev: your own settings (rtdev.local.toml), never committed"},
+}
 
-// EnsureGitignore adds .rtdev/ to the project's .gitignore, creating the file
-// when missing. It reports whether it changed anything; a line that already
-// ignores the folder in any usual spelling is left as it is.
+// EnsureGitignore adds .rtdev/ and rtdev.local.toml to the project's
+// .gitignore, creating the file when missing. It reports whether it changed
+// anything; a line that already ignores an entry in any usual spelling is
+// left as it is.
 func EnsureGitignore(path string) (changed bool, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, fmt.Errorf("read %s: %w", path, err)
 	}
-	if ignoresDir(data) {
-		return false, nil
-	}
 	var b bytes.Buffer
 	b.Write(data)
-	if len(data) > 0 && !bytes.HasSuffix(data, []byte("\n")) {
-		b.WriteByte('\n')
+	for _, e := range ignoredEntries {
+		if ignores(data, e.line) {
+			continue
+		}
+		if b.Len() > 0 && !bytes.HasSuffix(b.Bytes(), []byte("\n")) {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.comment + "\n" + e.line + "\n")
 	}
-	b.WriteString("# rtdev: per-developer certificates and keys, never committed\n")
-	b.WriteString(gitignoreLine + "\n")
+	if b.Len() == len(data) {
+		return false, nil
+	}
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
@@ -42,11 +54,18 @@ func EnsureGitignore(path string) (changed bool, err error) {
 	return true, nil
 }
 
-func ignoresDir(data []byte) bool {
+// ignores reports whether a line of .gitignore data ignores entry (written
+// "/name" or "/name/"), spelled with or without the leading or trailing
+// slash, or as "name/*" for a folder.
+func ignores(data []byte, entry string) bool {
+	name := strings.Trim(entry, "/")
+	spellings := []string{name, "/" + name}
+	if strings.HasSuffix(entry, "/") {
+		spellings = append(spellings, name+"/", "/"+name+"/", name+"/*", "/"+name+"/*")
+	}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
-		switch strings.TrimSpace(sc.Text()) {
-		case DirName, DirName + "/", "/" + DirName, "/" + DirName + "/", DirName + "/*", "/" + DirName + "/*":
+		if slices.Contains(spellings, strings.TrimSpace(sc.Text())) {
 			return true
 		}
 	}

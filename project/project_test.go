@@ -223,12 +223,22 @@ func TestEnsureGitignore(t *testing.T) {
 		t.Fatalf("second run changed it: %v %v", changed, err)
 	}
 	for _, existing := range []string{".rtdev", ".rtdev/", "/.rtdev/*"} {
-		if err := os.WriteFile(path, []byte("node_modules\n"+existing), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte("node_modules\nrtdev.local.toml\n"+existing), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if changed, err := EnsureGitignore(path); err != nil || changed {
 			t.Errorf("%q already ignores the folder, but changed=%v err=%v", existing, changed, err)
 		}
+	}
+	// An ignored folder but not the local settings file: only that is added.
+	if err := os.WriteFile(path, []byte("/.rtdev/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := EnsureGitignore(path); err != nil || !changed {
+		t.Errorf("rtdev.local.toml not added: %v %v", changed, err)
+	}
+	if data, _ := os.ReadFile(path); strings.Count(string(data), ".rtdev") != 1 || !strings.HasSuffix(string(data), "\n/rtdev.local.toml\n") {
+		t.Errorf(".gitignore = %q", data)
 	}
 	if err := os.WriteFile(path, []byte("dist"), 0o600); err != nil {
 		t.Fatal(err)
@@ -241,7 +251,7 @@ func TestEnsureGitignore(t *testing.T) {
 	}
 	data, _ := os.ReadFile(path)
 	fi, _ := os.Stat(path)
-	if !strings.HasPrefix(string(data), "dist\n") || !strings.HasSuffix(string(data), "/.rtdev/\n") || fi.Mode().Perm() != 0o600 {
+	if !strings.HasPrefix(string(data), "dist\n") || !strings.Contains(string(data), "\n/.rtdev/\n") || !strings.HasSuffix(string(data), "\n/rtdev.local.toml\n") || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("appended badly: %q mode %v", data, fi.Mode())
 	}
 }
