@@ -61,20 +61,20 @@ is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
 
 // initReport is `rtdev init --json`. Its fields are documented in the README.
 type initReport struct {
-	Project          string         `json:"project"`
-	Config           string         `json:"config"`
-	ConfigWritten    bool           `json:"config_written"`
-	CA               caReport       `json:"ca"`
-	Leaf             leafReport     `json:"leaf"`
-	LeftOut          []leftOut      `json:"left_out"`
+	Project       string     `json:"project"`
+	Config        string     `json:"config"`
+	ConfigWritten bool       `json:"config_written"`
+	CA            caReport   `json:"ca"`
+	Leaf          leafReport `json:"leaf"`
+	LeftOut       []leftOut  `json:"left_out"`
 	// Notices are the settings the committed-file rule left out, each
 	// with the flag or rtdev.local.toml setting that asks for it.
-	Notices []project.Notice `json:"notices"`
-	Written          []string       `json:"written"`
-	GitignoreUpdated bool           `json:"gitignore_updated"`
-	Trust            []trust.Result `json:"trust"`
-	Snippets         []snippetEntry `json:"snippets"`
-	OnboardingScript string         `json:"onboarding_script,omitempty"`
+	Notices          []project.Notice `json:"notices"`
+	Written          []string         `json:"written"`
+	GitignoreUpdated bool             `json:"gitignore_updated"`
+	Trust            []trust.Result   `json:"trust"`
+	Snippets         []snippetEntry   `json:"snippets"`
+	OnboardingScript string           `json:"onboarding_script,omitempty"`
 }
 
 type caReport struct {
