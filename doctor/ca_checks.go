@@ -9,6 +9,7 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/shell"
+	"github.com/rtdev/rtdev/project"
 )
 
 // caWarnBefore is how long before its end an expiring CA is reported: the
@@ -19,7 +20,12 @@ const caWarnBefore = ca.DefaultValidity
 // checkCA loads the CA in dir and judges its files and dates. It returns
 // the CA certificate (without its key: no later check signs anything) for
 // the later checks, or nil when there is no usable CA certificate.
-func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
+//
+// committedHosts are the hosts of the project's committed rtdev.toml: a
+// public-domain constraint covering one of them is an error, since that is
+// how a file someone else wrote would have made this CA able to issue for
+// a real site.
+func checkCA(dir string, now time.Time, committedHosts []string) (*ca.CA, []Finding) {
 	certPath := filepath.Join(dir, ca.CertFileName)
 	keyPath := filepath.Join(dir, ca.KeyFileName)
 	c, err := ca.LoadCert(dir)
@@ -70,7 +76,7 @@ func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 			Message: "the rtdev CA expires on " + date(c.Cert.NotAfter) + ", and certificates it issues now end with it",
 			Fix:     replace, Details: details})
 	}
-	out = append(out, constraintFindings(c, certPath)...)
+	out = append(out, constraintFindings(c, certPath, committedHosts, replace)...)
 	if !hasProblem(out) {
 		out = append(out, Finding{ID: IDCAOK, Severity: SeverityOK, Subject: certPath,
 			Message: "the rtdev CA and its key are usable until " + date(c.Cert.NotAfter), Details: details})
@@ -81,7 +87,12 @@ func checkCA(dir string, now time.Time) (*ca.CA, []Finding) {
 // constraintFindings say what the CA may sign beyond the built-in private
 // names and ranges, so a CA widened by a --host (or made unconstrained) is
 // never a surprise.
-func constraintFindings(c *ca.CA, certPath string) []Finding {
+//
+// A public-domain constraint (outside the private-use names) that covers a
+// host of the committed rtdev.toml is an error whose fix is a new CA; who
+// asked for each constraint comes from the CA folder's record, when the CA
+// was made by an rtdev that kept one.
+func constraintFindings(c *ca.CA, certPath string, committedHosts []string, replace string) []Finding {
 	k := c.Constraints()
 	if k.Unconstrained {
 		return []Finding{{ID: IDCAUnconstrain, Severity: SeverityInfo, Subject: certPath,
@@ -95,7 +106,32 @@ func constraintFindings(c *ca.CA, certPath string) []Finding {
 	if len(beyond) == 0 {
 		return nil
 	}
-	return []Finding{{ID: IDCAWidened, Severity: SeverityInfo, Subject: certPath,
+	out := []Finding{{ID: IDCAWidened, Severity: SeverityInfo, Subject: certPath,
 		Message: "the rtdev CA also covers " + strings.Join(beyond, ", ") + " beyond the built-in private names and ranges",
 		Details: map[string]any{"beyond_builtin": beyond}}}
+	recorded, _, _ := ca.LoadWidenings(c.Dir)
+	for _, d := range dns {
+		if project.UnderPrivateUse(d) {
+			continue
+		}
+		for _, h := range committedHosts {
+			name := strings.ToLower(strings.TrimPrefix(h, "*."))
+			if name != d && !strings.HasSuffix(name, "."+d) {
+				continue
+			}
+			asked := "an rtdev that kept no record of who asked"
+			for _, w := range recorded {
+				if w.Constraint == d {
+					asked = fmt.Sprintf("%s (%s)", w.Origin, w.Host)
+				}
+			}
+			out = append(out, Finding{ID: IDCAWidenedPublic, Severity: SeverityError, Subject: certPath,
+				Message: fmt.Sprintf("the rtdev CA covers the public domain %s, which the committed %s lists (%s), so the CA can issue certificates this machine trusts for a real site; the constraint was asked for by %s",
+					d, project.ConfigFileName, h, asked),
+				Fix:     replace,
+				Details: map[string]any{"constraint": d, "host": h, "asked_by": asked}})
+			break
+		}
+	}
+	return out
 }

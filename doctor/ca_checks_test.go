@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +42,7 @@ func TestCheckCA(t *testing.T) {
 			if at.IsZero() {
 				at = now
 			}
-			got, fs := checkCA(c.Dir, at)
+			got, fs := checkCA(c.Dir, at, nil)
 			f := mustFind(t, fs, tc.want)
 			if !strings.HasPrefix(f.Fix, tc.wantFix) {
 				t.Errorf("fix %q, want prefix %q", f.Fix, tc.wantFix)
@@ -94,20 +95,55 @@ func TestCheckCAListsWidenings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, fs := checkCA(c.Dir, time.Now())
+	_, fs := checkCA(c.Dir, time.Now(), nil)
 	f := mustFind(t, fs, IDCAWidened)
 	if !strings.Contains(f.Message, "app.example.com, 203.0.113.7/32") {
 		t.Errorf("message %q does not list both widenings", f.Message)
 	}
 	mustFind(t, fs, IDCAOK)
 
-	_, fs = checkCA(newRTDevCA(t).Dir, time.Now())
+	_, fs = checkCA(newRTDevCA(t).Dir, time.Now(), nil)
 	mustNotFind(t, fs, IDCAWidened)
 
 	u, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{Unconstrained: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, fs = checkCA(u.Dir, time.Now())
+	_, fs = checkCA(u.Dir, time.Now(), nil)
 	mustFind(t, fs, IDCAUnconstrain)
+}
+
+// TestCheckCAPublicDomainForCommittedHost: a constraint on a public domain
+// that a host of the committed rtdev.toml falls under is an error with the
+// command for a new CA, naming who asked for it; one no committed host
+// needs, or one under a private-use name, stays info.
+func TestCheckCAPublicDomainForCommittedHost(t *testing.T) {
+	c, err := ca.Create(filepath.Join(t.TempDir(), "ca"), ca.CreateOptions{Hosts: []ca.HostRequest{
+		{Name: "google.com", Origin: ca.OriginFlag}, {Name: "app.example", Origin: ca.OriginConfig}, {Name: "mine.dev.br", Origin: ca.OriginLocal}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fs := checkCA(c.Dir, time.Now(), []string{"accounts.google.com", "x.app.example"})
+	f := mustFind(t, fs, IDCAWidenedPublic)
+	if f.Severity != SeverityError || !strings.Contains(f.Message, "public domain google.com") || !strings.Contains(f.Message, "--host (google.com)") ||
+		!strings.Contains(f.Fix, "mv ") || !strings.Contains(f.Fix, "rtdev init") {
+		t.Errorf("finding %+v", f)
+	}
+	if n := strings.Count(fmt.Sprint(fs), string(IDCAWidenedPublic)); n != 1 {
+		t.Errorf("%d public-domain findings, want only google.com's", n)
+	}
+	mustNotFind(t, fs, IDCAOK)
+
+	_, fs = checkCA(c.Dir, time.Now(), []string{"x.app.example"})
+	mustNotFind(t, fs, IDCAWidenedPublic)
+	mustFind(t, fs, IDCAOK)
+
+	// A CA from before the record: still an error, saying so.
+	if err := os.Remove(filepath.Join(c.Dir, ca.WideningsFileName)); err != nil {
+		t.Fatal(err)
+	}
+	_, fs = checkCA(c.Dir, time.Now(), []string{"google.com"})
+	if f := mustFind(t, fs, IDCAWidenedPublic); !strings.Contains(f.Message, "kept no record") {
+		t.Errorf("message %q", f.Message)
+	}
 }

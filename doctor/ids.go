@@ -17,6 +17,7 @@ const (
 	IDCAOK             = "ca-ok"
 	IDProjectDirUnsafe = "project-dir-unsafe" // .rtdev is a link, or overlaps the CA folder
 	IDCAWidened        = "ca-widened"         // constraints beyond the built-in private names and ranges
+	IDCAWidenedPublic  = "ca-widened-public"  // a public-domain constraint covering a host of the committed rtdev.toml
 	IDCAUnconstrain    = "ca-unconstrained"   // no name constraints: a leaked key can sign any name
 )
 

@@ -78,7 +78,7 @@ func TestCheckLeaf(t *testing.T) {
 			if tc.prepare != nil {
 				tc.prepare(t, &p)
 			}
-			c, _ := checkCA(p.opts.CADir, now)
+			c, _ := checkCA(p.opts.CADir, now, nil)
 			p.opts = p.opts.withDefaults()
 			fs := checkLeaf(p.opts, c)
 			f := mustFind(t, fs, tc.want)
@@ -101,7 +101,7 @@ func TestCheckLeaf(t *testing.T) {
 func TestCheckLeafLANDetails(t *testing.T) {
 	p := newProject(t, fakeSystem{hostname: "devbox", wifi: "192.168.1.20"}, project.Defaults())
 	p.opts.System = fakeSystem{hostname: "devbox", wifi: "192.168.7.9"}
-	c, _ := checkCA(p.opts.CADir, time.Now())
+	c, _ := checkCA(p.opts.CADir, time.Now(), nil)
 	f := mustFind(t, checkLeaf(p.opts.withDefaults(), c), IDLeafLANChanged)
 	if f.Details["host"] != "192.168.7.9" || f.Fix != "rtdev init" || f.Severity != SeverityWarn {
 		t.Errorf("finding %+v", f)

@@ -54,7 +54,7 @@ func (o LocalOptions) withDefaults() LocalOptions {
 // always returns at least one finding per area it checks.
 func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	o = o.withDefaults()
-	c, out := checkCA(o.CADir, o.Now)
+	c, out := checkCA(o.CADir, o.Now, o.Config.Hosts)
 	out = append(out, checkDirs(o.Layout, o.CADir)...)
 	if c != nil && o.Trust != nil {
 		out = append(out, checkTrust(ctx, o.Trust, c)...)
