@@ -37,6 +37,11 @@ export default function rtdev(options = {}) {
       root = path.resolve(options.project ?? userConfig.root ?? process.cwd())
       bin = options.binary ?? binaryPath()
       const report = await runInit(bin, root)
+      // What the committed-file rule left out (lan, bind, static, a
+      // cluster, a name the CA may not take): under npm run dev these
+      // lines are all the developer sees of it.
+      for (const n of report.notices ?? []) console.warn(`[rtdev] ${oneLine(n.message)}; ${oneLine(n.fix)}`)
+      for (const l of report.left_out ?? []) console.warn(`[rtdev] left ${oneLine(l.host)} (${oneLine(l.source)}) out of the certificate: ${oneLine(l.reason)}`)
       for (const r of report.trust ?? []) {
         // init --yes never prompts: a store that needs a password (sudo)
         // is left for the developer, with the command that adds it.
@@ -79,6 +84,12 @@ export default function rtdev(options = {}) {
       release()
     },
   }
+}
+
+// oneLine keeps text from a committed file to one printable line: it can
+// hold anything, and must not move the cursor or clear the terminal.
+function oneLine(s) {
+  return String(s ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 }
 
 // runInit runs `rtdev init --json --yes` in the project: idempotent, and it
