@@ -31,6 +31,7 @@ type serveOptions struct {
 	bind            string
 	lan             bool
 	static          string
+	staticFrom      string   // where static came from, for the banner
 	routes          []string // --route PATH=URL, as typed
 	logFormat       string
 	maxMessage      int64
@@ -101,7 +102,7 @@ after the open connections are closed.`,
 
 // resolveServe merges flags over rtdev.toml over the defaults; root is the
 // project folder, which relative paths in rtdev.toml are relative to.
-func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, root string) (serveOptions, error) {
+func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func(key string) project.Source, root string) (serveOptions, error) {
 	r := *o
 	set := cmd.Flags().Changed
 	if !set("port") {
@@ -140,9 +141,10 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, root str
 	if !set("lan") && !set("bind") {
 		r.lan = s.LAN
 	}
+	r.staticFrom = "--static"
 	if !set("static") && s.Static != "" {
 		// The file's folder is the project's, wherever serve is started.
-		r.static = s.Static
+		r.static, r.staticFrom = s.Static, "static in "+string(src("serve.static"))
 		if !filepath.IsAbs(r.static) {
 			r.static = filepath.Join(root, r.static)
 		}
@@ -164,7 +166,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if err != nil {
 		return err
 	}
-	opts, err := resolveServe(cmd, o, p.config.Serve, p.layout.Root)
+	opts, err := resolveServe(cmd, o, p.config.Serve, p.settings.Source, p.layout.Root)
 	if err != nil {
 		return err
 	}

@@ -41,9 +41,16 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+	if o.static != "" {
+		fmt.Fprintf(w, "  %s %s %s\n", st.Key.Render("static    "), p.relPath(o.static), st.Muted.Render("("+o.staticFrom+")"))
+	}
 	if routes != nil {
 		for _, rt := range routes.Config().Routes {
-			fmt.Fprintf(w, "  %s %s -> %s\n", st.Key.Render("route     "), rt.Path, rt.Target)
+			from := rt.From
+			if rt.LoopbackOnly != "" {
+				from += ", this machine only"
+			}
+			fmt.Fprintf(w, "  %s %s -> %s %s\n", st.Key.Render("route     "), rt.Path, rt.Target, st.Muted.Render("("+from+")"))
 		}
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%s", o.port, srv.WebSocketPath()))
