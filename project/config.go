@@ -432,6 +432,13 @@ func keyLine(data []byte, key string) int {
 // settings a team is likely to change, with their defaults, commented.
 const configTemplate = `# rtdev.toml: rtdev's project settings. Commit this file; it holds no secrets.
 # The certificate set lives in .rtdev/ (ignored by git). Docs: rtdev --help
+#
+# Other people run rtdev on this file (npm run dev, the onboarding script),
+# so it may name ports, paths, names under localhost, test, internal, local,
+# home.arpa, example or invalid, and backends on this machine. What would
+# widen a CA to the web, put a file or backend on the network, or send a
+# password somewhere is left out with a warning: it needs a flag you type
+# or rtdev.local.toml, your own settings file (git-ignored, same keys).
 
 # Extra names and addresses for the project certificate, besides localhost,
 # 127.0.0.1, ::1, this machine's name and its LAN addresses.
@@ -450,8 +457,9 @@ targets = [%s]
 port = %d
 path = %q
 key = %q
-# bind = "127.0.0.1"     # lan = true listens on every interface
+# bind = "127.0.0.1"      # from this file, a loopback address only
 # allow_override = false  # a new connection may take over a taken PeerJS id
+# lan = true is ignored here: pass --lan (or set it in rtdev.local.toml)
 
 # rtdev proxy, run without --to, puts TLS in front of these plain servers.
 # Targets here must be this machine (a port, localhost:PORT, 127.0.0.1:PORT).
