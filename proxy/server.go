@@ -92,6 +92,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, nil, lw, start)
 		return
 	}
+	if r.Header.Get("Upgrade") != "" && connectionNames(r.Header)["Upgrade"] {
+		// ReverseProxy would splice any other protocol as raw bytes, with
+		// no message limit and outside the WebSocket count.
+		lw.err = "an upgrade to a protocol other than WebSocket"
+		http.Error(lw, "rtdev proxy: only WebSocket upgrades are proxied; send this request without its Upgrade header", http.StatusNotImplemented)
+		s.logRequest(r, &s.cfg.Routes[i], lw, start)
+		return
+	}
 	s.proxies[i].ServeHTTP(lw, r)
 	s.logRequest(r, &s.cfg.Routes[i], lw, start)
 }

@@ -63,6 +63,21 @@ var wsSkipHeaders = map[string]bool{
 	"X-Forwarded-For": true, "X-Forwarded-Host": true, "X-Forwarded-Proto": true, "Forwarded": true,
 }
 
+// connectionNames are the headers h's Connection header names, in
+// canonical form: RFC 9110 section 7.6.1 makes each of them hop-by-hop,
+// meant for the client's connection to the proxy and no further.
+func connectionNames(h http.Header) map[string]bool {
+	names := map[string]bool{}
+	for _, v := range h["Connection"] {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				names[http.CanonicalHeaderKey(name)] = true
+			}
+		}
+	}
+	return names
+}
+
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, rt Route, start time.Time) {
 	b := &bridge{s: s, done: make(chan struct{})}
 	logLine := func(status int, msg string) {
