@@ -4,9 +4,11 @@
 // and ws:// without changing the backend.
 //
 // HTTP goes through net/http/httputil.ReverseProxy, with X-Forwarded-For,
-// X-Forwarded-Proto and X-Forwarded-Host set, Origin passed unchanged (the
-// backend's own origin check still sees the page's origin) and streaming
-// responses (SSE, chunked) flushed as they arrive.
+// X-Real-IP, X-Forwarded-Proto and X-Forwarded-Host set (never taken from
+// the client), Origin passed unchanged (the backend's own origin check
+// still sees the page's origin) and streaming responses (SSE, chunked)
+// flushed as they arrive. A WebSocket handshake carries the same headers,
+// less those the client's Connection header names.
 //
 // A WebSocket upgrade is not tunnelled as bytes: the proxy holds a
 // WebSocket connection to each side, so it can bound message sizes,

@@ -22,6 +22,8 @@ func (s *Server) newHTTPProxy(rt Route) *httputil.ReverseProxy {
 			// touched, so the backend's CORS and origin checks see the page.
 			pr.SetURL(target)
 			pr.SetXForwarded()
+			// ReverseProxy leaves X-Real-IP as the client sent it.
+			pr.Out.Header.Set("X-Real-IP", clientIP(pr.In))
 			if s.cfg.KeepHost {
 				pr.Out.Host = pr.In.Host
 			}

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // rawTLS opens a TLS connection to the proxy for requests that net/http
@@ -66,5 +68,43 @@ func TestOnlyWebSocketUpgradesPass(t *testing.T) {
 	}
 	if l := p.logs.waitLines(1, `"msg":"http"`, `"status":501`); len(l) != 1 {
 		t.Errorf("want one access line for the refusal, got:\n%s", p.logs)
+	}
+}
+
+// The WebSocket handshake is rebuilt rather than forwarded, so it must
+// drop what ReverseProxy drops: headers the client's Connection names are
+// for the client's hop only (RFC 9110 section 7.6.1). X-Real-IP is the
+// TCP peer, whatever the client claimed.
+func TestWebSocketHandshakeHeaders(t *testing.T) {
+	seen := make(chan http.Header, 1)
+	be := wsBackend(t, func(c *websocket.Conn, r *http.Request) {
+		seen <- r.Header.Clone()
+		echo(c, r)
+	})
+	p := startProxy(t, Config{}, be)
+	c := rawTLS(t, p.addr)
+	fmt.Fprint(c, "GET /ws HTTP/1.1\r\nHost: localhost\r\n"+
+		"Connection: Upgrade, X-Secret\r\nUpgrade: websocket\r\n"+
+		"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"+
+		"X-Secret: 1\r\nX-Real-IP: 6.6.6.6\r\nX-Kept: yes\r\n\r\n")
+	br := bufio.NewReader(c)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("handshake through the proxy: %v %v", res, err)
+	}
+	var h http.Header
+	select {
+	case h = <-seen:
+	case <-time.After(testTimeout):
+		t.Fatal("the backend saw no handshake")
+	}
+	if v := h.Values("X-Secret"); len(v) != 0 {
+		t.Errorf("X-Secret, named in Connection, reached the backend: %q", v)
+	}
+	if v := h.Values("X-Real-Ip"); len(v) != 1 || v[0] != "127.0.0.1" {
+		t.Errorf("backend saw X-Real-IP %q, want only 127.0.0.1", v)
+	}
+	if h.Get("X-Kept") != "yes" {
+		t.Errorf("an ordinary header was lost: %v", h)
 	}
 }
