@@ -8,7 +8,9 @@
 // the client), Origin passed unchanged (the backend's own origin check
 // still sees the page's origin) and streaming responses (SSE, chunked)
 // flushed as they arrive. A WebSocket handshake carries the same headers,
-// less those the client's Connection header names.
+// less those the client's Connection header names. Any web page can reach
+// the proxy, so a request body must keep a minimum rate and arrive within
+// a total time (Config says which).
 //
 // A WebSocket upgrade is not tunnelled as bytes: the proxy holds a
 // WebSocket connection to each side, so it can bound message sizes,

@@ -61,6 +61,15 @@ func newTransport(cfg Config) *http.Transport {
 // naming the backend address and what to do. The access line records the
 // error, so it costs one log line, not two.
 func (s *Server) backendError(w http.ResponseWriter, r *http.Request, rt Route, err error) {
+	if x := exchangeOf(r); x != nil {
+		// The proxy's own limits cut it: that is the answer, whatever
+		// the transport made of the cut.
+		if status, msg := x.problem(); status != 0 {
+			setLogError(w, msg)
+			http.Error(w, msg, status)
+			return
+		}
+	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away first; there is no one to answer.
 		setLogError(w, "client went away")

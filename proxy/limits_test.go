@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -106,5 +107,120 @@ func TestWebSocketHandshakeHeaders(t *testing.T) {
 	}
 	if h.Get("X-Kept") != "yes" {
 		t.Errorf("an ordinary header was lost: %v", h)
+	}
+}
+
+// bodyBackend answers with how many body bytes it read, and reports the
+// error its read ended with (nil at a clean end).
+func bodyBackend(t *testing.T) (string, <-chan error) {
+	t.Helper()
+	errc := make(chan error, 8)
+	return backend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := io.Copy(io.Discard, r.Body)
+		errc <- err
+		if err != nil {
+			return
+		}
+		fmt.Fprintf(w, "read %d bytes", n)
+	})), errc
+}
+
+// trickle sends a POST of size bytes through c, chunk bytes every
+// interval, until the body is sent or the connection fails.
+func trickle(c io.Writer, size, chunk int, every time.Duration) {
+	fmt.Fprintf(c, "POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: %d\r\n\r\n", size)
+	go func() {
+		part := bytes.Repeat([]byte("x"), chunk)
+		for sent := 0; sent < size; sent += chunk {
+			if _, err := c.Write(part[:min(chunk, size-sent)]); err != nil {
+				return
+			}
+			time.Sleep(every)
+		}
+	}()
+}
+
+func TestSlowRequestBodyIsCut(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		cfg          Config
+		chunk        int
+		every        time.Duration
+		cutAfter     time.Duration // the rule's own time; the test allows slack
+		wantResponse string
+	}{
+		{
+			// 10 bytes a second against a minimum of 1000: cut once the
+			// 300ms of grace is spent.
+			name:         "under the minimum rate",
+			cfg:          Config{MinBodyRate: 1000, BodyGrace: 300 * time.Millisecond, BodyTimeout: time.Minute},
+			chunk:        1,
+			every:        100 * time.Millisecond,
+			cutAfter:     300 * time.Millisecond,
+			wantResponse: "the request body came slower than 1000 bytes a second",
+		},
+		{
+			// 2000 bytes a second keeps the rate, but 100 kB would take
+			// 50s against a total of 600ms.
+			name:         "past the total deadline",
+			cfg:          Config{MinBodyRate: 10, BodyGrace: 300 * time.Millisecond, BodyTimeout: 600 * time.Millisecond},
+			chunk:        100,
+			every:        50 * time.Millisecond,
+			cutAfter:     600 * time.Millisecond,
+			wantResponse: "the request body took longer than 600ms",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			be, backendErr := bodyBackend(t)
+			p := startProxy(t, tc.cfg, be)
+			c := rawTLS(t, p.addr)
+			// Well before the 10s a trickled 100 kB would take.
+			_ = c.SetReadDeadline(time.Now().Add(3 * time.Second))
+			start := time.Now()
+			trickle(c, 100_000, tc.chunk, tc.every)
+			res, body := readResponse(t, c)
+			took := time.Since(start)
+			if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(body, tc.wantResponse) {
+				t.Errorf("got %d %q, want 408 %q", res.StatusCode, body, tc.wantResponse)
+			}
+			if took < tc.cutAfter-50*time.Millisecond || took > tc.cutAfter+time.Second {
+				t.Errorf("cut after %v, want about %v", took, tc.cutAfter)
+			}
+			select {
+			case err := <-backendErr:
+				if err == nil {
+					t.Error("the backend read a whole body; it should have seen it end early")
+				}
+			case <-time.After(testTimeout):
+				t.Error("the backend's read of the cut body did not end")
+			}
+			if l := p.logs.waitLines(1, `"status":408`, tc.wantResponse); len(l) != 1 {
+				t.Errorf("want one access line with the reason, got:\n%s", p.logs)
+			}
+		})
+	}
+}
+
+// A body that keeps the rate passes, however long it takes beyond the
+// grace; so does an ordinary upload under the default limits.
+func TestRequestBodyAtRatePasses(t *testing.T) {
+	be, _ := bodyBackend(t)
+	p := startProxy(t, Config{MinBodyRate: 1000, BodyGrace: 300 * time.Millisecond, BodyTimeout: 5 * time.Second}, be)
+	c := rawTLS(t, p.addr)
+	trickle(c, 2400, 200, 100*time.Millisecond) // 2000 bytes a second for 1.2s
+	if res, body := readResponse(t, c); res.StatusCode != http.StatusOK || body != "read 2400 bytes" {
+		t.Errorf("a body at twice the minimum rate got %d %q", res.StatusCode, body)
+	}
+
+	p = startProxy(t, Config{}, be)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB
+	res, err := httpsClient().Post("https://localhost:"+port(p.addr)+"/upload", "application/octet-stream", bytes.NewReader(big))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(body) != fmt.Sprintf("read %d bytes", len(big)) {
+		t.Errorf("a 4 MiB upload got %d %q", res.StatusCode, body)
 	}
 }

@@ -100,7 +100,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, &s.cfg.Routes[i], lw, start)
 		return
 	}
-	s.proxies[i].ServeHTTP(lw, r)
+	s.proxyHTTP(lw, r, i, start)
+}
+
+// proxyHTTP sends r to route i's backend under the exchange's limits.
+func (s *Server) proxyHTTP(lw *logWriter, r *http.Request, i int, start time.Time) {
+	_, out := s.newExchange(lw, r)
+	s.proxies[i].ServeHTTP(lw, out)
 	s.logRequest(r, &s.cfg.Routes[i], lw, start)
 }
 
