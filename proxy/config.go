@@ -45,10 +45,13 @@ type Config struct {
 	// HandshakeTimeout bounds the client's TLS handshake and request
 	// headers, and the dial and upgrade to the backend (10s).
 	HandshakeTimeout time.Duration
-	// IdleTimeout closes a keep-alive HTTP connection with no request, and
-	// a WebSocket whose peer answers no ping for this long (2m). The proxy
-	// pings each side every IdleTimeout/2, so a quiet but live WebSocket
-	// stays open.
+	// IdleTimeout closes a keep-alive HTTP connection with no request, a
+	// WebSocket whose peer answers no ping for this long (2m), and an HTTP
+	// exchange in which nothing moves for this long: a backend that sends
+	// no headers (504) or stops mid-response, or a client that stops
+	// reading it (the response is cut). The proxy pings each side of a
+	// WebSocket every IdleTimeout/2, so a quiet but live one stays open;
+	// a text/event-stream response may be quiet for as long as it likes.
 	IdleTimeout time.Duration
 	// WriteTimeout bounds one control frame (ping, close) to a peer (10s).
 	WriteTimeout time.Duration

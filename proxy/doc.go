@@ -10,7 +10,8 @@
 // flushed as they arrive. A WebSocket handshake carries the same headers,
 // less those the client's Connection header names. Any web page can reach
 // the proxy, so a request body must keep a minimum rate and arrive within
-// a total time (Config says which).
+// a total time, and a response that stops moving is cut, except an event
+// stream (Config says how long).
 //
 // A WebSocket upgrade is not tunnelled as bytes: the proxy holds a
 // WebSocket connection to each side, so it can bound message sizes,

@@ -2,30 +2,64 @@ package proxy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// exchange is one proxied HTTP request and the limits on it. None of it
-// needs a goroutine: the body sets the connection's read deadline before
-// each read.
+// exchange is one proxied HTTP request and the limits on it: how its body
+// may arrive from the client, and how long its response may stand still.
+// None of it needs a goroutine: the body sets the connection's read
+// deadline before each read, the response its write deadline after each
+// chunk, and one timer watches the backend.
 type exchange struct {
-	s    *Server
-	rc   *http.ResponseController
-	body *limitedBody // nil for a request without a body
+	s  *Server
+	rt Route
+	rc *http.ResponseController
+	// ctx is the backend request's context; its cause says who ended it.
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	body   *limitedBody // nil for a request without a body
+
+	// idle fires when the backend has sent nothing for IdleTimeout and
+	// cancels the backend request. A request body chunk and each wait for
+	// a response chunk start it again; an event stream stops it.
+	idle      *time.Timer
+	streaming atomic.Bool
+	// writing is set while a response chunk goes to the client, from
+	// sendStart (unix nanoseconds): that wait is the client's, bounded by
+	// the write deadline, not the backend's.
+	writing   atomic.Bool
+	sendStart atomic.Int64
 }
 
 type exchangeKey struct{}
 
+// Causes of an exchange's end, as context causes on the backend request.
+var (
+	errBackendIdle  = errors.New("the backend sent nothing")
+	errExchangeDone = errors.New("the request is over")
+)
+
 // newExchange sets the limits on r, returning the request to proxy: its
-// context carries the exchange, and its body (if any) keeps MinBodyRate
-// and BodyTimeout.
-func (s *Server) newExchange(w http.ResponseWriter, r *http.Request) (*exchange, *http.Request) {
-	x := &exchange{s: s, rc: http.NewResponseController(w)}
-	r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
+// context carries the exchange and ends with it, and its body (if any)
+// keeps MinBodyRate and BodyTimeout.
+func (s *Server) newExchange(w http.ResponseWriter, r *http.Request, rt Route) (*exchange, *http.Request) {
+	ctx, cancel := context.WithCancelCause(r.Context())
+	x := &exchange{s: s, rt: rt, rc: http.NewResponseController(w), ctx: ctx, cancel: cancel}
+	x.idle = time.AfterFunc(s.cfg.IdleTimeout, func() {
+		// During a write the client is the one waited on; the next read
+		// from the backend starts the timer again.
+		if !x.writing.Load() && !x.streaming.Load() {
+			cancel(errBackendIdle)
+		}
+	})
+	r = r.WithContext(context.WithValue(ctx, exchangeKey{}, x))
 	// A server that cannot set read deadlines (none in rtdev) leaves the
 	// body unbounded rather than failing every request.
 	if r.Body != nil && r.Body != http.NoBody && x.rc.SetReadDeadline(time.Time{}) == nil {
@@ -40,6 +74,55 @@ func exchangeOf(r *http.Request) *exchange {
 	return x
 }
 
+// moved records progress: the idle time starts again.
+func (x *exchange) moved() {
+	if !x.streaming.Load() {
+		x.idle.Reset(x.s.cfg.IdleTimeout)
+	}
+}
+
+// respond starts the response phase: an event stream may stay quiet as
+// long as it likes (its server sends when something happens), every
+// other body is watched chunk by chunk.
+func (x *exchange) respond(res *http.Response) {
+	if res.StatusCode == http.StatusSwitchingProtocols {
+		// ReverseProxy refuses a 101 to a request that asked for no
+		// upgrade, and this proxy lets none through it; the body must stay
+		// the backend's connection for that check.
+		x.idle.Stop()
+		return
+	}
+	if isEventStream(res.Header.Get("Content-Type")) {
+		x.streaming.Store(true)
+		x.idle.Stop()
+	} else {
+		x.moved()
+	}
+	x.sending()
+	res.Body = &watchedBody{x: x, body: res.Body}
+}
+
+// sending gives the next write to the client IdleTimeout to complete, so
+// a client that stops reading cannot hold the handler, the backend
+// connection and its buffers.
+func (x *exchange) sending() {
+	now := time.Now()
+	x.sendStart.Store(now.UnixNano())
+	x.writing.Store(true)
+	_ = x.rc.SetWriteDeadline(now.Add(x.s.cfg.IdleTimeout))
+}
+
+// finish stops the timer and ends the backend request. The write deadline
+// is cleared: a keep-alive connection may next carry a request for
+// another handler (rtdev serve mounts the proxy beside its own), which
+// must not inherit it. What net/http still writes after the handler is at
+// most its buffer, which the socket takes without waiting.
+func (x *exchange) finish() {
+	x.idle.Stop()
+	x.cancel(errExchangeDone)
+	_ = x.rc.SetWriteDeadline(time.Time{})
+}
+
 // problem says why the exchange was cut, or "" when it was not.
 func (x *exchange) problem() (status int, msg string) {
 	if x.body != nil {
@@ -47,7 +130,39 @@ func (x *exchange) problem() (status int, msg string) {
 			return http.StatusRequestTimeout, msg
 		}
 	}
+	idle := x.s.cfg.IdleTimeout
+	if context.Cause(x.ctx) == errBackendIdle {
+		return http.StatusGatewayTimeout, fmt.Sprintf("%s sent nothing for %v: check that your server is not stuck, or check %s", x.rt.Target.Host, idle, x.rt.from())
+	}
+	// A write that ran into its deadline looks to net/http like a client
+	// that went away; the time it took says otherwise.
+	if x.writing.Load() && time.Since(time.Unix(0, x.sendStart.Load())) >= idle {
+		return 0, fmt.Sprintf("the client read nothing for %v, so the proxy cut the response", idle)
+	}
 	return 0, ""
+}
+
+// watchedBody is the backend's response body as the proxy copies it.
+type watchedBody struct {
+	x    *exchange
+	body io.ReadCloser
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	b.x.writing.Store(false)
+	b.x.moved()
+	n, err := b.body.Read(p)
+	b.x.sending()
+	return n, err
+}
+
+func (b *watchedBody) Close() error { return b.body.Close() }
+
+// isEventStream reports whether a Content-Type is text/event-stream,
+// whatever its parameters.
+func isEventStream(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "text/event-stream"
 }
 
 // limitedBody is a request body that must keep MinBodyRate: the time the
@@ -101,6 +216,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 			b.cut = fmt.Sprintf("the request body came slower than %d bytes a second, so the proxy cut it: check the client's connection", cfg.MinBodyRate)
 		}
 		return n, &bodyCutError{msg: b.cut, err: err}
+	}
+	if n > 0 {
+		b.x.moved()
 	}
 	return n, err
 }

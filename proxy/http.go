@@ -34,7 +34,13 @@ func (s *Server) newHTTPProxy(rt Route) *httputil.ReverseProxy {
 		// backend that streams with a Content-Length, so nothing the
 		// backend sends waits in the proxy.
 		FlushInterval: -1,
-		ErrorLog:      s.errorLog,
+		ModifyResponse: func(res *http.Response) error {
+			if x := exchangeOf(res.Request); x != nil {
+				x.respond(res)
+			}
+			return nil
+		},
+		ErrorLog: s.errorLog,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			s.backendError(w, r, rt, err)
 		},
@@ -82,10 +88,7 @@ func (s *Server) backendError(w http.ResponseWriter, r *http.Request, rt Route, 
 
 // backendProblem says in one sentence why the backend did not answer.
 func backendProblem(rt Route, err error) string {
-	from := rt.From
-	if from == "" {
-		from = "the proxy target"
-	}
+	from := rt.from()
 	var ne net.Error
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -95,4 +98,13 @@ func backendProblem(rt Route, err error) string {
 	default:
 		return fmt.Sprintf("the backend at %s failed: %v", rt.Target.Host, err)
 	}
+}
+
+// from names where the target was given, for a message that says what to
+// check.
+func (rt Route) from() string {
+	if rt.From == "" {
+		return "the proxy target"
+	}
+	return rt.From
 }

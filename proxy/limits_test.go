@@ -224,3 +224,124 @@ func TestRequestBodyAtRatePasses(t *testing.T) {
 		t.Errorf("a 4 MiB upload got %d %q", res.StatusCode, body)
 	}
 }
+
+// A response that stops moving for IdleTimeout is cut, whichever side
+// stopped it; an event stream and a WebSocket may be quiet for longer.
+func TestResponseIdleDeadline(t *testing.T) {
+	const idle = 300 * time.Millisecond
+	backendWriteErr := make(chan error, 1)
+	be := backend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wait := func(d time.Duration) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(d):
+			}
+		}
+		switch r.URL.Path {
+		case "/stall": // a backend stuck halfway through its answer
+			fmt.Fprint(w, "first\n")
+			w.(http.Flusher).Flush()
+			wait(testTimeout)
+			fmt.Fprint(w, "second\n")
+		case "/late": // a backend stuck before its headers
+			wait(testTimeout)
+			fmt.Fprint(w, "late")
+		case "/events":
+			w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+			fmt.Fprint(w, "data: one\n\n")
+			w.(http.Flusher).Flush()
+			wait(3 * idle)
+			fmt.Fprint(w, "data: two\n\n")
+		case "/flood": // more than the socket buffers hold, for a client that stops reading
+			chunk := bytes.Repeat([]byte("x"), 64<<10)
+			for range 1024 {
+				if _, err := w.Write(chunk); err != nil {
+					backendWriteErr <- err
+					return
+				}
+			}
+			backendWriteErr <- nil
+		}
+	}))
+	ws := wsBackend(t, echo)
+	p := startProxy(t, Config{IdleTimeout: idle, Routes: []Route{
+		{Path: "/", Target: mustTarget(t, be), From: "--to"},
+		{Path: "/ws", Target: mustTarget(t, ws), From: "--to"},
+	}}, "")
+	base := "https://localhost:" + port(p.addr)
+
+	t.Run("backend stalls mid-response", func(t *testing.T) {
+		res, err := httpsClient().Get(base + "/stall")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		br := bufio.NewReader(res.Body)
+		if line, _ := br.ReadString('\n'); line != "first\n" {
+			t.Fatalf("first line %q", line)
+		}
+		start := time.Now()
+		rest, err := io.ReadAll(br)
+		if err == nil || time.Since(start) > idle+time.Second {
+			t.Errorf("after %v: rest %q, err %v; want the response cut after %v", time.Since(start), rest, err, idle)
+		}
+		if l := p.logs.waitLines(1, `"path":"/stall"`, "sent nothing for 300ms"); len(l) != 1 {
+			t.Errorf("want an access line saying why, got:\n%s", p.logs)
+		}
+	})
+	t.Run("backend stalls before its headers", func(t *testing.T) {
+		start := time.Now()
+		res, err := httpsClient().Get(base + "/late")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "sent nothing for 300ms") || time.Since(start) > idle+time.Second {
+			t.Errorf("after %v: %d %q, want 504 after %v", time.Since(start), res.StatusCode, body, idle)
+		}
+	})
+	t.Run("client stops reading", func(t *testing.T) {
+		res, err := httpsClient().Get(base + "/flood")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		select {
+		case err := <-backendWriteErr:
+			if err == nil {
+				t.Error("64 MiB went to a client that read none of it")
+			}
+		case <-time.After(idle + 3*time.Second):
+			t.Errorf("the backend is still writing to a client that stopped reading %v ago", idle+3*time.Second)
+		}
+		if l := p.logs.waitLines(1, `"path":"/flood"`, "the client read nothing for 300ms"); len(l) != 1 {
+			t.Errorf("want an access line saying why, got:\n%s", p.logs)
+		}
+	})
+	t.Run("event stream stays open while quiet", func(t *testing.T) {
+		br := openStream(t, p, "/events")
+		for _, want := range []string{"data: one\n", "\n", "data: two\n"} {
+			if line, err := br.ReadString('\n'); line != want {
+				t.Fatalf("got %q (%v), want %q", line, err, want)
+			}
+		}
+	})
+	t.Run("websocket stays open while quiet", func(t *testing.T) {
+		c := mustDialWSS(t, p.addr, "/ws")
+		// The client keeps reading, as a browser does, so it answers the
+		// proxy's pings while no message moves.
+		got := make(chan string, 1)
+		go func() {
+			_, msg, err := c.ReadMessage()
+			got <- fmt.Sprint(string(msg), err)
+		}()
+		time.Sleep(3 * idle)
+		if err := c.WriteMessage(websocket.TextMessage, []byte("still here")); err != nil {
+			t.Fatal(err)
+		}
+		if msg := <-got; msg != "still here<nil>" {
+			t.Fatalf("after %v quiet: %s", 3*idle, msg)
+		}
+	})
+}
