@@ -108,10 +108,18 @@ func (s staticFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	if d, ok := f.(fs.ReadDirFile); ok {
-		return noDotDir{d}, nil
+	// Only a directory gets the listing wrapper. An *os.File has ReadDir
+	// whatever it is, and the wrapper hides its Seek: http.ServeContent
+	// then answers 500 "seeker can't seek" for a file whose type it sniffs
+	// (LICENSE) and 416 for every Range request.
+	d, ok := f.(fs.ReadDirFile)
+	if !ok {
+		return f, nil
 	}
-	return f, nil
+	if fi, err := f.Stat(); err != nil || !fi.IsDir() {
+		return f, nil
+	}
+	return noDotDir{d}, nil
 }
 
 // noDotDir lists a directory without its dot entries.

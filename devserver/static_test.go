@@ -107,3 +107,44 @@ func TestStaticServesNoSecrets(t *testing.T) {
 		})
 	}
 }
+
+// http.ServeContent seeks in a static file twice: back to the start after
+// sniffing the type of a file with no extension (LICENSE), and to the
+// start of a Range (Safari asks for bytes=0-1 before it plays any media).
+// Both must survive the wrapper that hides dot entries.
+func TestStaticFilesSeek(t *testing.T) {
+	root, caDir := staticProject(t)
+	license := "MIT License\n\nPermission is hereby granted, free of charge, to any person\n"
+	if err := os.WriteFile(filepath.Join(root, "public", "LICENSE"), []byte(license), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err := StaticHandler(filepath.Join(root, "public"), filepath.Join(root, ".rtdev"), caDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	get := func(path, rng string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		if rng != "" {
+			req.Header.Set("Range", rng)
+		}
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	if code, body := get("/LICENSE", ""); code != http.StatusOK || body != license {
+		t.Errorf("GET /LICENSE = %d %q, want 200 and the file", code, body)
+	}
+	if code, body := get("/LICENSE", "bytes=0-9"); code != http.StatusPartialContent || body != license[:10] {
+		t.Errorf("GET /LICENSE with Range bytes=0-9 = %d %q, want 206 %q", code, body, license[:10])
+	}
+	if code, body := get("/assets/app.js", "bytes=8-"); code != http.StatusPartialContent || body != "log(1)" {
+		t.Errorf("GET /assets/app.js with Range bytes=8- = %d %q, want 206 %q", code, body, "log(1)")
+	}
+}

@@ -50,10 +50,13 @@ type Config struct {
 	// HandshakeTimeout bounds the client's TLS handshake and request
 	// headers, and the dial and upgrade to the backend (10s).
 	HandshakeTimeout time.Duration
-	// IdleTimeout closes a keep-alive HTTP connection with no request, and
-	// a WebSocket whose peer answers no ping for this long (2m). The proxy
-	// pings each side every IdleTimeout/2, so a quiet but live WebSocket
-	// stays open.
+	// IdleTimeout closes a keep-alive HTTP connection with no request, a
+	// WebSocket whose peer answers no ping for this long (2m), and an HTTP
+	// exchange in which nothing moves for this long: a backend that sends
+	// no headers (504) or stops mid-response, or a client that stops
+	// reading it (the response is cut). The proxy pings each side of a
+	// WebSocket every IdleTimeout/2, so a quiet but live one stays open;
+	// a text/event-stream response may be quiet for as long as it likes.
 	IdleTimeout time.Duration
 	// WriteTimeout bounds one control frame (ping, close) to a peer (10s).
 	WriteTimeout time.Duration
@@ -62,6 +65,18 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// MaxHeaderBytes bounds request and response headers (64 KiB).
 	MaxHeaderBytes int
+
+	// MinBodyRate is the slowest a request body may arrive, in bytes a
+	// second (1 KiB/s): the time the proxy has waited on the client for it
+	// may not pass BodyGrace (10s) plus the bytes so far over MinBodyRate.
+	// Time the backend takes to read it does not count. BodyTimeout (10m)
+	// bounds the whole body from the start of the request. A body cut by
+	// either gets 408, and the backend sees it end early. Without these, a
+	// client sending a byte every few seconds holds a connection to the
+	// proxy and one to the backend for as long as it likes.
+	MinBodyRate int64
+	BodyGrace   time.Duration
+	BodyTimeout time.Duration
 
 	// Logger gets one access line per request and per WebSocket
 	// (slog.Default when nil).
@@ -78,6 +93,18 @@ const (
 	DefaultWriteTimeout     = 10 * time.Second
 	DefaultShutdownTimeout  = 5 * time.Second
 	DefaultMaxHeaderBytes   = 64 << 10
+
+	// 1 KiB/s is 8 kbit/s, under the slowest upload a browser's own
+	// network throttling emulates (Firefox's GPRS profile: 20 kbit/s), so
+	// any real upload from a page, curl or an API client keeps it.
+	DefaultMinBodyRate = 1 << 10
+	// 10s covers a phone's radio waking up, the 100-continue round trip
+	// and a client that builds its body (a multipart form with a file)
+	// before the first byte, and a pause of that long later on.
+	DefaultBodyGrace = 10 * time.Second
+	// 10 minutes carries a 1 GiB upload at 15 Mbit/s (a weak Wi-Fi link
+	// from a phone); a dev server gets nothing larger.
+	DefaultBodyTimeout = 10 * time.Minute
 )
 
 // ConfigError is an invalid Config field.
@@ -124,6 +151,7 @@ func (c Config) withDefaults() (Config, error) {
 		{"MaxWebSockets", int64(c.MaxWebSockets)}, {"MaxHeaderBytes", int64(c.MaxHeaderBytes)},
 		{"HandshakeTimeout", int64(c.HandshakeTimeout)}, {"IdleTimeout", int64(c.IdleTimeout)},
 		{"WriteTimeout", int64(c.WriteTimeout)}, {"ShutdownTimeout", int64(c.ShutdownTimeout)},
+		{"MinBodyRate", c.MinBodyRate}, {"BodyGrace", int64(c.BodyGrace)}, {"BodyTimeout", int64(c.BodyTimeout)},
 	} {
 		if f.v < 0 {
 			return bad(f.name, "must not be negative")
@@ -137,6 +165,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.WriteTimeout = or(c.WriteTimeout, DefaultWriteTimeout)
 	c.ShutdownTimeout = or(c.ShutdownTimeout, DefaultShutdownTimeout)
 	c.MaxHeaderBytes = or(c.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	c.MinBodyRate = or(c.MinBodyRate, DefaultMinBodyRate)
+	c.BodyGrace = or(c.BodyGrace, DefaultBodyGrace)
+	c.BodyTimeout = or(c.BodyTimeout, DefaultBodyTimeout)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

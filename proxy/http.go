@@ -22,6 +22,8 @@ func (s *Server) newHTTPProxy(rt Route) *httputil.ReverseProxy {
 			// touched, so the backend's CORS and origin checks see the page.
 			pr.SetURL(target)
 			pr.SetXForwarded()
+			// ReverseProxy leaves X-Real-IP as the client sent it.
+			pr.Out.Header.Set("X-Real-IP", clientIP(pr.In))
 			if s.cfg.KeepHost {
 				pr.Out.Host = pr.In.Host
 			}
@@ -32,7 +34,13 @@ func (s *Server) newHTTPProxy(rt Route) *httputil.ReverseProxy {
 		// backend that streams with a Content-Length, so nothing the
 		// backend sends waits in the proxy.
 		FlushInterval: -1,
-		ErrorLog:      s.errorLog,
+		ModifyResponse: func(res *http.Response) error {
+			if x := exchangeOf(res.Request); x != nil {
+				x.respond(res)
+			}
+			return nil
+		},
+		ErrorLog: s.errorLog,
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			s.backendError(w, r, rt, err)
 		},
@@ -59,6 +67,15 @@ func newTransport(cfg Config) *http.Transport {
 // naming the backend address and what to do. The access line records the
 // error, so it costs one log line, not two.
 func (s *Server) backendError(w http.ResponseWriter, r *http.Request, rt Route, err error) {
+	if x := exchangeOf(r); x != nil {
+		// The proxy's own limits cut it: that is the answer, whatever
+		// the transport made of the cut.
+		if status, msg := x.problem(); status != 0 {
+			setLogError(w, msg)
+			http.Error(w, msg, status)
+			return
+		}
+	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away first; there is no one to answer.
 		setLogError(w, "client went away")
@@ -71,10 +88,7 @@ func (s *Server) backendError(w http.ResponseWriter, r *http.Request, rt Route, 
 
 // backendProblem says in one sentence why the backend did not answer.
 func backendProblem(rt Route, err error) string {
-	from := rt.From
-	if from == "" {
-		from = "the proxy target"
-	}
+	from := rt.from()
 	var ne net.Error
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -84,4 +98,13 @@ func backendProblem(rt Route, err error) string {
 	default:
 		return fmt.Sprintf("the backend at %s failed: %v", rt.Target.Host, err)
 	}
+}
+
+// from names where the target was given, for a message that says what to
+// check.
+func (rt Route) from() string {
+	if rt.From == "" {
+		return "the proxy target"
+	}
+	return rt.From
 }

@@ -40,6 +40,9 @@ func TestHTTPForwardedHeaders(t *testing.T) {
 			req, _ := http.NewRequest("GET", "https://localhost:"+port(p.addr)+"/a/b?c=d", nil)
 			req.Header.Set("Origin", "https://localhost:5173")
 			req.Header.Set("X-Forwarded-For", "6.6.6.6") // forged: must not reach the backend
+			req.Header.Set("X-Real-IP", "6.6.6.6")       // forged too
+			req.Header.Set("Connection", "X-Secret")     // X-Secret is for this hop only
+			req.Header.Set("X-Secret", "1")
 			v := getJSON(t, req)
 			h := v["header"].(map[string]any)
 			first := func(k string) string { return h[k].([]any)[0].(string) }
@@ -52,6 +55,12 @@ func TestHTTPForwardedHeaders(t *testing.T) {
 			}
 			if first("X-Forwarded-For") != "127.0.0.1" || first("X-Forwarded-Proto") != "https" || first("X-Forwarded-Host") != "localhost:"+port(p.addr) {
 				t.Errorf("forwarded headers: %v", h)
+			}
+			if v, _ := h["X-Real-Ip"].([]any); len(v) != 1 || v[0] != "127.0.0.1" {
+				t.Errorf("backend saw X-Real-IP %v, want only 127.0.0.1", v)
+			}
+			if v, ok := h["X-Secret"]; ok {
+				t.Errorf("X-Secret, named in Connection, reached the backend: %v", v)
 			}
 			if first("Origin") != "https://localhost:5173" {
 				t.Errorf("Origin changed to %v", h["Origin"])

@@ -99,8 +99,41 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logRequest(r, nil, lw, start)
 		return
 	}
-	s.proxies[i].ServeHTTP(lw, r)
-	s.logRequest(r, &s.cfg.Routes[i], lw, start)
+	if r.Header.Get("Upgrade") != "" && connectionNames(r.Header)["Upgrade"] {
+		// ReverseProxy would splice any other protocol as raw bytes, with
+		// no message limit and outside the WebSocket count.
+		lw.err = "an upgrade to a protocol other than WebSocket"
+		http.Error(lw, "rtdev proxy: only WebSocket upgrades are proxied; send this request without its Upgrade header", http.StatusNotImplemented)
+		s.logRequest(r, &s.cfg.Routes[i], lw, start)
+		return
+	}
+	s.proxyHTTP(lw, r, i, start)
+}
+
+// proxyHTTP sends r to route i's backend under the exchange's limits.
+func (s *Server) proxyHTTP(lw *logWriter, r *http.Request, i int, start time.Time) {
+	rt := &s.cfg.Routes[i]
+	x, out := s.newExchange(lw, r, *rt)
+	defer x.finish()
+	defer func() {
+		// ReverseProxy ends a response it cannot finish, its headers
+		// already sent, with this panic; net/http then drops the
+		// connection. The access line is written first, with the reason.
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				if _, lw.err = x.problem(); lw.err == "" {
+					lw.err = "the backend's response broke off"
+					if r.Context().Err() != nil {
+						lw.err = "client went away"
+					}
+				}
+				s.logRequest(r, rt, lw, start)
+			}
+			panic(v)
+		}
+	}()
+	s.proxies[i].ServeHTTP(lw, out)
+	s.logRequest(r, rt, lw, start)
 }
 
 // Matches reports whether a route claims the request path, so a server

@@ -55,12 +55,29 @@ type dirStats struct{ messages, bytes atomic.Int64 }
 // wsSkipHeaders are not copied onto the backend handshake: hop-by-hop
 // headers, the handshake's own (the dialer makes a new key), extensions
 // (no compression on either side, so messages pass as they are), and the
-// X-Forwarded-* a client could forge (the proxy sets its own).
+// X-Forwarded-* and X-Real-IP a client could forge (the proxy sets its
+// own). Headers the client's Connection names are skipped too.
 var wsSkipHeaders = map[string]bool{
 	"Upgrade": true, "Connection": true, "Keep-Alive": true, "Proxy-Connection": true,
 	"Proxy-Authorization": true, "Te": true, "Trailer": true, "Transfer-Encoding": true,
 	"Sec-Websocket-Key": true, "Sec-Websocket-Version": true, "Sec-Websocket-Extensions": true,
 	"X-Forwarded-For": true, "X-Forwarded-Host": true, "X-Forwarded-Proto": true, "Forwarded": true,
+	"X-Real-Ip": true,
+}
+
+// connectionNames are the headers h's Connection header names, in
+// canonical form: RFC 9110 section 7.6.1 makes each of them hop-by-hop,
+// meant for the client's connection to the proxy and no further.
+func connectionNames(h http.Header) map[string]bool {
+	names := map[string]bool{}
+	for _, v := range h["Connection"] {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				names[http.CanonicalHeaderKey(name)] = true
+			}
+		}
+	}
+	return names
 }
 
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, rt Route, start time.Time) {
@@ -81,12 +98,14 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request, rt Route
 	// (403 for a wrong origin, 404 for a wrong path) reaches the client as
 	// the backend sent it.
 	h := http.Header{}
+	hopByHop := connectionNames(r.Header)
 	for k, vs := range r.Header {
-		if !wsSkipHeaders[http.CanonicalHeaderKey(k)] {
+		if ck := http.CanonicalHeaderKey(k); !wsSkipHeaders[ck] && !hopByHop[ck] {
 			h[k] = vs
 		}
 	}
 	h.Set("X-Forwarded-For", clientIP(r))
+	h.Set("X-Real-IP", clientIP(r))
 	h.Set("X-Forwarded-Host", r.Host)
 	h.Set("X-Forwarded-Proto", "https")
 	if s.cfg.KeepHost {
