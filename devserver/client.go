@@ -86,14 +86,7 @@ func (s *Server) tokenMatches(tokens []string) bool {
 // proxy added. http-proxy (Vite's) appends its client's address to
 // whatever that client sent, so earlier entries are the client's own words.
 func forwardedAddr(values []string) (netip.Addr, bool) {
-	if len(values) == 0 {
-		return netip.Addr{}, false
-	}
-	last := values[len(values)-1]
-	if i := strings.LastIndexByte(last, ','); i >= 0 {
-		last = last[i+1:]
-	}
-	last = strings.TrimSpace(last)
+	last := lastEntry(values)
 	a, err := netip.ParseAddr(last)
 	if err != nil {
 		ap, err := netip.ParseAddrPort(last)
@@ -105,9 +98,9 @@ func forwardedAddr(values []string) (netip.Addr, bool) {
 	return a.Unmap().WithZone(""), true
 }
 
-// forwardedHost is the last X-Forwarded-Host entry when it is a plausible
-// host[:port], else "".
-func forwardedHost(values []string) string {
+// lastEntry is the last entry of a comma-separated header sent in one or
+// more lines, trimmed.
+func lastEntry(values []string) string {
 	if len(values) == 0 {
 		return ""
 	}
@@ -115,7 +108,13 @@ func forwardedHost(values []string) string {
 	if i := strings.LastIndexByte(last, ','); i >= 0 {
 		last = last[i+1:]
 	}
-	last = strings.TrimSpace(last)
+	return strings.TrimSpace(last)
+}
+
+// forwardedHost is the last X-Forwarded-Host entry when it is a plausible
+// host[:port], else "".
+func forwardedHost(values []string) string {
+	last := lastEntry(values)
 	if last == "" || len(last) > maxForwardedHostLen {
 		return ""
 	}

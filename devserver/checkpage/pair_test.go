@@ -51,10 +51,7 @@ type pairServer struct {
 
 func startPairServer(t *testing.T) *pairServer {
 	t.Helper()
-	c, err := ca.Create(t.TempDir()+"/ca", ca.CreateOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newCA(t)
 	names, err := ca.ParseNames([]string{"localhost", "127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
@@ -63,10 +60,7 @@ func startPairServer(t *testing.T) *pairServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := tls.X509KeyPair(leaf.CertPEM, leaf.KeyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cert := tls.Certificate{Certificate: [][]byte{leaf.Cert.Raw}, PrivateKey: leaf.Key, Leaf: leaf.Cert}
 	srv, err := devserver.New(devserver.Config{ForwardToken: forwardToken})
 	if err != nil {
 		t.Fatal(err)
