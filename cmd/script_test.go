@@ -142,12 +142,33 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// httpsget URL CAFILE waits (up to 20s) for URL to answer over TLS with
-// only CAFILE as root, then prints the status and body to stdout, so a
-// script can start `rtdev serve &` and check what it serves.
+// httpsget [-X METHOD] [-d BODY] [-H 'NAME: VALUE']... URL CAFILE waits
+// (up to 20s) for URL to answer over TLS with only CAFILE as root, then
+// prints the status and body to stdout, so a script can start
+// `rtdev serve &` and check what it serves. An http:// URL is fetched in
+// plain HTTP; a Host header sets the request's Host.
 func cmdHTTPSGet(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: httpsget [-X METHOD] [-d BODY] [-H 'NAME: VALUE']... URL CAFILE"
+	method, body, hdr := "GET", "", http.Header{}
+	for len(args) > 2 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-X":
+			method = args[1]
+		case "-d":
+			body = args[1]
+		case "-H":
+			name, value, ok := strings.Cut(args[1], ":")
+			if !ok {
+				ts.Fatalf("%s", usage)
+			}
+			hdr.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		default:
+			ts.Fatalf("%s", usage)
+		}
+		args = args[2:]
+	}
 	if neg || len(args) != 2 {
-		ts.Fatalf("usage: httpsget URL CAFILE")
+		ts.Fatalf("%s", usage)
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -158,7 +179,14 @@ func cmdHTTPSGet(ts *testscript.TestScript, neg bool, args []string) {
 		client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 		var res *http.Response
 		if err == nil {
-			res, err = client.Get(args[0])
+			var req *http.Request
+			req, err = http.NewRequest(method, args[0], strings.NewReader(body))
+			ts.Check(err)
+			req.Header = hdr.Clone()
+			if h := hdr.Get("Host"); h != "" {
+				req.Host = h
+			}
+			res, err = client.Do(req)
 		}
 		if err == nil {
 			body, _ := io.ReadAll(res.Body)
@@ -167,7 +195,7 @@ func cmdHTTPSGet(ts *testscript.TestScript, neg bool, args []string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			ts.Fatalf("GET %s: %v", args[0], err)
+			ts.Fatalf("%s %s: %v", method, args[0], err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

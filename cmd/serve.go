@@ -202,7 +202,11 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		ClusterURL:        opts.cluster,
 		ClusterPassword:   opts.clusterPassword,
 		ClusterClaimTTL:   opts.clusterClaimTTL,
-		Logger:            logger,
+		// The Vite plugin's proxy proves itself with this token; an
+		// environment variable, because a command line is in every
+		// process listing.
+		ForwardToken: a.getenv(envForwardToken),
+		Logger:       logger,
 	}
 	for _, n := range p.settings.Notices {
 		// WARN, so the Vite plugin (which shows serve's warnings) shows
@@ -249,6 +253,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	}
 	page := checkPage(srv, renewer, reloader, started, lan)
 	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
+	plain.Certificate = reloader.Leaf
 	extra := serveExtras(page, appHandler(routes, static))
 	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), lan, routes)
 
@@ -269,12 +274,20 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	return nil
 }
 
+// envForwardToken holds the secret the Vite plugin's proxy sends with the
+// client address and host it forwards (devserver.Config.ForwardToken).
+const envForwardToken = "RTDEV_FORWARD_TOKEN"
+
 func serveConfigError(err error) error {
 	if cerr := clusterStartError(err); cerr != nil {
 		return cerr
 	}
 	var ce *devserver.ConfigError
 	if errors.As(err, &ce) {
+		if ce.Field == "ForwardToken" {
+			return usageErr("unset "+envForwardToken+": the rtdev Vite plugin sets it, to a random token, only for the rtdev serve it starts",
+				"%s: %v", envForwardToken, ce.Err)
+		}
 		if flag, ok := serveFlagFor[ce.Field]; ok {
 			return usageErr(`run "rtdev serve --help"`, "%s: %v", flag, ce.Err)
 		}

@@ -127,6 +127,17 @@ type Config struct {
 	// close frame on shutdown before it drops their connections. Default 5s.
 	ShutdownTimeout time.Duration
 
+	// ForwardToken, when set, is a secret shared with the one reverse proxy
+	// in front of the server (rtdev serve reads it from RTDEV_FORWARD_TOKEN,
+	// which the Vite plugin sets). Only a request that carries it in
+	// ForwardTokenHeader has its X-Forwarded-For and X-Forwarded-Host
+	// believed (ClientAddr, ClientHost); on any other request they are
+	// ignored, since anyone who reaches the port can send them. The header
+	// is removed before any handler sees the request and is never logged.
+	// At least 16 printable ASCII characters. Default "": forwarded headers
+	// are never believed.
+	ForwardToken string
+
 	// Logger receives one line per connection and per error, with the peer
 	// id and never the token. Default: discard.
 	Logger *slog.Logger
@@ -279,6 +290,11 @@ func (c Config) withDefaults() (Config, error) {
 	for i, o := range c.CORSOrigins {
 		if o == "" || strings.ContainsAny(o, " \t\r\n,") {
 			return bad("CORSOrigins", "entry %d (%q) is not an origin such as https://localhost:5173", i, o)
+		}
+	}
+	if c.ForwardToken != "" {
+		if err := checkForwardToken(c.ForwardToken); err != nil {
+			return bad("ForwardToken", "%w", err)
 		}
 	}
 	if c.Logger == nil {

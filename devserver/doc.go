@@ -16,8 +16,11 @@
 // only, read and write timeouts). It also answers plain HTTP on its TLS
 // port with the https:// URL to use, or, with Config.PlainHTTP, hands it
 // to a second http.Server that serves a few public paths (the phone setup
-// page, which must load before the phone trusts the CA) and refuses the
-// rest.
+// page, which must load before the phone trusts the CA, and only under
+// this server's own names and addresses) and refuses the rest. Handlers
+// and logs learn the client from ClientAddr and ClientHost, which believe
+// X-Forwarded-For and X-Forwarded-Host only on a request carrying
+// Config.ForwardToken (the Vite plugin's proxy).
 //
 // # Several instances
 //

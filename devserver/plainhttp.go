@@ -2,12 +2,15 @@ package devserver
 
 import (
 	"context"
+	"crypto/x509"
 	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -15,8 +18,9 @@ import (
 // PlainHTTP is what plain HTTP gets on the TLS port. A phone cannot trust
 // the HTTPS port before it has the CA, so the page that installs the CA
 // has to come over plain HTTP (Safari installs profiles fetched that way,
-// as mitmproxy's http://mitm.it onboarding relies on). Only Paths are served, and only
-// to GET and HEAD: they hold the public CA certificate and nothing else.
+// as mitmproxy's http://mitm.it onboarding relies on). Only Paths are served, only
+// to GET and HEAD, and only under this server's own names and addresses:
+// they hold the public CA certificate and nothing else.
 type PlainHTTP struct {
 	// Paths are the exact request paths served over plain HTTP.
 	Paths []string
@@ -30,6 +34,75 @@ type PlainHTTP struct {
 	Hosts []string
 	// SetupPath is the phone setup page the refusal page links to.
 	SetupPath string
+	// Certificate returns the certificate the TLS side presents now. Paths
+	// are served only when the request's Host is a name or address it
+	// covers or an address of this machine; any other Host gets 421. A
+	// page on another site can point its own name at this machine (DNS
+	// rebinding) and would then read the phone page, which names the user
+	// and the computer, as its own: the browser sends that name as Host.
+	// nil leaves only this machine's addresses.
+	Certificate func() *x509.Certificate
+}
+
+// misdirectedBody answers a public path asked for under a name that is not
+// this server's. It names no address: the reader may be a rebinding page
+// that would like to learn the LAN address.
+const misdirectedBody = "421 Misdirected Request: this server answers only to this computer's addresses and the names in its certificate.\n"
+
+// servesHost reports whether hostport (a Host header) names this server: an
+// address of this machine, or a name or address the certificate covers.
+// The port is ignored, letter case too, and an IPv6 address may come in
+// brackets.
+func (p *PlainHTTP) servesHost(r *http.Request, hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if host == "" {
+		return false
+	}
+	if ip, err := netip.ParseAddr(host); err == nil {
+		if ip.Zone() != "" {
+			return false
+		}
+		if thisMachine(r, ip.Unmap()) {
+			return true
+		}
+		host = ip.Unmap().String()
+	}
+	var cert *x509.Certificate
+	if p.Certificate != nil {
+		cert = p.Certificate()
+	}
+	// VerifyHostname matches names without regard to case, wildcards by
+	// one label, and IP literals against the IP addresses.
+	return cert != nil && cert.VerifyHostname(host) == nil
+}
+
+// thisMachine reports whether ip is an address of this machine: loopback,
+// the address the request reached, or one on an interface.
+func thisMachine(r *http.Request, ip netip.Addr) bool {
+	if ip.IsLoopback() {
+		return true
+	}
+	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		if ap, err := netip.ParseAddrPort(la.String()); err == nil && ap.Addr().Unmap().WithZone("") == ip {
+			return true
+		}
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return false
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok {
+			if ia, ok := netip.AddrFromSlice(n.IP); ok && ia.Unmap() == ip {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // LinkHostPort is host:port for a link back to this server: the address
@@ -81,18 +154,27 @@ var refusalPage = template.Must(template.New("refusal").Parse(`<!doctype html>
 // turn a typo into a silent jump), other clients today's text answer.
 func (s *Server) plainHandler(p *PlainHTTP) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if slices.Contains(p.Paths, r.URL.Path) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		r = s.clientView(r)
+		public := slices.Contains(p.Paths, r.URL.Path) && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+		if public && p.servesHost(r, ClientHost(r)) {
 			p.Handler.ServeHTTP(w, r)
 			return
 		}
 		s.stats.plaintext.Add(1)
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
+		if public {
+			s.log.Warn("plain HTTP request for a host this server does not serve", "remote", clientRemote(r), "host", ClientHost(r), "path", r.URL.Path)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusMisdirectedRequest)
+			_, _ = w.Write([]byte(misdirectedBody))
+			return
+		}
 		if wantsPage(r) {
 			hostport := LinkHostPort(r, p.Hosts)
 			https := (&url.URL{Scheme: "https", Host: hostport, Path: r.URL.Path}).String()
 			setup := (&url.URL{Scheme: "http", Host: hostport, Path: p.SetupPath}).String()
-			s.log.Warn("plain HTTP request on the TLS port", "remote", r.RemoteAddr, "path", r.URL.Path, "use", https)
+			s.log.Warn("plain HTTP request on the TLS port", "remote", clientRemote(r), "path", r.URL.Path, "use", https)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 			w.WriteHeader(http.StatusBadRequest)
@@ -101,7 +183,7 @@ func (s *Server) plainHandler(p *PlainHTTP) http.Handler {
 		}
 		_, port, _ := net.SplitHostPort(LinkHostPort(r, p.Hosts))
 		hostport := answerHostPort(r.Host, port)
-		s.log.Warn("plain HTTP request on the TLS port", "remote", r.RemoteAddr, "path", r.URL.Path, "use", "https://"+hostport+r.URL.Path)
+		s.log.Warn("plain HTTP request on the TLS port", "remote", clientRemote(r), "path", r.URL.Path, "use", "https://"+hostport+r.URL.Path)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Connection", "close")
 		w.WriteHeader(http.StatusBadRequest)

@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"crypto/x509"
 	"io"
 	"net/http"
 	"strings"
@@ -77,5 +78,62 @@ func TestPlainHTTPSide(t *testing.T) {
 	}
 	if got := ts.srv.Stats().PlaintextRequests; got != 5 {
 		t.Errorf("Stats.PlaintextRequests = %d, want 5 (the refusals)", got)
+	}
+}
+
+// The public paths answer only to a Host that names this server: a name or
+// address in its certificate, or an address of this machine. A DNS-rebound
+// name gets 421 without the page; other paths keep the "use https://"
+// answer whatever the Host.
+func TestPlainHTTPRefusesOtherHosts(t *testing.T) {
+	pki := newTestPKI(t, "devserver.localhost", "*.app.localhost", "10.99.0.1")
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "phone page of dev@laptop")
+	})
+	paths := []string{"/rtdev/phone", "/rtdev/ca.pem", "/rtdev/rtdev-ca.crt", "/rtdev/rtdev-ca.mobileconfig"}
+	ts := startServerTLS(t, Config{PlainHTTP: &PlainHTTP{
+		Paths:       paths,
+		Handler:     page,
+		Hosts:       []string{"localhost"},
+		SetupPath:   "/rtdev/phone",
+		Certificate: func() *x509.Certificate { return pki.cert.Leaf },
+	}}, pki.serverConfig(), page)
+	port := ts.port()
+	get := func(path, host string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest("GET", "http://127.0.0.1:"+port+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := (&http.Client{Timeout: waitTimeout}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp, string(body)
+	}
+
+	for _, host := range []string{"rebind.evil.example", "rebind.evil.example:" + port, "app.localhost", "a.b.app.localhost", "192.0.2.1:" + port, "[2001:db8::1]:" + port, "devserver.localhost.evil.example"} {
+		for _, path := range paths {
+			resp, body := get(path, host)
+			if resp.StatusCode != http.StatusMisdirectedRequest || strings.Contains(body, "dev@laptop") || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+				t.Errorf("Host %s %s: %d %q", host, path, resp.StatusCode, body)
+			}
+		}
+	}
+	for _, host := range []string{"devserver.localhost:" + port, "DevServer.LOCALHOST", "devserver.localhost.", "x.app.localhost:" + port, "localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, "10.99.0.1:" + port} {
+		for _, path := range paths {
+			if resp, body := get(path, host); resp.StatusCode != 200 || body != "phone page of dev@laptop" {
+				t.Errorf("Host %s %s: %d %q", host, path, resp.StatusCode, body)
+			}
+		}
+	}
+	if resp, body := get("/rtdev/health", "rebind.evil.example"); resp.StatusCode != 400 || !strings.Contains(body, "speaks TLS only") {
+		t.Errorf("another path under a rebound Host: %d %q", resp.StatusCode, body)
+	}
+	if logs := ts.logs.String(); !strings.Contains(logs, `host=rebind.evil.example`) {
+		t.Errorf("the refused Host is not logged:\n%s", logs)
 	}
 }

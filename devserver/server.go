@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
@@ -30,6 +31,8 @@ type Server struct {
 	stats    counters
 	budget   byteBudget
 	broker   broker // memoryBroker, or redisBroker with Config.ClusterURL
+	// forwardToken is the SHA-256 of Config.ForwardToken, nil without one.
+	forwardToken []byte
 
 	mu     sync.Mutex
 	conns  map[*websocket.Conn]*client // nil client: not admitted yet
@@ -53,6 +56,10 @@ func New(cfg Config) (*Server, error) {
 		conns:    make(map[*websocket.Conn]*client),
 	}
 	s.realm.budget = &s.budget
+	if cfg.ForwardToken != "" {
+		sum := sha256.Sum256([]byte(cfg.ForwardToken))
+		s.forwardToken = sum[:]
+	}
 	s.broker = memoryBroker{s}
 	if cfg.ClusterURL != "" {
 		b, err := newRedisBroker(s)
@@ -116,6 +123,7 @@ func (s *Server) match(p string) route {
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, extra http.Handler) {
+	r = s.clientView(r)
 	upgrade := websocket.IsWebSocketUpgrade(r)
 	if r.URL.Path == s.WebSocketPath() && upgrade {
 		s.serveWS(w, r)

@@ -21,14 +21,14 @@ type testPKI struct {
 }
 
 // newTestPKI issues the leaf for name, which must be a DNS name the CA
-// permits (for example first.localhost).
-func newTestPKI(tb testing.TB, name string) testPKI {
+// permits (for example first.localhost), and for more names or addresses.
+func newTestPKI(tb testing.TB, name string, more ...string) testPKI {
 	tb.Helper()
 	c, err := ca.Create(filepath.Join(tb.TempDir(), "ca"), ca.CreateOptions{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	names, err := ca.ParseNames([]string{name, "localhost", "127.0.0.1", "::1"})
+	names, err := ca.ParseNames(append([]string{name, "localhost", "127.0.0.1", "::1"}, more...))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func lastParam(q url.Values, key string) string {
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
-		s.log.Info("websocket upgrade failed", "remote", r.RemoteAddr, "err", err)
+		s.log.Info("websocket upgrade failed", "remote", clientRemote(r), "err", err)
 		return // Upgrade has answered with an HTTP error
 	}
 	if !s.track(ws) {
@@ -134,7 +134,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		ws:        ws,
 		id:        lastParam(q, "id"),
 		token:     lastParam(q, "token"),
-		remote:    r.RemoteAddr,
+		remote:    clientRemote(r),
 		closing:   make(chan struct{}),
 		readDone:  make(chan struct{}),
 		writeDone: make(chan struct{}),

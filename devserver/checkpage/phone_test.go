@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/testtool"
@@ -171,79 +170,5 @@ func TestCRTIsTheDER(t *testing.T) {
 		if res, _ := request(t, Handler(Config{CACertPEM: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{0x30, 0x00}})}), "GET", p, "", ""); res.StatusCode != 404 {
 			t.Errorf("%s served from a PEM that is a key: %d", p, res.StatusCode)
 		}
-	}
-}
-
-func TestLobby(t *testing.T) {
-	now := time.Unix(1e9, 0)
-	l := newLobby(func() time.Time { return now })
-	code, ok := l.open(member{ID: "laptop", Platform: "Linux"}, "127.0.0.1")
-	if !ok || normalizeCode(strings.ToLower(code[:3])+"-"+code[3:]) != code {
-		t.Fatalf("open: %q %v", code, ok)
-	}
-	if g, found := l.wait(code, "someone-else"); found || g != nil {
-		t.Error("a page that did not open the code may wait on it")
-	}
-	if _, ok, _ := l.join(code, member{ID: "laptop"}); ok {
-		t.Error("a page joined its own code")
-	}
-	host, ok, _ := l.join(code, member{ID: "phone", Platform: "iPhone"})
-	if !ok || host.ID != "laptop" {
-		t.Fatalf("join: %+v %v", host, ok)
-	}
-	if g, found := l.wait(code, "laptop"); !found || g == nil || g.ID != "phone" || g.Platform != "iPhone" {
-		t.Fatalf("wait: %+v %v", g, found)
-	}
-	if _, ok, _ := l.join(code, member{ID: "intruder"}); ok {
-		t.Error("a third page joined a paired code")
-	}
-	now = now.Add(roomTTL)
-	if _, found := l.wait(code, "laptop"); found {
-		t.Error("the code outlived its time")
-	}
-
-	// One address keeps at most maxRoomsPerIP codes, the oldest going first;
-	// everyone together at most maxRooms.
-	first, _ := l.open(member{ID: "a"}, "10.0.0.9")
-	for range maxRoomsPerIP {
-		now = now.Add(time.Second)
-		l.open(member{ID: "a"}, "10.0.0.9")
-	}
-	if _, found := l.wait(first, "a"); found || len(l.rooms) != maxRoomsPerIP {
-		t.Errorf("per-address bound: first still open %v, %d rooms", found, len(l.rooms))
-	}
-	for i := 0; len(l.rooms) < maxRooms; i++ {
-		l.open(member{ID: "b"}, net.IPv4(10, 1, byte(i/200), byte(i%200)).String())
-	}
-	if _, ok := l.open(member{ID: "c"}, "10.2.0.1"); ok {
-		t.Error("more than maxRooms codes")
-	}
-
-	// Wrong codes are limited for everyone, then allowed again.
-	limited := false
-	for range maxFailures + 1 {
-		_, _, limited = l.join("ZZZZZZ", member{ID: "guess"})
-	}
-	if !limited {
-		t.Error("guessing is not rate limited")
-	}
-	now = now.Add(failWindow)
-	if _, _, limited := l.join("ZZZZZZ", member{ID: "guess"}); limited {
-		t.Error("the limit did not reset")
-	}
-}
-
-func TestPairRoutesRefuseJunk(t *testing.T) {
-	h := Handler(Config{})
-	for _, body := range []string{"", "{", `{"id": "has space"}`, `{"id":"` + strings.Repeat("a", maxIDLen+1) + `"}`, strings.Repeat(" ", maxBody+10) + `{"id":"a"}`} {
-		req := httptest.NewRequest("POST", "/rtdev/pair/new", strings.NewReader(body))
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 400 {
-			t.Errorf("body %.30q: %d", body, rec.Code)
-		}
-	}
-	if res, _ := request(t, h, "GET", "/rtdev/pair/qr.svg?code=<script>", "", ""); res.StatusCode != 404 {
-		t.Errorf("qr of junk: %d", res.StatusCode)
 	}
 }

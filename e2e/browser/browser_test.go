@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,6 +219,21 @@ func TestCheckPageTwoTabs(t *testing.T) {
 		}
 		if st.Result != "ok" || st.ResultText != "All checks passed: HTTPS, WSS and a peer-to-peer data channel." {
 			t.Errorf("tab %d: result %s %q", i+1, st.Result, st.ResultText)
+		}
+	}
+
+	// Each tab shows a pairing code, and one address holds at most two: a
+	// reloaded tab gives its code back as it goes (pagehide), so it gets a
+	// new one rather than "already shows 2 pairing codes".
+	const pairShown = `document.getElementById("pair").dataset.state !== "pending"`
+	const pairState = `document.getElementById("pair").dataset.state + ": " + document.getElementById("pair-status").textContent`
+	for i := range 3 {
+		if err := harness.Navigate(browser, step, page); err != nil {
+			t.Fatalf("reload %d: %v", i+1, err)
+		}
+		harness.WaitJS(t, browser, step, pairShown)
+		if got := harness.Evaluate[string](t, browser, step, pairState); !strings.HasPrefix(got, "wait: ") {
+			t.Errorf("pairing after reload %d: %s", i+1, got)
 		}
 	}
 }

@@ -3,7 +3,8 @@
 // certificate flag), two pages connect with the unmodified peerjs 1.5.5
 // client from npm and exchange data both ways over a DataConnection, and
 // rtdev's own check page (/rtdev/) reports HTTPS, WSS and a peer-to-peer
-// data channel as passed in two tabs. A control shows that the same browser
+// data channel as passed in two tabs, and a reloaded tab still gets a
+// pairing code (it gives its old one back as it goes). A control shows that the same browser
 // refuses the page while the CA is not trusted.
 //
 // The package holds only tests; testdata/page.html is the page the peerjs

@@ -8,7 +8,9 @@
 // signals passed through, a removed platform package gives the error that
 // names it and the fix, the rtdev/vite plugin serves a Vite 8 app that
 // headless Chromium trusts through a throwaway NSS database and whose
-// PeerJS client opens through the Vite origin, one rtdev serve survives a
+// PeerJS client opens through the Vite origin, the plugin's proxy speaks
+// for its clients to rtdev serve with a token passed in the environment
+// (a client's own X-Forwarded-For counts for nothing), one rtdev serve survives a
 // Vite restart and none outlives Vite, the plugin's config resolves with
 // Vite 5, and the onboarding script's install = "npm" runs the app's
 // devDependency.

@@ -2,7 +2,10 @@ package npm
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,6 +86,7 @@ func TestVitePluginServe(t *testing.T) {
 	openPeer(tab)
 	// serve's own pages are reachable from the Vite origin too.
 	harness.WaitHTTPS(t, page+"rtdev/health", a.sb.CAPool(), vite)
+	checkForwarding(t, a, port, servePort, pids[0])
 
 	// The page leaves first: its Vite client would reload it by itself
 	// after the restart, and a navigation racing that reload can hang; its
@@ -182,4 +186,83 @@ func TestVitePluginLAN(t *testing.T) {
 	if out := vite.Output.String(); strings.Contains(out, "use --host to expose") {
 		t.Errorf("Vite does not listen on the LAN:\n%s", out)
 	}
+}
+
+// checkForwarding: the plugin hands rtdev serve its forward token in the
+// environment, never on the command line, and its proxy speaks for its
+// clients with it. A pairing request from the Vite origin passes serve's
+// Origin check, so serve believed the host the proxy forwarded; a client's
+// own X-Forwarded-For does not count, through Vite (the third room from
+// one client is refused whatever it claims) or straight to serve (without
+// the token the forwarded Vite host is not believed).
+func checkForwarding(t *testing.T, a *app, port, servePort, pid int) {
+	t.Helper()
+	environ, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var token string
+	for _, kv := range strings.Split(string(environ), "\x00") {
+		if v, ok := strings.CutPrefix(kv, "RTDEV_FORWARD_TOKEN="); ok {
+			token = v
+		}
+	}
+	if len(token) < 40 {
+		t.Fatalf("rtdev serve has no forward token of 32 random bytes in its environment: %q", token)
+	}
+	if strings.Contains(string(cmdline), token) {
+		t.Errorf("the forward token is on rtdev serve's command line")
+	}
+
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: a.sb.CAPool()}}}
+	t.Cleanup(client.CloseIdleConnections)
+	viteOrigin := fmt.Sprintf("https://localhost:%d", port)
+	post := func(base, id string, hdr map[string]string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest("POST", base+"/rtdev/pair/new", strings.NewReader(`{"id":"`+id+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", viteOrigin)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(body)
+	}
+	for i := range 3 {
+		forged := map[string]string{"X-Forwarded-For": fmt.Sprintf("192.0.2.%d", i+1), "X-Forwarded-Host": "evil.example"}
+		status, body := post(viteOrigin, fmt.Sprintf("vite%d", i), forged)
+		if want := map[bool]int{true: 200, false: http.StatusTooManyRequests}[i < 2]; status != want {
+			t.Errorf("pairing room %d through Vite, with a forged X-Forwarded-For: %d %s, want %d", i+1, status, body, want)
+		}
+	}
+	direct := fmt.Sprintf("https://localhost:%d", servePort)
+	for name, hdr := range map[string]map[string]string{
+		"no token":    {"X-Forwarded-For": "192.0.2.9", "X-Forwarded-Host": fmt.Sprintf("localhost:%d", port)},
+		"wrong token": {"X-Forwarded-For": "192.0.2.9", "X-Forwarded-Host": fmt.Sprintf("localhost:%d", port), "X-Rtdev-Forward-Token": wrongToken(token)},
+	} {
+		if status, body := post(direct, "direct", hdr); status != http.StatusForbidden {
+			t.Errorf("straight to rtdev serve with the Vite origin as X-Forwarded-Host, %s: %d %s, want 403", name, status, body)
+		}
+	}
+}
+
+// wrongToken is token with its last character changed.
+func wrongToken(token string) string {
+	last := byte('x')
+	if token[len(token)-1] == last {
+		last = 'y'
+	}
+	return token[:len(token)-1] + string(last)
 }

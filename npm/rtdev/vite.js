@@ -7,6 +7,7 @@
 // no build step; it uses only the hooks Vite 5 to 8 all have (config,
 // configureServer), plus closeServer where Vite 8.3+ has it.
 import { execFile, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import https from 'node:https'
 import path from 'node:path'
@@ -19,6 +20,14 @@ const defaultServePort = 9000
 // configureServer before it closes the old one, and may load this module
 // afresh, so only globalThis is shared by both. Key: project root and port.
 const registry = (globalThis[Symbol.for('rtdev.vite.serve')] ??= { children: new Map(), hooked: false })
+// The forward token of each child key, kept beside the children: the
+// proxy of a restarted Vite must send the token of the serve it reuses.
+registry.tokens ??= new Map()
+
+// The header and variable rtdev serve reads the token from: an environment
+// variable, since a command line shows in every process listing.
+const tokenHeader = 'x-rtdev-forward-token'
+const tokenEnv = 'RTDEV_FORWARD_TOKEN'
 
 /**
  * @param {import('./vite.d.ts').RtdevOptions} [options]
@@ -26,7 +35,7 @@ const registry = (globalThis[Symbol.for('rtdev.vite.serve')] ??= { children: new
  */
 export default function rtdev(options = {}) {
   const serveOpts = options.serve === true ? {} : options.serve || null
-  let root, bin, ca, port
+  let root, bin, ca, port, token
   let release = () => {}
 
   return {
@@ -57,7 +66,8 @@ export default function rtdev(options = {}) {
       if (options.lan && userConfig.server?.host === undefined) out.server.host = true
       if (serveOpts && !env.isPreview) {
         port = serveOpts.port ?? defaultServePort
-        out.server.proxy = proxyEntries(port, ca, userConfig.server?.proxy)
+        token = forwardToken(childKey(root, port))
+        out.server.proxy = proxyEntries(port, ca, token, userConfig.server?.proxy)
       }
       return out
     },
@@ -65,14 +75,14 @@ export default function rtdev(options = {}) {
     async configureServer(server) {
       if (!serveOpts) return
       const args = ['serve', '--port', String(port), '--path', '/', ...(options.lan ? ['--lan'] : []), ...(serveOpts.args ?? [])]
-      const child = await acquire({ bin, root, port, args, ca, logger: server.config.logger, passStderr: Boolean(options.lan && process.stderr.isTTY) })
-      const token = {}
-      child.users.add(token)
+      const child = await acquire({ bin, root, port, args, ca, token, logger: server.config.logger, passStderr: Boolean(options.lan && process.stderr.isTTY) })
+      const user = {}
+      child.users.add(user)
       let released = false
       release = () => {
         if (released) return
         released = true
-        child.users.delete(token)
+        child.users.delete(user)
         if (child.users.size === 0) stop(child)
       }
       // 'close' fires only for a server that listened; middleware mode has
@@ -110,13 +120,42 @@ function runInit(bin, cwd) {
   })
 }
 
+function childKey(root, port) {
+  return `${root}\0${port}`
+}
+
+// forwardToken is the secret this process's proxy shares with the rtdev
+// serve it runs for key: 32 random bytes, made once per key and process.
+function forwardToken(key) {
+  let t = registry.tokens.get(key)
+  if (!t) {
+    t = randomBytes(32).toString('base64url')
+    registry.tokens.set(key, t)
+  }
+  return t
+}
+
+// forwardClient tells rtdev serve who the client is: its address and the
+// host its browser used, with the token that makes serve believe them
+// (pairing limits count per client address, and check the page's Origin
+// against that host). Both are set here rather than left to xfwd, which
+// keeps an X-Forwarded-Host the client sent and, for WebSockets under Vite
+// 8 (http-proxy-3), sets none. The client's own token header, if any, is
+// overwritten.
+function forwardClient(proxyReq, req, token) {
+  if (proxyReq.headersSent) return
+  proxyReq.setHeader('x-forwarded-for', req.socket.remoteAddress ?? '')
+  proxyReq.setHeader('x-forwarded-host', req.headers[':authority'] ?? req.headers.host ?? '')
+  proxyReq.setHeader(tokenHeader, token)
+}
+
 // proxyEntries sends PeerJS (its WebSocket at /peerjs and its HTTP at
 // /peerjs/id, /peerjs/peers) and serve's own /rtdev/ pages to rtdev serve.
 // The target is https: with ws: true, because Vite's proxy picks TLS for
 // plain requests only from an https: target. The agent trusts exactly the
 // rtdev CA: Node reads no OS trust store, and secure: false would accept
 // any certificate. A user entry under the same key is left alone.
-function proxyEntries(port, ca, user = {}) {
+function proxyEntries(port, ca, token, user = {}) {
   const entry = () => ({
     target: `https://localhost:${port}`,
     ws: true,
@@ -124,8 +163,14 @@ function proxyEntries(port, ca, user = {}) {
     ca,
     agent: new https.Agent({ ca }),
     // The Host rtdev serve sees (and the TLS name checked) is localhost,
-    // whatever name or LAN address the page was opened at.
+    // whatever name or LAN address the page was opened at; the page's own
+    // host goes in X-Forwarded-Host.
     changeOrigin: true,
+    xfwd: true,
+    configure(proxy) {
+      proxy.on('proxyReq', (proxyReq, req) => forwardClient(proxyReq, req, token))
+      proxy.on('proxyReqWs', (proxyReq, req) => forwardClient(proxyReq, req, token))
+    },
   })
   const out = {}
   for (const key of ['^/peerjs(/|\\?|$)', '/rtdev/']) {
@@ -137,8 +182,8 @@ function proxyEntries(port, ca, user = {}) {
 
 // acquire returns the running rtdev serve for this project and port, or
 // starts one and waits until its health page answers over TLS.
-async function acquire({ bin, root, port, args, ca, logger, passStderr }) {
-  const key = `${root}\0${port}`
+async function acquire({ bin, root, port, args, ca, token, logger, passStderr }) {
+  const key = childKey(root, port)
   let child = registry.children.get(key)
   if (child && alive(child.proc)) {
     child.logger = logger
@@ -146,7 +191,11 @@ async function acquire({ bin, root, port, args, ca, logger, passStderr }) {
     return child
   }
   hookProcessExit()
-  const proc = spawn(bin, args, { cwd: root, stdio: ['ignore', 'pipe', passStderr ? 'inherit' : 'pipe'] })
+  const proc = spawn(bin, args, {
+    cwd: root,
+    env: { ...process.env, [tokenEnv]: token },
+    stdio: ['ignore', 'pipe', passStderr ? 'inherit' : 'pipe'],
+  })
   child = { proc, key, users: new Set(), logger, tail: [] }
   registry.children.set(key, child)
   const onLine = (line) => {

@@ -292,6 +292,7 @@
   }
 
   let hosting = null;
+  let hostedCode = null; // this page's open code, given back on pagehide
   async function host() {
     let doc;
     try {
@@ -306,6 +307,7 @@
     $("pair-url").href = doc.url;
     $("pair-qr").src = doc.qr;
     pairStatus("wait", "waiting for a device to open the address or type the code");
+    hostedCode = doc.code;
     const until = Date.now() + doc.expires_in * 1000;
     hosting = setInterval(async () => {
       if (Date.now() > until) {
@@ -315,13 +317,25 @@
       }
       try {
         const w = await post("wait", { code: doc.code });
-        if (w.peer) { clearInterval(hosting); paired(w.peer, "code " + doc.code); }
+        if (w.peer) { clearInterval(hosting); hostedCode = null; paired(w.peer, "code " + doc.code); }
       } catch (e) {
         clearInterval(hosting);
         pairStatus("fail", e.message);
       }
     }, 1000);
   }
+
+  // The server keeps at most two open codes per device, so a page that
+  // goes away (closed, reloaded) gives its code back; keepalive lets the
+  // request outlive the page.
+  window.addEventListener("pagehide", () => {
+    if (!hostedCode || !myId) return;
+    fetch(prefix + "pair/close", {
+      method: "POST", keepalive: true, cache: "no-store", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ id: myId, code: hostedCode }),
+    }).catch(() => {});
+    hostedCode = null;
+  });
 
   function startPairing() {
     const code = new URLSearchParams(location.search).get("pair");
