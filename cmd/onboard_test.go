@@ -36,7 +36,7 @@ func TestOnboardingBareMachine(t *testing.T) {
 		t.Skipf("the release archives the script installs are checked on linux, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 	tools := map[string]string{"sh": testtool.Need(t, "dash")}
-	for _, name := range append(bareTools, "wget") {
+	for _, name := range append(bareTools, "wget", "git") {
 		tools[name] = testtool.Need(t, name)
 	}
 	testtool.Need(t, "shellcheck")
@@ -74,8 +74,8 @@ func TestOnboardingBareMachine(t *testing.T) {
 }
 
 // bare DIR [-TOOL|+TOOL...] fills DIR with links to dash (as sh) and
-// bareTools, less each -TOOL and plus each +TOOL (wget): a PATH of only DIR
-// is a bare machine.
+// bareTools, less each -TOOL and plus each +TOOL (wget, git): a PATH of
+// only DIR is a bare machine.
 func cmdBare(ts *testscript.TestScript, neg bool, args []string, tools map[string]string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: bare DIR [-TOOL|+TOOL...]")
