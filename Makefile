@@ -27,10 +27,11 @@ build:
 dist:
 	CGO_ENABLED=0 $(GO) run -trimpath ./scripts/dist -version "$(VERSION)" -out $(DIST) $(if $(DIST_TARGETS),-targets $(DIST_TARGETS))
 
-# The npm packages in dist/npm/: rtdev (the shim and the Vite plugin) and
-# one @rtdev/cli-OS-CPU per archive, packed from what make dist left in
-# dist/ and at its version. NPM_TARGETS=linux/amd64 packs a subset (the
-# rtdev package still lists all six as optional dependencies).
+# The npm packages in dist/npm/: rtdev (the shim and the Vite plugin, only
+# the files git tracks under npm/rtdev) and one @rtdev/cli-OS-CPU per
+# archive, packed from what make dist left in dist/ and at its version.
+# NPM_TARGETS=linux/amd64 packs a subset (the rtdev package still lists all
+# six as optional dependencies).
 npm:
 	$(GO) run ./scripts/dist -npm -out $(DIST) $(if $(NPM_TARGETS),-targets $(NPM_TARGETS))
 

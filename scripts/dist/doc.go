@@ -14,4 +14,8 @@
 // of one commit from any clone path, with any build cache, give the same
 // bytes. The binaries are made reproducible by -trimpath, -buildvcs=false,
 // an empty build id and the version stamped with -X.
+//
+// make npm (-npm) packs the rtdev package from the files git tracks under
+// npm/rtdev, never from the folder as it lies on disk, so it needs a git
+// clone.
 package main
