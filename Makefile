@@ -20,7 +20,8 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 # Release archives and checksums.txt in dist/, the same bytes from any clone
-# (scripts/dist says how). DIST_TARGETS=linux/amd64 builds a subset; DIST=DIR
+# (scripts/dist says how). Refused while an embedded folder holds a file git
+# does not track. DIST_TARGETS=linux/amd64 builds a subset; DIST=DIR
 # writes elsewhere (the e2e/npm test does, to leave dist/ alone). The
 # tool is built as the binaries are (no cgo, -trimpath), so on an empty
 # cache the standard library is compiled once for both.
