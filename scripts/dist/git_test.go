@@ -34,13 +34,11 @@ func worktreeCopy(t *testing.T, dst string) {
 	t.Helper()
 	testtool.Need(t, "git")
 	root := moduleRoot(t)
-	ls := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-	ls.Dir = root
-	out, err := ls.Output()
+	files, err := gitLines(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
 	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
+		t.Fatal(err)
 	}
-	for _, f := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+	for _, f := range files {
 		data, err := os.ReadFile(filepath.Join(root, f))
 		if os.IsNotExist(err) {
 			continue // deleted in the working tree
@@ -58,10 +56,8 @@ func worktreeCopy(t *testing.T, dst string) {
 		}
 	}
 	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dst
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %s: %v\n%s", args[0], err, b)
+		if _, err := gitLines(dst, args...); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
