@@ -16,7 +16,9 @@ import (
 
 // gitLines runs git in dir through the one runner rtdev uses for external
 // commands and splits its -z output: NUL-terminated paths, never quoted,
-// relative to dir (git-ls-files(1)).
+// relative to dir (git-ls-files(1)). The runner returns stderr with
+// stdout, so a warning git printed on success would read as a path: the
+// callers then fail or refuse naming it, never pass silently.
 func gitLines(dir string, args ...string) ([]string, error) {
 	out, err := extrun.ExecRunner().Run(context.Background(), "git", append([]string{"-C", dir}, args...), nil)
 	if err != nil {
