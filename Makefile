@@ -20,17 +20,19 @@ build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 # Release archives and checksums.txt in dist/, the same bytes from any clone
-# (scripts/dist says how). DIST_TARGETS=linux/amd64 builds a subset; DIST=DIR
+# (scripts/dist says how). Refused while an embedded folder holds a file git
+# does not track. DIST_TARGETS=linux/amd64 builds a subset; DIST=DIR
 # writes elsewhere (the e2e/npm test does, to leave dist/ alone). The
 # tool is built as the binaries are (no cgo, -trimpath), so on an empty
 # cache the standard library is compiled once for both.
 dist:
 	CGO_ENABLED=0 $(GO) run -trimpath ./scripts/dist -version "$(VERSION)" -out $(DIST) $(if $(DIST_TARGETS),-targets $(DIST_TARGETS))
 
-# The npm packages in dist/npm/: rtdev (the shim and the Vite plugin) and
-# one @rtdev/cli-OS-CPU per archive, packed from what make dist left in
-# dist/ and at its version. NPM_TARGETS=linux/amd64 packs a subset (the
-# rtdev package still lists all six as optional dependencies).
+# The npm packages in dist/npm/: rtdev (the shim and the Vite plugin, only
+# the files git tracks under npm/rtdev) and one @rtdev/cli-OS-CPU per
+# archive, packed from what make dist left in dist/ and at its version.
+# NPM_TARGETS=linux/amd64 packs a subset (the rtdev package still lists all
+# six as optional dependencies).
 npm:
 	$(GO) run ./scripts/dist -npm -out $(DIST) $(if $(NPM_TARGETS),-targets $(NPM_TARGETS))
 

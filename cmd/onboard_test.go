@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"crypto/sha256"
+	"crypto/tls"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -12,10 +13,12 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
@@ -33,7 +36,7 @@ func TestOnboardingBareMachine(t *testing.T) {
 		t.Skipf("the release archives the script installs are checked on linux, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
 	tools := map[string]string{"sh": testtool.Need(t, "dash")}
-	for _, name := range append(bareTools, "wget") {
+	for _, name := range append(bareTools, "wget", "git") {
 		tools[name] = testtool.Need(t, name)
 	}
 	testtool.Need(t, "shellcheck")
@@ -53,6 +56,7 @@ func TestOnboardingBareMachine(t *testing.T) {
 	cmds := scriptCmds()
 	cmds["bare"] = func(ts *testscript.TestScript, neg bool, args []string) { cmdBare(ts, neg, args, tools) }
 	cmds["releaseserver"] = cmdReleaseServer
+	cmds["tlsrelease"] = cmdTLSRelease
 	cmds["tamper"] = cmdTamper
 	cmds["treehash"] = cmdTreeHash
 	testscript.Run(t, testscript.Params{
@@ -70,8 +74,8 @@ func TestOnboardingBareMachine(t *testing.T) {
 }
 
 // bare DIR [-TOOL|+TOOL...] fills DIR with links to dash (as sh) and
-// bareTools, less each -TOOL and plus each +TOOL (wget): a PATH of only DIR
-// is a bare machine.
+// bareTools, less each -TOOL and plus each +TOOL (wget, git): a PATH of
+// only DIR is a bare machine.
 func cmdBare(ts *testscript.TestScript, neg bool, args []string, tools map[string]string) {
 	if neg || len(args) < 1 {
 		ts.Fatalf("usage: bare DIR [-TOOL|+TOOL...]")
@@ -104,6 +108,79 @@ func cmdReleaseServer(ts *testscript.TestScript, neg bool, args []string) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
 	ts.Defer(srv.Close)
 	ts.Setenv("RELEASE_URL", srv.URL)
+}
+
+// tlsrelease DIR serves the release in DIR the way a hostile or broken
+// mirror might, on two loopback servers until the script ends:
+//
+//   - $HTTP_URL, plain http://, serves DIR and appends "GET PATH" to
+//     $WORK/http.log for every request it gets; /loop/NAME redirects to
+//     /NAME on itself.
+//   - $TLS_URL, https:// with a certificate from a CA made here:
+//     /down/NAME redirects to $HTTP_URL/NAME (the downgrade), /hop/NAME to
+//     $TLS_URL/rel/NAME (absolute), /rel/NAME to /files/NAME (relative),
+//     and /files/ serves DIR.
+//
+// curl and wget trust that CA through $HOME/.curlrc and $HOME/.wgetrc (not
+// an environment variable, which doctor would report), as a developer's
+// trust a real mirror's through the system store.
+func cmdTLSRelease(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: tlsrelease DIR")
+	}
+	files := http.FileServer(http.Dir(ts.MkAbs(args[0])))
+
+	var mu sync.Mutex
+	logPath := filepath.Join(ts.Getenv("WORK"), "http.log")
+	plainMux := http.NewServeMux()
+	plainMux.HandleFunc("/loop/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, strings.TrimPrefix(r.URL.Path, "/loop"), http.StatusFound)
+	})
+	plainMux.Handle("/", files)
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		f, err := os.OpenFile(logPath, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err == nil {
+			fmt.Fprintf(f, "%s %s\n", r.Method, r.URL.Path)
+			f.Close()
+		}
+		mu.Unlock()
+		plainMux.ServeHTTP(w, r)
+	}))
+	ts.Defer(plain.Close)
+
+	c, err := ca.Create(filepath.Join(ts.Getenv("WORK"), "tlsca"), ca.CreateOptions{})
+	ts.Check(err)
+	names, err := ca.ParseNames([]string{"127.0.0.1"})
+	ts.Check(err)
+	leaf, err := c.Issue(ca.LeafOptions{Names: names})
+	ts.Check(err)
+	cert, err := tls.X509KeyPair(leaf.CertPEM, leaf.KeyPEM)
+	ts.Check(err)
+
+	tlsMux := http.NewServeMux()
+	srv := httptest.NewUnstartedServer(tlsMux)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	srv.StartTLS()
+	ts.Defer(srv.Close)
+	tlsMux.HandleFunc("/down/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, plain.URL+strings.TrimPrefix(r.URL.Path, "/down"), http.StatusFound)
+	})
+	tlsMux.HandleFunc("/hop/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, srv.URL+"/rel"+strings.TrimPrefix(r.URL.Path, "/hop"), http.StatusMovedPermanently)
+	})
+	tlsMux.HandleFunc("/rel/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/files"+strings.TrimPrefix(r.URL.Path, "/rel"))
+		w.WriteHeader(http.StatusFound)
+	})
+	tlsMux.Handle("/files/", http.StripPrefix("/files", files))
+
+	caFile := filepath.Join(c.Dir, ca.CertFileName)
+	home := ts.Getenv("HOME")
+	ts.Check(os.WriteFile(filepath.Join(home, ".wgetrc"), []byte("ca_certificate = "+caFile+"\n"), 0o644))
+	ts.Check(os.WriteFile(filepath.Join(home, ".curlrc"), []byte("cacert = "+caFile+"\n"), 0o644))
+	ts.Setenv("HTTP_URL", plain.URL)
+	ts.Setenv("TLS_URL", srv.URL)
 }
 
 // tamper SRC DST copies the release in SRC to DST with one byte of every

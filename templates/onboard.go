@@ -10,8 +10,10 @@ import (
 )
 
 // OnboardScriptPath is where `rtdev init --onboarding-script` writes the
-// team's setup script, relative to the project root. The script changes to
-// the folder above its own, so the two move together.
+// team's setup script, relative to the project root. Run from its file, the
+// script changes to the folder above its own, so the two move together; read
+// from standard input it finds the project through git, and names this path
+// when it cannot.
 const OnboardScriptPath = "scripts/rtdev-onboard.sh"
 
 // onboardSrc is POSIX sh (checked with shellcheck and run under dash in
@@ -55,6 +57,7 @@ func OnboardScript(o Onboard) ([]byte, error) {
 		"ReleaseURL": shell.Quote(strings.TrimSuffix(strings.ReplaceAll(o.ReleaseURL, "{version}", o.Version), "/")),
 		"Module":     shell.Quote(o.Module),
 		"Up":         "..",
+		"Path":       OnboardScriptPath,
 		"Next":       nextCommands(o),
 	})
 	if err != nil {

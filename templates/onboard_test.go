@@ -72,3 +72,18 @@ func TestOnboardScriptReleaseURL(t *testing.T) {
 		t.Errorf("npm projects run rtdev with npx: %v\n%s", err, b)
 	}
 }
+
+// Run from standard input, the script tells its own file from a shell
+// binary by the file's second line, which it compares with a copy: the
+// two must stay the same line, or every run from a file would take the
+// standard-input path.
+func TestOnboardScriptKnowsItsSecondLine(t *testing.T) {
+	b, err := OnboardScript(Onboard{Version: "1.2.3", Module: "m", ProjectDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitN(string(b), "\n", 3)
+	if want := `[ "$second" = "` + lines[1] + `" ]`; !strings.Contains(string(b), want) {
+		t.Errorf("the script's from_file check lacks %q (line 2 is %q)", want, lines[1])
+	}
+}

@@ -110,41 +110,14 @@ func TestReproducible(t *testing.T) {
 	if host.OS != "linux" || !slices.Contains(Targets, host) {
 		t.Skipf("the run checks a linux release target, not %s", host)
 	}
-	testtool.Need(t, "git")
 	testtool.Need(t, "make")
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The working tree's files (committed or not, minus what git ignores),
-	// so the test checks the code under test, copied to two different
-	// paths: a clone path must leave no trace in the bytes.
-	ls := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-	ls.Dir = root
-	out, err := ls.Output()
-	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
-	}
+	// The code under test, copied to two different paths (a clone path
+	// must leave no trace in the bytes), each a git work tree: make dist
+	// asks git what it tracks.
 	tmp := t.TempDir()
 	var sums [][]byte
 	for _, clone := range []string{filepath.Join(tmp, "a", "rtdev"), filepath.Join(tmp, "b", "deeper", "other-name")} {
-		for _, f := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
-			data, err := os.ReadFile(filepath.Join(root, f))
-			if os.IsNotExist(err) {
-				continue // deleted in the working tree
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			fi, _ := os.Stat(filepath.Join(root, f))
-			dst := filepath.Join(clone, f)
-			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(dst, data, fi.Mode().Perm()); err != nil {
-				t.Fatal(err)
-			}
-		}
+		worktreeCopy(t, clone)
 		cmd := exec.Command("make", "dist", "VERSION=1.2.3", "DIST_TARGETS="+host.String())
 		cmd.Dir = clone
 		// Not the outer make's jobserver (its descriptors are not open here).

@@ -14,4 +14,11 @@
 // of one commit from any clone path, with any build cache, give the same
 // bytes. The binaries are made reproducible by -trimpath, -buildvcs=false,
 // an empty build id and the version stamped with -X.
+//
+// A release holds only what git tracks, so both runs need a git clone. make
+// dist refuses a tree with an untracked or ignored file under anything a
+// //go:embed directive names (found by reading the directives for every
+// target), listing the files and the git clean commands that show and
+// remove them; make npm (-npm) packs the rtdev package from the files git
+// tracks under npm/rtdev, never from the folder as it lies on disk.
 package main

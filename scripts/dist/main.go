@@ -105,6 +105,9 @@ func run(o options) error {
 	if err != nil {
 		return fmt.Errorf("%w (make dist VERSION=1.2.3)", err)
 	}
+	if err := checkEmbeds("."); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}

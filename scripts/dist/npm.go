@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,7 +127,7 @@ func packNPM(out string, targets []Target, want string) error {
 	}
 
 	main := filepath.Join(stage, "rtdev")
-	if err := copyTree(npmSource, main); err != nil {
+	if err := copyTracked(".", npmSource, main); err != nil {
 		return err
 	}
 	if err := stampManifest(filepath.Join(main, "package.json"), v); err != nil {
@@ -238,30 +237,50 @@ func writeFiles(dir string, files map[string][]byte) error {
 	return nil
 }
 
-// copyTree copies the committed package, skipping a node_modules a
-// developer may have made there.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+// copyTracked copies the files git tracks under src (relative to root)
+// into dst, as they are in the working tree: npm pack then sees nothing
+// else, whatever package.json's files list or an .npmignore would let in
+// (an ignored lib/.rtdev/key.pem or bin/.env was packed before). Files
+// that are untracked but not ignored, likely new ones not yet added, are
+// named as left out.
+func copyTracked(root, src, dst string) error {
+	files, err := trackedFiles(root, src)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("git tracks no files under %s: run make npm in a clone of the repository", src)
+	}
+	for _, f := range files {
+		rel, err := filepath.Rel(src, filepath.FromSlash(f))
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			if d.Name() == "node_modules" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		info, err := d.Info()
+		p := filepath.Join(root, filepath.FromSlash(f))
+		info, err := os.Stat(p)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s is tracked by git but cannot be read (git checkout -- %s, or git rm it): %w", f, f, err)
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dst, rel), data, info.Mode().Perm())
-	})
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(out, data, info.Mode().Perm()); err != nil {
+			return err
+		}
+	}
+	left, err := untrackedFiles(root, true, src)
+	if err != nil {
+		return err
+	}
+	for _, f := range left {
+		fmt.Fprintf(os.Stderr, "dist: left %s out of the rtdev package: git does not track it (git add it to ship it)\n", f)
+	}
+	return nil
 }
 
 // npmPack runs npm pack in dir with the tarball written to dest. Packing a
