@@ -126,6 +126,11 @@ function proxyEntries(port, ca, user = {}) {
     // The Host rtdev serve sees (and the TLS name checked) is localhost,
     // whatever name or LAN address the page was opened at.
     changeOrigin: true,
+    // serve's connection comes from this proxy on loopback, whoever the
+    // client is: X-Forwarded-For names the client, so a route served to
+    // this machine only (one from the committed rtdev.toml, under lan)
+    // stays refused to a phone that asks for it here under /peerjs/.
+    xfwd: true,
   })
   const out = {}
   for (const key of ['^/peerjs(/|\\?|$)', '/rtdev/']) {
