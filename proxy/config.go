@@ -20,7 +20,8 @@ type Route struct {
 	// to"), so a 502 tells the user what to check.
 	From string
 	// LoopbackOnly, when set, serves the route to clients on this machine
-	// only, and is what everyone else is told (403). rtdev serve --lan
+	// only (a loopback peer, on behalf of nobody else: see loopbackClient),
+	// and is what everyone else is told (403). rtdev serve --lan
 	// sets it for routes from a committed rtdev.toml: a file someone else
 	// wrote must not put a backend on the network.
 	LoopbackOnly string

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/netaddr"
 	"log"
 	"log/slog"
 	"net"
@@ -76,7 +75,7 @@ func (s *Server) Config() Config { return s.cfg }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	i := s.route(r.URL.Path)
-	if i >= 0 && s.cfg.Routes[i].LoopbackOnly != "" && !netaddr.LoopbackPeer(r.RemoteAddr) {
+	if i >= 0 && s.cfg.Routes[i].LoopbackOnly != "" && !loopbackClient(r) {
 		lw := &logWriter{ResponseWriter: w, err: "loopback only"}
 		http.Error(lw, "rtdev: "+s.cfg.Routes[i].LoopbackOnly, http.StatusForbidden)
 		s.logRequest(r, &s.cfg.Routes[i], lw, start)

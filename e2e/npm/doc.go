@@ -13,7 +13,9 @@
 // (a client's own X-Forwarded-For counts for nothing), one rtdev serve survives a
 // Vite restart and none outlives Vite, the plugin's config resolves with
 // Vite 5, and the onboarding script's install = "npm" runs the app's
-// devDependency.
+// devDependency. A hostile committed rtdev.toml (lan, bind, static and
+// routes) under the plugin stays out of reach of a second network
+// namespace the test plugs in as a device on the Wi-Fi (e2e/internal/netns).
 //
 // The package holds only tests; testdata/app is the Vite app's page.
 package npm

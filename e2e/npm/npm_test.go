@@ -309,11 +309,24 @@ func writeFile(t *testing.T, path, data string) {
 // test can wait for Vite's "server restarted".
 func waitOutput(t *testing.T, p *harness.Process, re *regexp.Regexp, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !re.MatchString(p.Output.String()) {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited %v for %q in the output:\n%s", timeout, re, p.Output.String())
+	if len(waitLines(p, []*regexp.Regexp{re}, timeout)) > 0 {
+		t.Fatalf("waited %v for %q in the output:\n%s", timeout, re, p.Output.String())
+	}
+}
+
+// waitLines waits until p's output matches every one of res (timeout) and
+// returns those it still does not match.
+func waitLines(p *harness.Process, res []*regexp.Regexp, timeout time.Duration) []string {
+	for deadline := time.Now().Add(timeout); ; time.Sleep(100 * time.Millisecond) {
+		out := p.Output.String()
+		var missing []string
+		for _, re := range res {
+			if !re.MatchString(out) {
+				missing = append(missing, re.String())
+			}
 		}
-		time.Sleep(100 * time.Millisecond)
+		if len(missing) == 0 || time.Now().After(deadline) {
+			return missing
+		}
 	}
 }

@@ -7,9 +7,10 @@ import (
 	"testing"
 
 	"github.com/rtdev/rtdev/e2e/internal/harness"
+	"github.com/rtdev/rtdev/e2e/internal/netns"
 )
 
 func TestMain(m *testing.M) {
-	sweepNamespaces()
+	netns.Sweep()
 	os.Exit(harness.Main(m))
 }

@@ -166,6 +166,10 @@ function proxyEntries(port, ca, token, user = {}) {
     // whatever name or LAN address the page was opened at; the page's own
     // host goes in X-Forwarded-Host.
     changeOrigin: true,
+    // serve's connection comes from this proxy on loopback, whoever the
+    // client is: X-Forwarded-For (set from the socket, with the token that
+    // makes serve believe it) names the client, so a route served to this
+    // machine only stays refused to a phone that asks for it here.
     xfwd: true,
     configure(proxy) {
       proxy.on('proxyReq', (proxyReq, req) => forwardClient(proxyReq, req, token))
