@@ -209,6 +209,9 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		Logger:       logger,
 	}
 	for _, n := range p.settings.Notices {
+		if flag, ok := noticeFlags[n.Key]; ok && cmd.Flags().Changed(flag) {
+			continue // the developer typed it: the file's value is moot
+		}
 		// WARN, so the Vite plugin (which shows serve's warnings) shows
 		// them: under npm run dev they are all the developer sees.
 		logger.Warn(n.String())
@@ -277,6 +280,10 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 // envForwardToken holds the secret the Vite plugin's proxy sends with the
 // client address and host it forwards (devserver.Config.ForwardToken).
 const envForwardToken = "RTDEV_FORWARD_TOKEN"
+
+// noticeFlags are the serve flags that set what a committed-file notice is
+// about: typed, they make the notice moot.
+var noticeFlags = map[string]string{"serve.lan": "lan", "serve.bind": "bind", "serve.static": "static", "serve.cluster": "cluster"}
 
 func serveConfigError(err error) error {
 	if cerr := clusterStartError(err); cerr != nil {

@@ -49,7 +49,11 @@ export default function rtdev(options = {}) {
       // What the committed-file rule left out (lan, bind, static, a
       // cluster, a name the CA may not take): under npm run dev these
       // lines are all the developer sees of it.
-      for (const n of report.notices ?? []) console.warn(`[rtdev] ${oneLine(n.message)}; ${oneLine(n.fix)}`)
+      for (const n of report.notices ?? []) {
+        // The lan option passes --lan to rtdev serve: the file's request is moot.
+        if (n.key === 'serve.lan' && options.lan) continue
+        console.warn(`[rtdev] ${oneLine(n.message)}; ${oneLine(n.fix)}`)
+      }
       for (const l of report.left_out ?? []) console.warn(`[rtdev] left ${oneLine(l.host)} (${oneLine(l.source)}) out of the certificate: ${oneLine(l.reason)}`)
       for (const r of report.trust ?? []) {
         // init --yes never prompts: a store that needs a password (sudo)
