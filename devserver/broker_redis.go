@@ -172,7 +172,7 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	}
 	opt, err := redis.ParseURL(cfg.ClusterURL)
 	if err != nil {
-		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlPassword(cfg.ClusterURL))}
+		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlSecrets(cfg.ClusterURL)...)}
 	}
 	if opt.Password == "" {
 		opt.Password = cfg.ClusterPassword
