@@ -3,7 +3,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/spf13/cobra"
 
@@ -22,8 +21,8 @@ func clusterFlags(c *cobra.Command, o *serveOptions) {
 // resolveCluster picks the broker: --cluster, else RTDEV_CLUSTER, else
 // serve.cluster in rtdev.toml. The file is committed by others, and the
 // broker sees every SDP with every peer's addresses, so a file may only
-// name a Redis on this machine, and without a password (no secrets in
-// rtdev.toml); anything else needs the flag or the variable.
+// name a Redis on this machine, with no password and no client options;
+// anything else needs the flag or the variable.
 func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv func(string) string) error {
 	o.clusterPassword = getenv("REDIS_PASSWORD")
 	switch {
@@ -39,22 +38,13 @@ func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv
 			return usageErr("point serve.cluster at a Redis on this machine, or pass --cluster (or RTDEV_CLUSTER) yourself",
 				"serve.cluster in rtdev.toml names %s: a committed file may only name a loopback Redis, since every signaling message passes through it", devserver.RedactClusterURL(s.Cluster))
 		}
-		if hasURLPassword(s.Cluster) {
-			return usageErr("remove the password from serve.cluster and set REDIS_PASSWORD instead",
-				"serve.cluster in rtdev.toml holds a password: rtdev.toml is committed, so it holds no secrets")
+		if err := devserver.CheckCommittedClusterURL(s.Cluster); err != nil {
+			return usageErr("leave serve.cluster as redis://HOST:PORT/DB; for a password or options, type the URL yourself: rtdev serve --cluster URL (password in REDIS_PASSWORD)",
+				"serve.cluster in rtdev.toml %v", err)
 		}
 		o.cluster = s.Cluster
 	}
 	return nil
-}
-
-func hasURLPassword(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return false
-	}
-	_, ok := u.User.Password()
-	return ok
 }
 
 // clusterStartError gives a broker that cannot be reached at start the

@@ -65,6 +65,27 @@ func parseClusterURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// CheckCommittedClusterURL refuses what a cluster URL from a committed
+// file (rtdev.toml, written by others and run unread) may not hold: a
+// password, since such a file holds no secrets, and any query option,
+// since the options configure the developer's Redis client (skip_verify
+// turns off certificate checks on rediss://; pool sizes, timeouts and
+// client_name are theirs to choose). A URL the developer typed may hold
+// both. The error does not quote the URL.
+func CheckCommittedClusterURL(raw string) error {
+	u, err := parseClusterURL(raw)
+	if err != nil {
+		return err
+	}
+	if _, ok := u.User.Password(); ok {
+		return errors.New("holds a password: a committed file holds no secrets")
+	}
+	if u.RawQuery != "" {
+		return errors.New("sets Redis client options in its query: a committed file may name only a host, a port and a database")
+	}
+	return nil
+}
+
 // redactQuery replaces the value of every query option that names a
 // password with "xxxxx". go-redis reads password= from the query of its
 // failover URLs, so developers write redis://HOST/0?password=...; --cluster's
