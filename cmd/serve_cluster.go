@@ -24,11 +24,11 @@ func clusterFlags(c *cobra.Command, o *serveOptions) {
 // name a Redis on this machine, with no password and no client options;
 // anything else needs the flag or the variable.
 func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv func(string) string) error {
-	o.clusterPassword = getenv("REDIS_PASSWORD")
 	switch {
 	case cmd.Flags().Changed("cluster"):
+		useCluster(o, o.cluster, true, getenv)
 	case getenv("RTDEV_CLUSTER") != "":
-		o.cluster = getenv("RTDEV_CLUSTER")
+		useCluster(o, getenv("RTDEV_CLUSTER"), true, getenv)
 	case s.Cluster != "":
 		host, err := devserver.ClusterHost(s.Cluster)
 		if err != nil {
@@ -42,9 +42,21 @@ func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, getenv
 			return usageErr("leave serve.cluster as redis://HOST:PORT/DB; for a password or options, type the URL yourself: rtdev serve --cluster URL (password in REDIS_PASSWORD)",
 				"serve.cluster in rtdev.toml %v", err)
 		}
-		o.cluster = s.Cluster
+		useCluster(o, s.Cluster, false, getenv)
 	}
 	return nil
+}
+
+// useCluster sets the broker's URL, and REDIS_PASSWORD as its password
+// only if typed: the developer typed the URL (a flag or the environment).
+// A URL from a committed file names a server someone else chose, and a
+// loopback port can be a tunnel or a container's published port that
+// leads anywhere, so the password is not sent there.
+func useCluster(o *serveOptions, url string, typed bool, getenv func(string) string) {
+	o.cluster, o.clusterPassword = url, ""
+	if typed {
+		o.clusterPassword = getenv("REDIS_PASSWORD")
+	}
 }
 
 // clusterStartError gives a broker that cannot be reached at start the
