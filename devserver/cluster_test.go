@@ -20,12 +20,23 @@ import (
 // rp. cfg is the same for all of them.
 func startCluster(t *testing.T, rp *redisproc.Proc, n int, cfg Config) []*testServer {
 	t.Helper()
-	cfg.ClusterURL = rp.URL()
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = rp.URL()
+	}
+	return startInstances(t, cfg, urls...)
+}
+
+// startInstances runs one Server per URL, each on its own listener and
+// with cfg otherwise: one realm when the URLs lead to one Redis.
+func startInstances(t *testing.T, cfg Config, urls ...string) []*testServer {
+	t.Helper()
 	if cfg.ClusterClaimTTL == 0 {
 		cfg.ClusterClaimTTL = 3 * time.Second
 	}
-	out := make([]*testServer, n)
+	out := make([]*testServer, len(urls))
 	for i := range out {
+		cfg.ClusterURL = urls[i]
 		out[i] = startServer(t, cfg)
 	}
 	// Runs before the servers stop and after the test's sockets closed:
