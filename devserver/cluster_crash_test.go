@@ -152,27 +152,27 @@ func (c *proxyConn) crash(reply string) {
 // readCommand reads one command as clients send it, an array of bulk
 // strings, and returns its bytes and its arguments.
 func readCommand(r *bufio.Reader) (raw []byte, args []string, err error) {
-	line := func() (string, error) {
-		s, err := r.ReadString('\n')
-		raw = append(raw, s...)
-		return strings.TrimSuffix(s, "\r\n"), err
+	// header reads "*N" or "$N" (as kind says) and returns N.
+	header := func(kind byte) (int, error) {
+		line, err := r.ReadString('\n')
+		raw = append(raw, line...)
+		if err != nil {
+			return 0, err
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(line[1:], "\r\n"))
+		if err != nil || line[0] != kind || n < 0 {
+			return 0, fmt.Errorf("not a command: %q", line)
+		}
+		return n, nil
 	}
-	head, err := line()
-	if err != nil {
-		return nil, nil, err
-	}
-	n, err := strconv.Atoi(strings.TrimPrefix(head, "*"))
-	if err != nil || head[0] != '*' || n < 1 {
-		return nil, nil, fmt.Errorf("not a command: %q", head)
+	n, err := header('*')
+	if err != nil || n == 0 {
+		return nil, nil, fmt.Errorf("no command: %v", err)
 	}
 	for range n {
-		h, err := line()
+		size, err := header('$')
 		if err != nil {
 			return nil, nil, err
-		}
-		size, err := strconv.Atoi(strings.TrimPrefix(h, "$"))
-		if err != nil || h[0] != '$' || size < 0 {
-			return nil, nil, fmt.Errorf("not a bulk string: %q", h)
 		}
 		arg := make([]byte, size+2)
 		if _, err := io.ReadFull(r, arg); err != nil {
@@ -263,19 +263,8 @@ func TestClusterSurvivesACrashingReply(t *testing.T) {
 			q := s[1].join("after-q", "tq")
 			p.send(`{"type":"OFFER","dst":"after-q","payload":1}`)
 			q.expect(`{"type":"OFFER","src":"after-p","dst":"after-q","payload":1}`)
-			got := p.stream()
-			eventuallyTrue(t, "relay to the crashed instance again", func() bool {
-				q.send(`{"type":"ANSWER","dst":"after-p","payload":2}`)
-				select {
-				case m := <-got:
-					if m != `{"type":"ANSWER","src":"after-q","dst":"after-p","payload":2}` {
-						t.Fatalf("after-p got %s", m)
-					}
-					return true
-				case <-time.After(200 * time.Millisecond):
-					return false
-				}
-			})
+			relayEventually(t, "relay to the crashed instance again", q, p,
+				`{"type":"ANSWER","dst":"after-p","payload":2}`, `{"type":"ANSWER","src":"after-q","dst":"after-p","payload":2}`)
 			if !s[1].srv.broker.inUse("after-p") {
 				t.Error("the crashed instance's new claim is not in Redis")
 			}
