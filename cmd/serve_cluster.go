@@ -24,21 +24,30 @@ func clusterFlags(c *cobra.Command, o *serveOptions) {
 // developer gave (flag, environment, their own rtdev.local.toml): a
 // committed file must not be able to send it somewhere.
 func resolveCluster(cmd *cobra.Command, o *serveOptions, s project.Serve, src project.Source, getenv func(string) string) error {
-	typed := true
 	switch {
 	case cmd.Flags().Changed("cluster"):
+		useCluster(o, o.cluster, true, getenv)
 	case getenv("RTDEV_CLUSTER") != "":
-		o.cluster = getenv("RTDEV_CLUSTER")
+		useCluster(o, getenv("RTDEV_CLUSTER"), true, getenv)
 	case s.Cluster != "":
 		if _, err := devserver.ClusterHost(s.Cluster); err != nil {
 			return usageErr(fmt.Sprintf("use cluster = \"redis://127.0.0.1:6379/0\" in %s", src), "serve.cluster in %s: %v", src, err)
 		}
-		o.cluster, typed = s.Cluster, src.Typed()
+		useCluster(o, s.Cluster, src.Typed(), getenv)
 	}
+	return nil
+}
+
+// useCluster sets the broker's URL, and REDIS_PASSWORD as its password
+// only if typed: the developer typed the URL (a flag or the environment).
+// A URL from a committed file names a server someone else chose, and a
+// loopback port can be a tunnel or a container's published port that
+// leads anywhere, so the password is not sent there.
+func useCluster(o *serveOptions, url string, typed bool, getenv func(string) string) {
+	o.cluster, o.clusterPassword = url, ""
 	if typed {
 		o.clusterPassword = getenv("REDIS_PASSWORD")
 	}
-	return nil
 }
 
 // clusterStartError gives a broker that cannot be reached at start the

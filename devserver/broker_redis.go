@@ -45,19 +45,23 @@ import (
 //
 // Here: connecting, admission and release. Routing through the outbox is
 // in cluster_route.go, the subscriber in cluster_receive.go, renewal and
-// reconnects in cluster_keeper.go, the envelope in cluster_wire.go.
+// reconnects in cluster_keeper.go, the envelope in cluster_wire.go, and
+// surviving a reply that crashes the client in cluster_crash.go.
 type redisBroker struct {
 	s        *Server
-	rdb      *redis.Client
-	url      string // as logs and errors show it: password redacted
-	secret   string // the password, cut out of every error
+	rdb      atomic.Pointer[redis.Client] // use through do; replaced after a crash
+	opt      redis.Options                // each new client's
+	resetMu  sync.Mutex                   // replacing or closing rdb
+	url      string                       // as logs and errors show it: password redacted
+	secret   string                       // the password, cut out of every error
 	prefix   string
 	instance string
 	ttl      time.Duration
 	version  string // the server's, from INFO at start
 
-	psMu   sync.Mutex
-	pubsub *redis.PubSub // this instance's channel; replaced by resubscribe
+	psMu     sync.Mutex
+	pubsub   *redis.PubSub // this instance's channel; nil once dropped
+	psClient *redis.Client // the client pubsub belongs to
 
 	up                                        atomic.Bool // the last command to Redis succeeded
 	forwarded, received, malformed, lostCount atomic.Uint64
@@ -172,7 +176,7 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	}
 	opt, err := redis.ParseURL(cfg.ClusterURL)
 	if err != nil {
-		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlPassword(cfg.ClusterURL))}
+		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlSecrets(cfg.ClusterURL)...)}
 	}
 	if opt.Password == "" {
 		opt.Password = cfg.ClusterPassword
@@ -185,7 +189,7 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 	b := &redisBroker{
 		s:        s,
-		rdb:      redis.NewClient(opt),
+		opt:      *opt,
 		url:      shown,
 		secret:   opt.Password,
 		prefix:   clusterPrefix(cfg.Path, cfg.Key),
@@ -195,10 +199,12 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 		probe:    make(chan struct{}, 1),
 		outWake:  make(chan struct{}, 1),
 	}
+	b.rdb.Store(b.newClient())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*clusterOpTimeout)
 	defer cancel()
 	if err := b.start(ctx); err != nil {
-		_ = b.rdb.Close()
+		b.dropSubscription()
+		_ = b.rdb.Load().Close()
 		return nil, &ClusterError{URL: shown, Err: b.redact(err)}
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
@@ -214,22 +220,24 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 // start checks the server and subscribes; the first Receive confirms the
 // subscription, so a message published right after New returns arrives.
 func (b *redisBroker) start(ctx context.Context) error {
-	info, err := b.rdb.Info(ctx, "server").Result()
-	if err != nil {
+	return b.do(func(rdb *redis.Client) error {
+		info, err := rdb.Info(ctx, "server").Result()
+		if err != nil {
+			return err
+		}
+		if b.version, err = redisVersion(info); err != nil {
+			return err
+		}
+		if err := b.loadScripts(ctx, rdb); err != nil {
+			return err
+		}
+		ps := rdb.Subscribe(ctx, b.channel(b.instance))
+		b.psMu.Lock()
+		b.pubsub, b.psClient = ps, rdb // New closes it if start fails
+		b.psMu.Unlock()
+		_, err = ps.Receive(ctx)
 		return err
-	}
-	if b.version, err = redisVersion(info); err != nil {
-		return err
-	}
-	if err := b.loadScripts(ctx); err != nil {
-		return err
-	}
-	b.pubsub = b.rdb.Subscribe(ctx, b.channel(b.instance))
-	if _, err := b.pubsub.Receive(ctx); err != nil {
-		_ = b.pubsub.Close()
-		return err
-	}
-	return nil
+	})
 }
 
 // ClusterError is a failure to reach or use the cluster broker at start.
@@ -340,39 +348,58 @@ func (b *redisBroker) releaseClaim(c *client) {
 
 func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
 	e.from = b.instance
-	if err := b.rdb.Publish(ctx, b.channel(inst), e.appendTo(nil)).Err(); err != nil {
+	if err := b.do(func(rdb *redis.Client) error {
+		return rdb.Publish(ctx, b.channel(inst), e.appendTo(nil)).Err()
+	}); err != nil {
 		b.lost(err)
 	}
 }
 
 // run runs script by its hash, loading it first after a (re)connect.
 func (b *redisBroker) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
-	if err := b.loadScripts(ctx); err != nil {
-		cmd := redis.NewCmd(ctx)
+	var cmd *redis.Cmd
+	err := b.do(func(rdb *redis.Client) error {
+		if err := b.loadScripts(ctx, rdb); err != nil {
+			return err
+		}
+		cmd = script.EvalSha(ctx, rdb, keys, args...)
+		if isNoScript(cmd.Err()) {
+			b.forgetScripts()
+			cmd = script.Eval(ctx, rdb, keys, args...)
+		}
+		return cmd.Err()
+	})
+	if err != nil {
+		cmd = redis.NewCmd(ctx)
 		cmd.SetErr(err)
-		return cmd
-	}
-	cmd := script.EvalSha(ctx, b.rdb, keys, args...)
-	if isNoScript(cmd.Err()) {
-		b.forgetScripts()
-		return script.Eval(ctx, b.rdb, keys, args...)
 	}
 	return cmd
 }
 
-func (b *redisBroker) loadScripts(ctx context.Context) error {
+// loadScripts loads the scripts not loaded since the last reconnect; the
+// caller is inside do.
+func (b *redisBroker) loadScripts(ctx context.Context, rdb *redis.Client) error {
 	b.scriptsMu.Lock()
 	defer b.scriptsMu.Unlock()
 	for _, sc := range allScripts {
 		if b.scripts[sc] {
 			continue
 		}
-		if err := sc.Load(ctx, b.rdb).Err(); err != nil {
+		if err := sc.Load(ctx, rdb).Err(); err != nil {
 			return err
 		}
 		b.scripts[sc] = true
 	}
 	return nil
+}
+
+// reloadScripts loads every script again: Redis has lost them (a restart)
+// or may have.
+func (b *redisBroker) reloadScripts(ctx context.Context) error {
+	return b.do(func(rdb *redis.Client) error {
+		b.forgetScripts()
+		return b.loadScripts(ctx, rdb)
+	})
 }
 
 func (b *redisBroker) forgetScripts() {
@@ -392,7 +419,11 @@ func (b *redisBroker) inUse(id string) bool {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	n, err := b.rdb.Exists(ctx, b.peerKey(id)).Result()
+	var n int64
+	err := b.do(func(rdb *redis.Client) (err error) {
+		n, err = rdb.Exists(ctx, b.peerKey(id)).Result()
+		return err
+	})
 	if err != nil {
 		b.lost(err)
 		return false
@@ -410,11 +441,13 @@ func (b *redisBroker) ids() []string {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	prefix := b.peerKey("")
-	iter := b.rdb.Scan(ctx, 0, globEscape(prefix)+"*", 1000).Iterator()
-	for iter.Next(ctx) && len(ids) < clusterScanLimit {
-		ids = append(ids, strings.TrimPrefix(iter.Val(), prefix))
-	}
-	if err := iter.Err(); err != nil {
+	if err := b.do(func(rdb *redis.Client) error {
+		iter := rdb.Scan(ctx, 0, globEscape(prefix)+"*", 1000).Iterator()
+		for iter.Next(ctx) && len(ids) < clusterScanLimit {
+			ids = append(ids, strings.TrimPrefix(iter.Val(), prefix))
+		}
+		return iter.Err()
+	}); err != nil {
 		b.lost(err)
 	}
 	slices.Sort(ids)
@@ -443,9 +476,11 @@ func (b *redisBroker) health() *ClusterHealth {
 func (b *redisBroker) close() {
 	b.closeOnce.Do(func() {
 		b.cancel()
-		_ = b.subscription().Close()
+		b.dropSubscription()
 		b.wg.Wait()
-		_ = b.rdb.Close()
+		b.resetMu.Lock()
+		_ = b.rdb.Load().Close()
+		b.resetMu.Unlock()
 	})
 }
 

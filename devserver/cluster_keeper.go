@@ -2,6 +2,8 @@ package devserver
 
 import (
 	"context"
+	"errors"
+	"net"
 	"slices"
 	"time"
 
@@ -47,11 +49,10 @@ func (b *redisBroker) keeper() {
 func (b *redisBroker) check() error {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	if err := b.rdb.Ping(ctx).Err(); err != nil {
+	if err := b.do(func(rdb *redis.Client) error { return rdb.Ping(ctx).Err() }); err != nil {
 		return err
 	}
-	b.forgetScripts() // a restarted Redis has none
-	return b.loadScripts(ctx)
+	return b.reloadScripts(ctx) // a restarted Redis has none
 }
 
 // renew renews (or takes again) the claim of every peer connected here.
@@ -75,18 +76,23 @@ func (b *redisBroker) renew() {
 func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	pipe := b.rdb.Pipeline()
 	cmds := make([]*redis.Cmd, len(held))
-	for i, c := range held {
-		cmds[i] = renewScript.EvalSha(ctx, pipe, []string{b.peerKey(c.id)}, c.claim, b.ttl.Milliseconds())
+	if err := b.do(func(rdb *redis.Client) error {
+		pipe := rdb.Pipeline()
+		for i, c := range held {
+			cmds[i] = renewScript.EvalSha(ctx, pipe, []string{b.peerKey(c.id)}, c.claim, b.ttl.Milliseconds())
+		}
+		_, _ = pipe.Exec(ctx) // each command's error is read below
+		return nil
+	}); err != nil {
+		b.lost(err) // which renewals ran is unknown: all run again once back
+		return false
 	}
-	_, _ = pipe.Exec(ctx)
 	for i, cmd := range cmds {
 		v, err := cmd.Int()
 		switch {
 		case err != nil && retry && isNoScript(err):
-			b.forgetScripts()
-			if err := b.loadScripts(ctx); err != nil {
+			if err := b.reloadScripts(ctx); err != nil {
 				b.lost(err)
 				return false
 			}
@@ -107,18 +113,33 @@ func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
 }
 
 // lost marks Redis unreachable after err; the first loss logs and wakes the
-// keeper.
+// keeper. A crash, and work cut off by a client or connection this broker
+// closed itself (after a crash, when no PONG came, or at shutdown), are
+// recorded where it closed them: marking them again here could come after
+// the keeper has reconnected, and take the broker down for nothing.
 func (b *redisBroker) lost(err error) {
 	if b.ctx != nil && b.ctx.Err() != nil {
 		return // shutting down
 	}
-	if b.up.CompareAndSwap(true, false) {
-		b.lostCount.Add(1)
+	if errors.Is(err, errCrashed) || errors.Is(err, redis.ErrClosed) || errors.Is(err, net.ErrClosed) {
+		return
+	}
+	if b.markDown() {
 		b.s.log.Warn("cluster broker lost: relaying only between peers on this instance until it is back",
 			"broker", b.url, "err", b.redact(err))
-		select {
-		case b.probe <- struct{}{}:
-		default:
-		}
 	}
+}
+
+// markDown marks Redis unreachable and wakes the keeper, reporting whether
+// it was reachable until now.
+func (b *redisBroker) markDown() bool {
+	if !b.up.CompareAndSwap(true, false) {
+		return false
+	}
+	b.lostCount.Add(1)
+	select {
+	case b.probe <- struct{}{}:
+	default:
+	}
+	return true
 }

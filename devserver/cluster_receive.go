@@ -21,8 +21,15 @@ func (b *redisBroker) receiveLoop() {
 	defer b.wg.Done()
 	pinged := false
 	for {
-		ps := b.subscription()
-		msg, err := ps.ReceiveTimeout(b.ctx, clusterOpTimeout)
+		var msg any
+		err := b.do(func(rdb *redis.Client) (err error) {
+			ps := b.subscription(rdb)
+			if ps == nil {
+				return context.Canceled
+			}
+			msg, err = ps.ReceiveTimeout(b.ctx, clusterOpTimeout)
+			return err
+		})
 		if b.ctx.Err() != nil {
 			return
 		}
@@ -32,12 +39,17 @@ func (b *redisBroker) receiveLoop() {
 		case isTimeout(err) && !pinged:
 			pinged = true
 			ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
-			err = ps.Ping(ctx) // the PONG arrives as a message
+			err = b.do(func(rdb *redis.Client) error {
+				if ps := b.subscription(rdb); ps != nil {
+					return ps.Ping(ctx) // the PONG arrives as a message
+				}
+				return context.Canceled
+			})
 			cancel()
 		case isTimeout(err):
 			pinged = false
 			err = errors.New("no PONG on the subscription")
-			b.resubscribe()
+			b.dropSubscription()
 		}
 		if err != nil {
 			b.lost(err)
@@ -54,22 +66,34 @@ func (b *redisBroker) receiveLoop() {
 	}
 }
 
-func (b *redisBroker) subscription() *redis.PubSub {
+// subscription is this instance's channel on rdb, subscribed afresh when
+// the last one was dropped or belongs to a replaced client; nil once the
+// broker is closing (close cancels first, then drops the last one). The
+// caller is inside do: subscribing dials and shakes hands.
+func (b *redisBroker) subscription(rdb *redis.Client) *redis.PubSub {
 	b.psMu.Lock()
 	defer b.psMu.Unlock()
+	if b.pubsub != nil && b.psClient == rdb {
+		return b.pubsub
+	}
+	if b.ctx.Err() != nil {
+		return nil
+	}
+	if b.pubsub != nil {
+		_ = b.pubsub.Close()
+	}
+	b.pubsub, b.psClient = rdb.Subscribe(b.ctx, b.channel(b.instance)), rdb
 	return b.pubsub
 }
 
-// resubscribe replaces a subscription whose connection went quiet.
-func (b *redisBroker) resubscribe() {
+// dropSubscription closes the subscription, one whose connection went
+// quiet or whose client crashed; the receive loop subscribes again.
+func (b *redisBroker) dropSubscription() {
 	b.psMu.Lock()
-	old := b.pubsub
-	if b.ctx.Err() == nil { // close, which cancels first, closes the last one
-		b.pubsub = b.rdb.Subscribe(b.ctx, b.channel(b.instance))
-	}
-	b.psMu.Unlock()
-	if old != b.pubsub {
-		_ = old.Close()
+	defer b.psMu.Unlock()
+	if b.pubsub != nil {
+		_ = b.pubsub.Close()
+		b.pubsub, b.psClient = nil, nil
 	}
 }
 

@@ -99,7 +99,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 	var flushed [][]byte
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	pipe := b.rdb.Pipeline()
+	pipe := b.rdb.Load().Pipeline() // queues commands only; Exec runs in do
 	waitMs := (s.cfg.ExpireTimeout + clusterOpTimeout).Milliseconds()
 	for i := range batch {
 		it := &batch[i]
@@ -121,7 +121,20 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 		cmds = append(cmds, routed{it, cmd})
 	}
 	if pipe.Len() > 0 {
-		_, _ = pipe.Exec(ctx) // each command's error is read below
+		err := b.do(func(*redis.Client) error {
+			_, _ = pipe.Exec(ctx) // each command's error is read below
+			return nil
+		})
+		if err != nil {
+			// The client crashed partway through the replies: a command
+			// with none may or may not have run, and is placed here as
+			// one Redis did not deliver.
+			for _, r := range cmds {
+				if r.cmd.Err() == nil && r.cmd.Val() == nil {
+					r.cmd.SetErr(err)
+				}
+			}
+		}
 	}
 	var again []outItem
 	for _, r := range cmds {
@@ -144,8 +157,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 	}
 	if len(again) > 0 {
 		// Redis restarted between two checks and forgot the scripts.
-		b.forgetScripts()
-		if err := b.loadScripts(ctx); err != nil {
+		if err := b.reloadScripts(ctx); err != nil {
 			b.lost(err)
 		}
 		b.sendBatch(again, false)

@@ -20,12 +20,23 @@ import (
 // rp. cfg is the same for all of them.
 func startCluster(t *testing.T, rp *redisproc.Proc, n int, cfg Config) []*testServer {
 	t.Helper()
-	cfg.ClusterURL = rp.URL()
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = rp.URL()
+	}
+	return startInstances(t, cfg, urls...)
+}
+
+// startInstances runs one Server per URL, each on its own listener and
+// with cfg otherwise: one realm when the URLs lead to one Redis.
+func startInstances(t *testing.T, cfg Config, urls ...string) []*testServer {
+	t.Helper()
 	if cfg.ClusterClaimTTL == 0 {
 		cfg.ClusterClaimTTL = 3 * time.Second
 	}
-	out := make([]*testServer, n)
+	out := make([]*testServer, len(urls))
 	for i := range out {
+		cfg.ClusterURL = urls[i]
 		out[i] = startServer(t, cfg)
 	}
 	// Runs before the servers stop and after the test's sockets closed:
@@ -251,25 +262,35 @@ func TestClusterRedisLostAndBack(t *testing.T) {
 	}
 	// The restarted Redis is empty: the instances claim their ids again
 	// and relay resumes.
-	got := b.stream()
-	eventuallyTrue(t, "relay across instances again", func() bool {
-		a.send(`{"type":"CANDIDATE","dst":"bob","payload":3}`)
-		select {
-		case m := <-got:
-			if m != `{"type":"CANDIDATE","src":"alice","dst":"bob","payload":3}` {
-				t.Fatalf("bob got %s", m)
-			}
-			return true
-		case <-time.After(200 * time.Millisecond):
-			return false
-		}
-	})
+	relayEventually(t, "relay across instances again", a, b,
+		`{"type":"CANDIDATE","dst":"bob","payload":3}`, `{"type":"CANDIDATE","src":"alice","dst":"bob","payload":3}`)
 	eventuallyTrue(t, "claims back", func() bool { return s[1].srv.broker.inUse("alice") })
 	other := s[1].mustDial(peerQuery("alice", "other-token", "peerjs"))
 	other.expect(`{"type":"ID-TAKEN","payload":{"msg":"ID is taken"}}`)
 	if n := strings.Count(s[0].logs.String(), "cluster broker connected"); n < 2 {
 		t.Errorf("%d connect log lines, want one at start and one after the outage", n)
 	}
+}
+
+// relayEventually sends msg from one peer until the other receives want:
+// a path between instances that has just come back may drop the first
+// ones (a subscription not yet made again). to has no other reader
+// afterwards.
+func relayEventually(t *testing.T, what string, from, to *peerConn, msg, want string) {
+	t.Helper()
+	got := to.stream()
+	eventuallyTrue(t, what, func() bool {
+		from.send(msg)
+		select {
+		case m := <-got:
+			if m != want {
+				t.Fatalf("got %s, want %s", m, want)
+			}
+			return true
+		case <-time.After(200 * time.Millisecond):
+			return false
+		}
+	})
 }
 
 // stream hands p's messages to a channel from now on; p has no other

@@ -149,8 +149,10 @@ type Config struct {
 	// an id is held by one connection in all of them, messages reach a
 	// peer on any instance, and /id and /peers answer for the whole realm.
 	// The concurrent limit, the rate limits, MaxQueuedBytes and the
-	// offline queues stay per instance. New connects and fails with a
-	// *ClusterError if Redis is unreachable or too old; Shutdown (which
+	// offline queues stay per instance. New fails with a *ConfigError for
+	// a URL the Redis client does not take (an unknown query option), and
+	// connects and fails with a *ClusterError if Redis is unreachable or
+	// too old; Shutdown (which
 	// Serve calls) stops the broker's goroutines. Default "": a single
 	// server, which never talks to Redis.
 	ClusterURL string
@@ -236,7 +238,7 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("ClusterClaimTTL", "must be at least %v, got %v", minClusterClaimTTL, c.ClusterClaimTTL)
 	}
 	if c.ClusterURL != "" {
-		if _, err := redactURL(c.ClusterURL); err != nil {
+		if err := checkClusterURL(c.ClusterURL); err != nil {
 			return bad("ClusterURL", "%w", err)
 		}
 	}
