@@ -196,6 +196,7 @@ to = %[1]q
 	wantBackend(loopback, "loopback", viteLocal+"/peerjs/admin")
 	noSecret(fromDevice, "the device", viteAt)
 	noSecret(fromDevice, "the device", serveAt)
+	stopVite(t, a, vite)
 }
 
 // stopVite ends Vite with SIGTERM, as a process manager would, and waits
