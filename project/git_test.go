@@ -1,7 +1,6 @@
 package project
 
 import (
-	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +13,7 @@ import (
 )
 
 // fakeKey is key-shaped PEM made at run time, so no key text is in git.
-var fakeKey = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{0x30, 0x00}}))
+var fakeKey = testtool.FakeKeyPEM()
 
 // gitWorkTree makes a real repository at a fresh root, sealed from the
 // machine's git configuration, and returns its layout and a git helper.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/rtdev/rtdev/internal/testtool"
 	"os"
 	"path/filepath"
 	"slices"
@@ -75,7 +76,7 @@ func TestDistRefusesUntrackedEmbeds(t *testing.T) {
 		"devserver/checkpage/assets/notes.txt",      // untracked
 		"templates/snippets/draft.tmpl",             // untracked, matches snippets/*.tmpl
 	}
-	writeTestFiles(t, clone, map[string]string{strays[0]: "-----BEGIN PRIVATE KEY-----\n", strays[1]: "notes", strays[2]: "{{.}}"})
+	writeTestFiles(t, clone, map[string]string{strays[0]: testtool.FakeKeyPEM(), strays[1]: "notes", strays[2]: "{{.}}"})
 
 	out := filepath.Join(t.TempDir(), "dist")
 	stderr, err := runDist(t, clone, "-version", "1.2.3", "-out", out, "-targets", "linux/amd64")

@@ -110,7 +110,7 @@ func TestNPMPacksOnlyTracked(t *testing.T) {
 	clone := filepath.Join(t.TempDir(), "rtdev")
 	worktreeCopy(t, clone)
 	writeTestFiles(t, clone, map[string]string{
-		"npm/rtdev/lib/.rtdev/key.pem": "-----BEGIN PRIVATE KEY-----\n",
+		"npm/rtdev/lib/.rtdev/key.pem": testtool.FakeKeyPEM(),
 		"npm/rtdev/bin/.env":           "TOKEN=s3cret\n",
 		"npm/rtdev/lib/new.js":         "export {}\n",
 	})
