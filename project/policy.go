@@ -2,9 +2,11 @@ package project
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/rtdev/rtdev/internal/fsutil"
@@ -132,44 +134,80 @@ func walkClasses(t reflect.Type, prefix string, out map[string]Class) {
 	}
 }
 
-// applyPolicy leaves out of cfg what its committed sources may not set,
-// resetting each such setting to its default, and returns one notice per
-// setting left out. Values whose source is Typed pass as they are.
-// Route and proxy backends are checked when the file is loaded (checkRoutes,
-// checkProxies); the CA's names when a CA is made (createOptions).
+// committedRule decides one loopback or local setting from a committed
+// source s: it returns nil when the value may stand, else the notice, after
+// resetting the value to its default.
+type committedRule func(c *Config, s Source, root string) *Notice
+
+// committedRules hold every setting of class loopback or local that is
+// decided when the settings are loaded; loadChecked are those decided
+// elsewhere. A test checks that each such class has one or the other, so a
+// new field tagged loopback or local cannot go unenforced.
+var committedRules = map[string]committedRule{
+	"serve.lan": func(c *Config, s Source, _ string) *Notice {
+		if !c.Serve.LAN {
+			return nil
+		}
+		c.Serve.LAN = false
+		return &Notice{Key: "serve.lan", Source: s,
+			Message: fmt.Sprintf("%s asks for lan = true, which a committed file cannot turn on (it would put this machine's server on the network)", s),
+			Fix:     "to reach it from other devices, pass --lan yourself (or set lan = true in " + LocalConfigFileName + ")"}
+	},
+	"serve.bind": func(c *Config, s Source, _ string) *Notice {
+		if netaddr.Loopback(c.Serve.Bind) {
+			return nil
+		}
+		bind := c.Serve.Bind
+		c.Serve.Bind = Defaults().Serve.Bind
+		return &Notice{Key: "serve.bind", Source: s,
+			Message: fmt.Sprintf("%s asks for bind = %q, which is not a loopback address; rtdev listens on %s", s, bind, c.Serve.Bind),
+			Fix:     fmt.Sprintf("to listen there, pass --bind %s yourself", bind)}
+	},
+	"serve.static": func(c *Config, s Source, root string) *Notice {
+		why := ""
+		if c.Serve.Static != "" {
+			why = staticOutsideProject(root, c.Serve.Static)
+		}
+		if why == "" {
+			return nil
+		}
+		static := c.Serve.Static
+		c.Serve.Static = ""
+		return &Notice{Key: "serve.static", Source: s,
+			Message: fmt.Sprintf("%s asks to serve static = %q, which %s; no files are served", s, static, why),
+			Fix:     "to serve a folder of your own, pass --static DIR yourself"}
+	},
+	"serve.cluster": func(c *Config, s Source, _ string) *Notice {
+		why := ""
+		if c.Serve.Cluster != "" {
+			why = committedClusterProblem(c.Serve.Cluster)
+		}
+		if why == "" {
+			return nil
+		}
+		c.Serve.Cluster = ""
+		return &Notice{Key: "serve.cluster", Source: s,
+			Message: fmt.Sprintf("%s names a cluster Redis that %s; serve runs as a single instance", s, why),
+			Fix:     "to use it, pass --cluster URL (or set RTDEV_CLUSTER) yourself"}
+	},
+}
+
+// loadChecked are the loopback settings whose every entry is checked as
+// the file is read, with an error naming its line (checkRoutes,
+// checkProxies): a backend is refused rather than dropped.
+var loadChecked = map[string]bool{"serve.route": true, "proxy": true}
+
+// applyPolicy applies committedRules to every setting a committed source
+// set, in key order, and returns one notice per setting left out. Values
+// whose source is Typed pass as they are. The CA's names are decided when
+// a CA is made (createOptions).
 func applyPolicy(cfg *Config, src map[string]Source, root string) []Notice {
 	var notes []Notice
-	def := Defaults()
-	committed := func(key string) (Source, bool) {
-		s, ok := src[key]
-		return s, ok && !s.Typed()
-	}
-	if s, ok := committed("serve.lan"); ok && cfg.Serve.LAN {
-		cfg.Serve.LAN = false
-		notes = append(notes, Notice{Key: "serve.lan", Source: s,
-			Message: fmt.Sprintf("%s asks for lan = true, which a committed file cannot turn on (it would put this machine's server on the network)", s),
-			Fix:     "to reach it from other devices, pass --lan yourself (or set lan = true in " + LocalConfigFileName + ")"})
-	}
-	if s, ok := committed("serve.bind"); ok && !netaddr.Loopback(cfg.Serve.Bind) {
-		notes = append(notes, Notice{Key: "serve.bind", Source: s,
-			Message: fmt.Sprintf("%s asks for bind = %q, which is not a loopback address; rtdev listens on %s", s, cfg.Serve.Bind, def.Serve.Bind),
-			Fix:     fmt.Sprintf("to listen there, pass --bind %s yourself", cfg.Serve.Bind)})
-		cfg.Serve.Bind = def.Serve.Bind
-	}
-	if s, ok := committed("serve.static"); ok && cfg.Serve.Static != "" {
-		if why := staticOutsideProject(root, cfg.Serve.Static); why != "" {
-			notes = append(notes, Notice{Key: "serve.static", Source: s,
-				Message: fmt.Sprintf("%s asks to serve static = %q, which %s; no files are served", s, cfg.Serve.Static, why),
-				Fix:     "to serve a folder of your own, pass --static DIR yourself"})
-			cfg.Serve.Static = ""
-		}
-	}
-	if s, ok := committed("serve.cluster"); ok && cfg.Serve.Cluster != "" {
-		if why := committedClusterProblem(cfg.Serve.Cluster); why != "" {
-			notes = append(notes, Notice{Key: "serve.cluster", Source: s,
-				Message: fmt.Sprintf("%s names a cluster Redis that %s; serve runs as a single instance", s, why),
-				Fix:     "to use it, pass --cluster URL (or set RTDEV_CLUSTER) yourself"})
-			cfg.Serve.Cluster = ""
+	for _, key := range slices.Sorted(maps.Keys(committedRules)) {
+		if s, ok := src[key]; ok && !s.Typed() {
+			if n := committedRules[key](cfg, s, root); n != nil {
+				notes = append(notes, *n)
+			}
 		}
 	}
 	return notes

@@ -45,6 +45,13 @@ func TestEveryConfigFieldHasAClass(t *testing.T) {
 	if got, want := len(classes), count(reflect.TypeOf(Config{})); got != want {
 		t.Errorf("%d classes for %d settings", got, want)
 	}
+	// Every class but file is enforced somewhere, and nothing else is.
+	for key, c := range classes {
+		_, rule := committedRules[key]
+		if enforced := rule || loadChecked[key]; enforced != (c != ClassFile) {
+			t.Errorf("%s is of class %s, but enforced = %v", key, c, enforced)
+		}
+	}
 
 	// And a field without a class is caught.
 	type withNewField struct {
