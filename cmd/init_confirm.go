@@ -11,10 +11,10 @@ import (
 	"github.com/rtdev/rtdev/project"
 )
 
-// publicHosts are the typed --host values that would let a new CA issue
-// for the public web: a domain outside the private-use names (with every
-// name below it) or a public address. Names a CA cannot take at all are
-// left to PlanConstraints, which refuses them with the reason.
+// publicHosts says what the typed --host values would let a new CA issue
+// for on the public web: a domain outside the private-use names, with
+// every name below it, or a public address. Names a CA cannot take at all
+// are left to PlanConstraints, which refuses them with the reason.
 func publicHosts(hosts []string) []string {
 	var out []string
 	for _, h := range hosts {
@@ -26,7 +26,7 @@ func publicHosts(hosts []string) []string {
 		case ca.KindDNS:
 			d := strings.TrimPrefix(n.Value, "*.")
 			if !project.UnderPrivateUse(d) && ca.WideningReason(d) == "" {
-				out = append(out, d)
+				out = append(out, d+" and every name below it")
 			}
 		case ca.KindIP:
 			if !ca.IsPrivateAddr(n.IP) {
@@ -50,14 +50,7 @@ func (a *app) confirmWidening(p *projectCtx, o *initOptions) error {
 	if _, err := ca.LoadCert(p.caDir); !errors.Is(err, ca.ErrNotFound) {
 		return nil // an existing CA is never widened; Ensure says what it permits
 	}
-	covers := make([]string, len(public))
-	for i, h := range public {
-		covers[i] = h
-		if !isIP(h) {
-			covers[i] = h + " and every name below it"
-		}
-	}
-	what := fmt.Sprintf("your new CA will be able to issue certificates that this machine trusts for %s", strings.Join(covers, ", "))
+	what := fmt.Sprintf("your new CA will be able to issue certificates that this machine trusts for %s", strings.Join(public, ", "))
 	if o.yes {
 		newStatus(a.io, o.json).line("warn", "%s (confirmed with --yes)", what)
 		return nil
@@ -84,9 +77,4 @@ func hostArgs(hosts []string) []string {
 		out = append(out, "--host", h)
 	}
 	return out
-}
-
-func isIP(s string) bool {
-	n, err := ca.ParseName(s)
-	return err == nil && n.Kind == ca.KindIP
 }
