@@ -171,10 +171,10 @@ function proxyEntries(port, ca, token, user = {}) {
     // host goes in X-Forwarded-Host.
     changeOrigin: true,
     // serve's connection comes from this proxy on loopback, whoever the
-    // client is: X-Forwarded-For (set from the socket, with the token that
-    // makes serve believe it) names the client, so a route served to this
-    // machine only stays refused to a phone that asks for it here.
-    xfwd: true,
+    // client is: forwardClient names the client (X-Forwarded-For from the
+    // socket, with the token that makes serve believe it), so a route
+    // served to this machine only stays refused to a phone that asks for
+    // it here.
     configure(proxy) {
       proxy.on('proxyReq', (proxyReq, req) => forwardClient(proxyReq, req, token))
       proxy.on('proxyReqWs', (proxyReq, req) => forwardClient(proxyReq, req, token))
