@@ -187,6 +187,9 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	opt.MaxRetries = -1
 	opt.DisableIdentity = true // CLIENT SETINFO is Redis 7.2+
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	if !cfg.unboundedReplies {
+		opt.Dialer = replyLimitDialer(redis.NewDialer(opt))
+	}
 	b := &redisBroker{
 		s:        s,
 		opt:      *opt,

@@ -237,7 +237,9 @@ func TestClusterSurvivesACrashingReply(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rp := testtool.Redis(t)
 			px := newCrashProxy(t, rp.Addr())
-			s := startInstances(t, Config{AllowDiscovery: true, ExpireTimeout: 300 * time.Millisecond, ClusterClaimTTL: 900 * time.Millisecond},
+			// Unbounded, so the reply reaches go-redis rather than stopping
+			// at the bound (cluster_replylimit.go) that refuses it first.
+			s := startInstances(t, Config{AllowDiscovery: true, ExpireTimeout: 300 * time.Millisecond, ClusterClaimTTL: 900 * time.Millisecond, unboundedReplies: true},
 				px.url(), rp.URL())
 			b := s[0].srv.broker.(*redisBroker)
 

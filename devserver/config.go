@@ -138,6 +138,12 @@ type Config struct {
 	// are never believed.
 	ForwardToken string
 
+	// unboundedReplies lets Redis replies of any size through to go-redis
+	// (cluster_replylimit.go bounds them otherwise). Only the test of a
+	// reply that crashes go-redis sets it, since the bound would refuse
+	// that reply before the crash it tests.
+	unboundedReplies bool
+
 	// Logger receives one line per connection and per error, with the peer
 	// id and never the token. Default: discard.
 	Logger *slog.Logger
