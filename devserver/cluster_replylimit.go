@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,9 +91,9 @@ func (s *replyScanner) feed(b []byte) error {
 			b = b[n:]
 			continue
 		}
-		i := 0
-		for i < len(b) && b[i] != '\n' {
-			i++
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
 		}
 		if len(s.line)+i > maxReplyLine {
 			return fmt.Errorf("%w: a line longer than %d bytes", errReplyTooLarge, maxReplyLine)
