@@ -107,7 +107,7 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 	}
 	var out []proxyListener
 	for _, t := range tables {
-		tg, err := proxy.ParseTarget(t.To) // checked, loopback only, by project.LoadConfig
+		tg, err := proxy.ParseTarget(t.To) // checked as project.Load read it (loopback only from a committed file)
 		if err != nil {
 			return nil, err
 		}

@@ -185,17 +185,6 @@ func (e *ConfigError) Hint() string {
 	return "fix " + e.Path + " (the keys rtdev.toml takes are listed in the README), then run the command again"
 }
 
-// LoadConfig reads the committed rtdev.toml at path over Defaults, with
-// the committed-file rule applied (see Class); Load also reads
-// rtdev.local.toml. A missing file gives the defaults and exists=false.
-func LoadConfig(path string) (cfg Config, exists bool, err error) {
-	s, err := loadFiles(path, "", FromCommitted)
-	if s == nil {
-		return Defaults(), false, err
-	}
-	return s.Config, s.Exists, err
-}
-
 // decodeFile reads one settings file into cfg. An unknown key (a typo such
 // as "prot") is an error naming the key, its line and the key meant, so a
 // setting never silently does nothing. found is false for a missing file.

@@ -105,10 +105,10 @@ func (n Notice) String() string {
 	return n.Message + "; " + n.Fix
 }
 
-// Classes maps every TOML key of Config ("serve.bind") to its class, read
+// classes maps every TOML key of Config ("serve.bind") to its class, read
 // from the policy tags. It panics on a field without a class: the class
 // test runs it, so such a field never ships.
-func Classes() map[string]Class {
+func classes() map[string]Class {
 	out := map[string]Class{}
 	walkClasses(reflect.TypeOf(Config{}), "", out)
 	return out

@@ -14,14 +14,14 @@ import (
 // TestEveryConfigFieldHasAClass: the committed-file rule has one class per
 // setting; a field added without one fails here, not in a review.
 func TestEveryConfigFieldHasAClass(t *testing.T) {
-	classes := Classes()
+	got := classes()
 	for key, want := range map[string]Class{
 		"hosts": ClassFile, "serve.port": ClassFile, "serve.lan": ClassLocal, "serve.bind": ClassLoopback,
 		"serve.static": ClassLoopback, "serve.route": ClassLoopback, "serve.cluster": ClassLoopback, "proxy": ClassLoopback,
 		"onboarding.release_url": ClassFile,
 	} {
-		if classes[key] != want {
-			t.Errorf("class of %s = %q, want %q", key, classes[key], want)
+		if got[key] != want {
+			t.Errorf("class of %s = %q, want %q", key, got[key], want)
 		}
 	}
 	// Every key the TOML decoder knows has a class: walk the same type
@@ -42,11 +42,11 @@ func TestEveryConfigFieldHasAClass(t *testing.T) {
 		}
 		return n
 	}
-	if got, want := len(classes), count(reflect.TypeOf(Config{})); got != want {
-		t.Errorf("%d classes for %d settings", got, want)
+	if n, want := len(got), count(reflect.TypeOf(Config{})); n != want {
+		t.Errorf("%d classes for %d settings", n, want)
 	}
 	// Every class but file is enforced somewhere, and nothing else is.
-	for key, c := range classes {
+	for key, c := range got {
 		_, rule := committedRules[key]
 		if enforced := rule || loadChecked[key]; enforced != (c != ClassFile) {
 			t.Errorf("%s is of class %s, but enforced = %v", key, c, enforced)

@@ -111,7 +111,7 @@ func TestLoadConfig(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, ConfigFileName)
 
-	cfg, exists, err := LoadConfig(path)
+	cfg, exists, err := loadCommitted(path)
 	if err != nil || exists || cfg.Serve.Port != 9000 || cfg.KeyType != "ecdsa" {
 		t.Fatalf("missing file: %+v %v %v", cfg, exists, err)
 	}
@@ -123,14 +123,14 @@ func TestLoadConfig(t *testing.T) {
 		}
 	}
 	write("hosts = [\"a.test\"]\n[serve]\nport = 9443\nexpire_timeout = \"2s\"\n")
-	cfg, exists, err = LoadConfig(path)
+	cfg, exists, err = loadCommitted(path)
 	if err != nil || !exists || cfg.Serve.Port != 9443 || cfg.Serve.ExpireTimeout.Seconds() != 2 || cfg.Serve.Path != "/" {
 		t.Fatalf("load: %+v %v %v", cfg, exists, err)
 	}
 
 	for _, ok := range []string{"https://example.com/rtdev/{version}", "http://127.0.0.1:8080/dist", "http://[::1]/d", "http://localhost/d"} {
 		write("[onboarding]\ninstall = \"release\"\nrelease_url = \"" + ok + "\"\n")
-		if cfg, _, err := LoadConfig(path); err != nil || cfg.Onboarding.ReleaseURL != ok {
+		if cfg, _, err := loadCommitted(path); err != nil || cfg.Onboarding.ReleaseURL != ok {
 			t.Errorf("release_url %q: %+v %v", ok, cfg.Onboarding, err)
 		}
 	}
@@ -154,7 +154,7 @@ func TestLoadConfig(t *testing.T) {
 	}
 	for _, c := range cases {
 		write(c.text)
-		_, _, err := LoadConfig(path)
+		_, _, err := loadCommitted(path)
 		var ce *ConfigError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: err = %v, want a ConfigError containing %q", c.text, err, c.want)
@@ -176,7 +176,7 @@ func TestNewConfigRoundTrips(t *testing.T) {
 	if err := WriteNewConfig(path, c); err == nil {
 		t.Fatal("WriteNewConfig replaced an existing file")
 	}
-	got, _, err := LoadConfig(path)
+	got, _, err := loadCommitted(path)
 	if err != nil || !reflect.DeepEqual(got.Hosts, c.Hosts) || !reflect.DeepEqual(got.Targets, c.Targets) {
 		t.Fatalf("round trip: %+v %v", got, err)
 	}
@@ -199,7 +199,7 @@ func TestSetHostsAndKeyTypeKeepTheRest(t *testing.T) {
 	if string(data) != want {
 		t.Fatalf("got\n%s\nwant\n%s", data, want)
 	}
-	cfg, _, err := LoadConfig(path)
+	cfg, _, err := loadCommitted(path)
 	if err != nil || cfg.KeyType != "rsa" || len(cfg.Hosts) != 2 || cfg.Serve.Port != 9001 {
 		t.Fatalf("reload: %+v %v", cfg, err)
 	}
@@ -374,7 +374,7 @@ func TestLoadConfigProxyTables(t *testing.T) {
 		}
 	}
 	write("[[proxy]]\nto = \"8000\"\n\n[[proxy]]\nport = 9443\nto = \"ws://localhost:8765\"\npath = \"/ws/\"\n")
-	cfg, _, err := LoadConfig(path)
+	cfg, _, err := loadCommitted(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,10 +396,17 @@ func TestLoadConfigProxyTables(t *testing.T) {
 		{"[[proxy]]\nto = \"8000\"\nhost = \"x\"\n", `unknown key "proxy.host"`, "rtdev.toml"},
 	} {
 		write(c.text)
-		_, _, err := LoadConfig(path)
+		_, _, err := loadCommitted(path)
 		var ce *ConfigError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) || !strings.Contains(ce.Hint(), c.hint) {
 			t.Errorf("%q:\n err = %v\n want a ConfigError containing %q, hint containing %q (hint: %v)", c.text, err, c.want, c.hint, ce)
 		}
 	}
+}
+
+// loadCommitted reads the committed rtdev.toml at path alone, with the
+// committed-file rule applied, as Load does without an rtdev.local.toml.
+func loadCommitted(path string) (cfg Config, exists bool, err error) {
+	s, err := loadFiles(path, "", FromCommitted)
+	return s.Config, s.Exists, err
 }
