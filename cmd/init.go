@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/defaults"
 	"slices"
 	"strings"
 	"time"
@@ -200,7 +201,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if o.json {
 		return writeJSON(a.io.Out, rep)
 	}
-	out.next("rtdev serve", fmt.Sprintf("then open https://localhost:%d/rtdev/", p.config.Serve.Port))
+	out.next("rtdev serve", fmt.Sprintf("then open https://localhost:%d%s", p.config.Serve.Port, defaults.PagePrefix))
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"log/slog"
 	"net"
 	"slices"
@@ -87,8 +89,8 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 	if o.maxMessage < 1 {
 		return nil, usageErr("use a size such as --max-message-bytes 16777216 (16 MiB)", "--max-message-bytes %d must be at least 1", o.maxMessage)
 	}
-	if o.port < 1 || o.port > 65535 {
-		return nil, usageErr("use a port from 1 to 65535, such as --port 8443", "--port %d is out of range", o.port)
+	if !netaddr.ValidPort(o.port) {
+		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ProxyPort), "--port %d is out of range", o.port)
 	}
 	if set("to") {
 		tg, err := proxy.ParseTarget(o.to)

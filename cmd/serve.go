@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -70,12 +72,12 @@ after the open connections are closed.`,
 	}
 	f := c.Flags()
 	f.SetNormalizeFunc(underscoresAsDashes)
-	f.IntVarP(&o.port, "port", "p", 0, "`PORT` to listen on (rtdev.toml serve.port, default 9000)")
-	f.StringVar(&o.path, "path", "", "`PATH` the PeerJS routes live under (default /)")
-	f.StringVarP(&o.key, "key", "k", "", "the `KEY` clients must send (default peerjs)")
-	f.Var(msDuration{&o.expireTimeout}, "expire-timeout", "how long messages for an offline peer are kept (5s; bare numbers are milliseconds)")
-	f.Var(msDuration{&o.aliveTimeout}, "alive-timeout", "how long a peer may go without a HEARTBEAT (60s)")
-	f.IntVarP(&o.concurrentLimit, "concurrent-limit", "c", 0, "most peers connected at once (5000)")
+	f.IntVarP(&o.port, "port", "p", 0, fmt.Sprintf("`PORT` to listen on (rtdev.toml serve.port, default %d)", defaults.ServePort))
+	f.StringVar(&o.path, "path", "", fmt.Sprintf("`PATH` the PeerJS routes live under (default %s)", defaults.ServePath))
+	f.StringVarP(&o.key, "key", "k", "", fmt.Sprintf("the `KEY` clients must send (default %s)", defaults.ServeKey))
+	f.Var(msDuration{&o.expireTimeout}, "expire-timeout", fmt.Sprintf("how long messages for an offline peer are kept (%v; bare numbers are milliseconds)", defaults.ExpireTimeout))
+	f.Var(msDuration{&o.aliveTimeout}, "alive-timeout", fmt.Sprintf("how long a peer may go without a HEARTBEAT (%ds)", defaults.AliveTimeout/time.Second))
+	f.IntVarP(&o.concurrentLimit, "concurrent-limit", "c", 0, fmt.Sprintf("most peers connected at once (%d)", defaults.ConcurrentLimit))
 	f.BoolVar(&o.allowDiscovery, "allow-discovery", false, "serve the list of connected ids at PATH/KEY/peers")
 	f.BoolVar(&o.allowOverride, "allow-override", false, "let a new connection take over a taken id instead of getting ID-TAKEN")
 	// The names used for the override request upstream (peers/peerjs#1203
@@ -85,17 +87,17 @@ after the open connections are closed.`,
 	_ = f.MarkHidden("allow-override-connect")
 	_ = f.MarkHidden("allow-override-connection")
 	f.StringArrayVar(&o.cors, "cors", nil, "allow only this `ORIGIN` to read the HTTP routes (repeatable; default: reflect any)")
-	f.StringVar(&o.bind, "bind", "", "`ADDRESS` to listen on (default 127.0.0.1 and ::1)")
+	f.StringVar(&o.bind, "bind", "", fmt.Sprintf("`ADDRESS` to listen on (default %s and ::1)", defaults.ServeBind))
 	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
 	f.StringArrayVar(&o.routes, "route", nil, "mount a plain backend on the serve port: `PATH=URL` such as /=http://localhost:5173 (repeatable), so the app, its HMR and PeerJS share one origin")
 	f.BoolVar(&o.qr, "qr", true, "with --lan, print a QR code of the phone setup page (on a terminal)")
 	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
-	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, "largest WebSocket message accepted (64 KiB)")
-	f.Float64Var(&o.rateLimit, "rate-limit", 0, "messages per second one connection may send before it is closed (100; -1 for no limit)")
-	f.IntVar(&o.rateBurst, "rate-burst", 0, "messages a connection may send at once above --rate-limit (200)")
-	f.Float64Var(&o.byteRate, "byte-rate-limit", 0, "bytes per second one connection may send before it is closed (1 MiB; -1 for no limit)")
-	f.Int64Var(&o.maxQueued, "max-queued-bytes", 0, "bytes of messages held for slow or offline peers, all together; more are dropped with EXPIRE (64 MiB)")
+	f.Int64Var(&o.maxMessage, "max-message-bytes", 0, fmt.Sprintf("largest WebSocket message accepted (%d KiB)", devserver.DefaultMaxMessageBytes>>10))
+	f.Float64Var(&o.rateLimit, "rate-limit", 0, fmt.Sprintf("messages per second one connection may send before it is closed (%d; -1 for no limit)", devserver.DefaultMessagesPerSecond))
+	f.IntVar(&o.rateBurst, "rate-burst", 0, fmt.Sprintf("messages a connection may send at once above --rate-limit (%d)", devserver.DefaultBurst))
+	f.Float64Var(&o.byteRate, "byte-rate-limit", 0, fmt.Sprintf("bytes per second one connection may send before it is closed (%d MiB; -1 for no limit)", devserver.DefaultBytesPerSecond>>20))
+	f.Int64Var(&o.maxQueued, "max-queued-bytes", 0, fmt.Sprintf("bytes of messages held for slow or offline peers, all together; more are dropped with EXPIRE (%d MiB)", devserver.DefaultMaxQueuedBytes>>20))
 	clusterFlags(c, o)
 	return c
 }
@@ -149,8 +151,8 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func
 			r.static = filepath.Join(root, r.static)
 		}
 	}
-	if r.port < 1 || r.port > 65535 {
-		return r, usageErr("use a port from 1 to 65535, such as --port 9000", "--port %d is out of range", r.port)
+	if !netaddr.ValidPort(r.port) {
+		return r, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ServePort), "--port %d is out of range", r.port)
 	}
 	if r.logFormat != "text" && r.logFormat != "json" {
 		return r, usageErr("use --log-format text or --log-format json", "--log-format %q is not text or json", r.logFormat)
@@ -181,7 +183,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
 	// Plain HTTP on the port serves only the phone setup page and the
 	// public CA files; Handler and Hosts are filled in below, before Serve.
-	plain := &devserver.PlainHTTP{Paths: checkpage.PlainPaths(""), SetupPath: "/rtdev/phone"}
+	plain := &devserver.PlainHTTP{Paths: checkpage.PlainPaths(""), SetupPath: defaults.PagePrefix + "phone"}
 	cfg := devserver.Config{
 		PlainHTTP:       plain,
 		Path:            opts.path,

@@ -14,7 +14,7 @@ import (
 func clusterFlags(c *cobra.Command, o *serveOptions) {
 	f := c.Flags()
 	f.StringVar(&o.cluster, "cluster", "", "run as one instance of a realm shared through Redis 7+ at `URL` (redis://HOST:PORT/DB or rediss://; RTDEV_CLUSTER; password in the URL or REDIS_PASSWORD)")
-	f.Var(msDuration{&o.clusterClaimTTL}, "cluster-claim-ttl", "how long an instance's claim on an id lasts in Redis unless renewed (15s; renewed every third)")
+	f.Var(msDuration{&o.clusterClaimTTL}, "cluster-claim-ttl", fmt.Sprintf("how long an instance's claim on an id lasts in Redis unless renewed (%v; renewed every third)", devserver.DefaultClusterClaimTTL))
 }
 
 // resolveCluster picks the broker: --cluster, else RTDEV_CLUSTER, else

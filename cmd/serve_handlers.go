@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"github.com/rtdev/rtdev/internal/defaults"
 	"net/http"
 	"time"
 
@@ -31,7 +32,7 @@ func checkPage(srv *devserver.Server, renewer *project.Renewer, reloader *devser
 // app; both get only what the PeerJS routes do not claim.
 func serveExtras(page, app http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/rtdev/", page)
+	mux.Handle(defaults.PagePrefix, page)
 	mux.Handle("/", app)
 	return mux
 }

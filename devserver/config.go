@@ -2,6 +2,7 @@ package devserver
 
 import (
 	"fmt"
+	"github.com/rtdev/rtdev/internal/defaults"
 	"log/slog"
 	"math"
 	"strings"
@@ -183,11 +184,11 @@ type Config struct {
 
 // Defaults applied by New.
 const (
-	DefaultPath              = "/"
-	DefaultKey               = "peerjs"
-	DefaultExpireTimeout     = 5 * time.Second
-	DefaultAliveTimeout      = 60 * time.Second
-	DefaultConcurrentLimit   = 5000
+	DefaultPath              = defaults.ServePath
+	DefaultKey               = defaults.ServeKey
+	DefaultExpireTimeout     = defaults.ExpireTimeout
+	DefaultAliveTimeout      = defaults.AliveTimeout
+	DefaultConcurrentLimit   = defaults.ConcurrentLimit
 	DefaultMaxMessageBytes   = 64 << 10
 	DefaultSendQueueLen      = 256
 	DefaultOfflineQueueLen   = 256

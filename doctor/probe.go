@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"net"
 	"net/url"
 	"strconv"
@@ -49,7 +50,7 @@ func ParseTarget(s string) (Target, error) {
 	if t.Port == "" {
 		t.Port = defaultPort
 	}
-	if n, err := strconv.Atoi(t.Port); err != nil || n < 1 || n > 65535 {
+	if n, err := strconv.Atoi(t.Port); err != nil || !netaddr.ValidPort(n) {
 		return Target{}, fmt.Errorf("parse target %q: invalid port %q", s, t.Port)
 	}
 	if t.Path == "" {

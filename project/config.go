@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/defaults"
 	"net/url"
 	"os"
 	"regexp"
@@ -93,7 +94,7 @@ type Route struct {
 }
 
 // DefaultProxyPort is where `rtdev proxy` listens unless told otherwise.
-const DefaultProxyPort = 8443
+const DefaultProxyPort = defaults.ProxyPort
 
 // Serve holds the `rtdev serve` settings; names follow peerjs-server's flags.
 type Serve struct {
@@ -147,13 +148,13 @@ func Defaults() Config {
 		KeyType:  "ecdsa",
 		Validity: "90d",
 		Serve: Serve{
-			Port:            9000,
-			Path:            "/",
-			Key:             "peerjs",
-			ExpireTimeout:   Duration{5 * time.Second},
-			AliveTimeout:    Duration{60 * time.Second},
-			ConcurrentLimit: 5000,
-			Bind:            "127.0.0.1",
+			Port:            defaults.ServePort,
+			Path:            defaults.ServePath,
+			Key:             defaults.ServeKey,
+			ExpireTimeout:   Duration{defaults.ExpireTimeout},
+			AliveTimeout:    Duration{defaults.AliveTimeout},
+			ConcurrentLimit: defaults.ConcurrentLimit,
+			Bind:            defaults.ServeBind,
 		},
 	}
 }
@@ -224,8 +225,8 @@ func (c Config) validate(path string) error {
 	default:
 		return bad("key_type %q: use \"ecdsa\" or \"rsa\"", c.KeyType)
 	}
-	if c.Serve.Port < 1 || c.Serve.Port > 65535 {
-		return bad("serve.port %d: use a port from 1 to 65535", c.Serve.Port)
+	if !netaddr.ValidPort(c.Serve.Port) {
+		return bad("serve.port %d: use a port from %s", c.Serve.Port, netaddr.PortRange)
 	}
 	if c.Serve.ConcurrentLimit < 1 {
 		return bad("serve.concurrent_limit %d: must be at least 1", c.Serve.ConcurrentLimit)
@@ -267,8 +268,8 @@ func (c *Config) checkProxies(path string, data []byte, first int) error {
 		if px.Port == 0 {
 			px.Port = DefaultProxyPort
 		}
-		if px.Port < 1 || px.Port > 65535 {
-			return bad("port", "", "[[proxy]] port %d: use a port from 1 to 65535", px.Port)
+		if !netaddr.ValidPort(px.Port) {
+			return bad("port", "", "[[proxy]] port %d: use a port from %s", px.Port, netaddr.PortRange)
 		}
 		if px.To == "" {
 			return bad("to", "", "[[proxy]] table %d has no to = \"PORT\" (the backend to forward to)", i+1)

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"github.com/rtdev/rtdev/internal/defaults"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -57,15 +58,14 @@ type Data struct {
 
 // Defaults for the zero values of Data.
 const (
-	DefaultServePort    = 9000
-	DefaultServePath    = "/"
-	DefaultServeKey     = "peerjs"
+	DefaultServePort    = defaults.ServePort
+	DefaultServePath    = defaults.ServePath
+	DefaultServeKey     = defaults.ServeKey
 	DefaultPagePort     = 5173
 	DefaultUpstreamPort = 3000
 	DefaultHost         = "localhost"
-	// DefaultProxyPort is where `rtdev proxy` listens by default
-	// (project.DefaultProxyPort; templates does not import project).
-	DefaultProxyPort = 8443
+	// DefaultProxyPort is where `rtdev proxy` listens by default.
+	DefaultProxyPort = defaults.ProxyPort
 )
 
 // withDefaults fills the zero values that have a default for target t.

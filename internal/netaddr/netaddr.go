@@ -1,6 +1,7 @@
 // Package netaddr holds the one rule for "this machine" that every check of
-// a committed rtdev.toml applies: a proxy or route target, a release_url
-// over http://, the cluster's Redis.
+// a committed rtdev.toml applies (a proxy or route target, a release_url
+// over http://, the cluster's Redis, a client of a loopback-only route),
+// and the one range of valid ports.
 package netaddr
 
 import (
@@ -25,3 +26,12 @@ func LoopbackPeer(remoteAddr string) bool {
 	ap, err := netip.ParseAddrPort(remoteAddr)
 	return err == nil && ap.Addr().Unmap().IsLoopback()
 }
+
+// MaxPort is the highest TCP port; 0 is no port to listen on or dial.
+const MaxPort = 65535
+
+// PortRange is how messages name the valid ports.
+const PortRange = "1 to 65535"
+
+// ValidPort reports whether n is a TCP port from 1 to MaxPort.
+func ValidPort(n int) bool { return n >= 1 && n <= MaxPort }

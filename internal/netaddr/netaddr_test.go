@@ -24,3 +24,11 @@ func TestLoopbackPeer(t *testing.T) {
 		}
 	}
 }
+
+func TestValidPort(t *testing.T) {
+	for n, want := range map[int]bool{0: false, 1: true, 443: true, 65535: true, 65536: false, -1: false} {
+		if ValidPort(n) != want {
+			t.Errorf("ValidPort(%d) = %v", n, !want)
+		}
+	}
+}
