@@ -102,6 +102,27 @@ after the open connections are closed.`,
 	return c
 }
 
+// serveFlagFor names the flag (or rtdev.toml key) behind each devserver
+// Config field, so a bad value is reported in the user's words.
+var serveFlagFor = map[string]string{
+	"Path":              "--path (serve.path)",
+	"Key":               "--key (serve.key)",
+	"ExpireTimeout":     "--expire-timeout (serve.expire_timeout)",
+	"AliveTimeout":      "--alive-timeout (serve.alive_timeout)",
+	"ConcurrentLimit":   "--concurrent-limit (serve.concurrent_limit)",
+	"MaxMessageBytes":   "--max-message-bytes",
+	"MessagesPerSecond": "--rate-limit",
+	"Burst":             "--rate-burst",
+	"BytesPerSecond":    "--byte-rate-limit",
+	"MaxQueuedBytes":    "--max-queued-bytes",
+	"ClusterURL":        "--cluster (RTDEV_CLUSTER, serve.cluster)",
+	"ClusterClaimTTL":   "--cluster-claim-ttl",
+}
+
+// noticeFlags are the serve flags that set what a committed-file notice is
+// about: typed, they make the notice moot.
+var noticeFlags = map[string]string{"serve.lan": "lan", "serve.bind": "bind", "serve.static": "static", "serve.cluster": "cluster"}
+
 // resolveServe merges flags over rtdev.toml over the defaults; root is the
 // project folder, which relative paths in rtdev.toml are relative to.
 func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func(key string) project.Source, root string) (serveOptions, error) {
@@ -282,10 +303,6 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 // envForwardToken holds the secret the Vite plugin's proxy sends with the
 // client address and host it forwards (devserver.Config.ForwardToken).
 const envForwardToken = "RTDEV_FORWARD_TOKEN"
-
-// noticeFlags are the serve flags that set what a committed-file notice is
-// about: typed, they make the notice moot.
-var noticeFlags = map[string]string{"serve.lan": "lan", "serve.bind": "bind", "serve.static": "static", "serve.cluster": "cluster"}
 
 func serveConfigError(err error) error {
 	if cerr := clusterStartError(err); cerr != nil {

@@ -144,20 +144,3 @@ func trustSummary(ctx context.Context, a *app, res *project.EnsureResult) string
 		return st.Warn.Render("not in "+strings.Join(missing, ", ")) + " — run " + st.Code.Render("rtdev trust install")
 	}
 }
-
-// serveFlagFor names the flag (or rtdev.toml key) behind each devserver
-// Config field, so a bad value is reported in the user's words.
-var serveFlagFor = map[string]string{
-	"Path":              "--path (serve.path)",
-	"Key":               "--key (serve.key)",
-	"ExpireTimeout":     "--expire-timeout (serve.expire_timeout)",
-	"AliveTimeout":      "--alive-timeout (serve.alive_timeout)",
-	"ConcurrentLimit":   "--concurrent-limit (serve.concurrent_limit)",
-	"MaxMessageBytes":   "--max-message-bytes",
-	"MessagesPerSecond": "--rate-limit",
-	"Burst":             "--rate-burst",
-	"BytesPerSecond":    "--byte-rate-limit",
-	"MaxQueuedBytes":    "--max-queued-bytes",
-	"ClusterURL":        "--cluster (RTDEV_CLUSTER, serve.cluster)",
-	"ClusterClaimTTL":   "--cluster-claim-ttl",
-}
