@@ -138,7 +138,7 @@ func (a *app) storeStatusOnce() doctor.TrustStatus {
 		env := a.newTrustEnv(false)
 		st.Selection, err = trust.SelectionFor("", env)
 		if err != nil {
-			err = usageErr(storeHint, "%v", err)
+			err = usageErr(storeHint(env), "%v", err)
 			return st, err
 		}
 		var stores []trust.Store

@@ -21,23 +21,26 @@ type trustOptions struct {
 func newCmdTrust(a *app) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "trust",
-		Short: "Install, check or remove your CA in the system, NSS (Chrome, Firefox) and Java stores",
-		Long: `Manage where your CA is trusted. Each store gets its own line in the result:
-the system store (Debian/Ubuntu, Fedora, Arch, openSUSE, macOS keychain,
-Windows user store), every NSS database Chrome/Chromium and Firefox read
-(created for Chromium when none exists), and the cacerts of every JDK found
-(JAVA_HOME, java on PATH, /usr/lib/jvm, macOS java_home; RTDEV_JAVA_HOMES
-replaces that search, none skips Java).
-
-Choose stores with --store system,nss,java or RTDEV_TRUST_STORES (none skips
-them all). uninstall removes exactly what rtdev added.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		Short: "Install, check or remove your CA in the trust stores (" + strings.Join(trust.Registered(), ", ") + ")",
+		Long:  trustLong(),
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	for _, action := range []string{"install", "uninstall", "status"} {
 		c.AddCommand(newCmdTrustAction(a, action))
 	}
 	return c
+}
+
+// trustLong is rtdev trust's help: one line per store rtdev knows.
+func trustLong() string {
+	var b strings.Builder
+	b.WriteString("Manage where your CA is trusted. Each store gets its own line in the result:\n\n")
+	for _, s := range trust.About() {
+		fmt.Fprintf(&b, "  %-7s %s\n", s[0], s[1])
+	}
+	b.WriteString("\nChoose stores with --store " + strings.Join(trust.Registered(), ",") + " or RTDEV_TRUST_STORES (none skips\nthem all). uninstall removes exactly what rtdev added.")
+	return b.String()
 }
 
 func newCmdTrustAction(a *app, action string) *cobra.Command {
@@ -55,7 +58,7 @@ func newCmdTrustAction(a *app, action string) *cobra.Command {
 			return runTrustCmd(cmd.Context(), a, o, action)
 		},
 	}
-	c.Flags().StringVar(&o.stores, "store", "", "comma list of stores: system, nss, java (default: all, or RTDEV_TRUST_STORES)")
+	c.Flags().StringVar(&o.stores, "store", "", "comma list of the stores to use (default: all, or RTDEV_TRUST_STORES); rtdev trust --help lists them")
 	c.Flags().BoolVar(&o.json, "json", false, "print the per-store results as JSON on stdout")
 	if action != "status" {
 		c.Flags().BoolVarP(&o.yes, "yes", "y", false, "never prompt for a password; fail with the command to run instead")
@@ -89,8 +92,16 @@ type trustReport struct {
 	Results []trust.Result `json:"results"`
 }
 
-// storeHint is how to name stores right, for --store and RTDEV_TRUST_STORES.
-const storeHint = "choose from system, nss and java, or none, e.g. --store nss"
+// storeHint is how to name stores right, for --store and
+// RTDEV_TRUST_STORES: the stores this environment has.
+func storeHint(env trust.Env) string {
+	names := trust.Names(env)
+	list := names[len(names)-1]
+	if len(names) > 1 {
+		list = strings.Join(names[:len(names)-1], ", ") + " and " + list
+	}
+	return fmt.Sprintf("choose from %s, or none, e.g. --store %s", list, trust.StoreNSS)
+}
 
 // trustAction runs install, uninstall or status on the selected stores.
 // canPrompt is false with --yes; it is also false when stdin is no terminal.
@@ -102,12 +113,12 @@ func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFl
 	env.BeforePrompt = func() { stop() }
 	sel, err := trust.SelectionFor(storeFlag, env)
 	if err != nil {
-		return nil, usageErr(storeHint, "%v", err)
+		return nil, usageErr(storeHint(env), "%v", err)
 	}
 	stores, err := trust.Stores(env, authority, sel)
 	if err != nil {
 		if errors.Is(err, trust.ErrUnknownStore) {
-			return nil, usageErr(storeHint, "%v", err)
+			return nil, usageErr(storeHint(env), "%v", err)
 		}
 		return nil, err
 	}

@@ -9,17 +9,6 @@ import (
 	"github.com/rtdev/rtdev/trust"
 )
 
-// storeEffect says what a missing CA breaks, per store, so the message
-// names the symptom the user actually sees.
-var storeEffect = map[string]string{
-	trust.StoreSystem: "tools that read the OS store (curl, Go, Python's ssl, Safari and Chrome outside Linux) reject rtdev certificates",
-	// On Linux Chrome reads NSS (~/.pki/nssdb), not the system store, which
-	// is the classic "works in Postman, ERR_CERT_AUTHORITY_INVALID in the
-	// browser" report.
-	trust.StoreNSS:  "Chromium and Firefox show ERR_CERT_AUTHORITY_INVALID (SEC_ERROR_UNKNOWN_ISSUER) and wss:// fails silently",
-	trust.StoreJava: "Java clients fail with \"PKIX path building failed\"",
-}
-
 // StoreStatus is what every trust store says about the CA, read without
 // changing anything, and which stores RTDEV_TRUST_STORES selects. Doctor
 // reads the stores left out too: they decide what a client that reads them
@@ -78,7 +67,7 @@ func trustFinding(r trust.Result, selected bool) Finding {
 		f.Message = "the rtdev CA is trusted by the " + r.Store + " store" + where
 	case r.State == trust.Missing:
 		f.ID, f.Severity = IDCANotTrusted, SeverityError
-		f.Message = "the rtdev CA is not trusted by the " + r.Store + " store" + where + ", so " + effect(r.Store)
+		f.Message = "the rtdev CA is not trusted by the " + r.Store + " store" + where + ", so " + trust.Effect(r.Store)
 		f.Fix = fixTrust + " --store " + r.Store
 	case r.State == trust.Failed:
 		f.ID, f.Severity = IDTrustCheckFailed, SeverityError
@@ -108,11 +97,4 @@ func trustFinding(r trust.Result, selected bool) Finding {
 		f.Message += " (" + trust.EnvStores + " leaves the " + r.Store + " store out)"
 	}
 	return f
-}
-
-func effect(store string) string {
-	if e, ok := storeEffect[store]; ok {
-		return e
-	}
-	return "programs reading it reject rtdev certificates"
 }

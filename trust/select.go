@@ -3,7 +3,6 @@ package trust
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
@@ -13,8 +12,87 @@ import (
 // not given, like mkcert's TRUST_STORES.
 const EnvStores = "RTDEV_TRUST_STORES"
 
-// storeNames in the order stores are listed and run.
-var storeNames = []string{StoreSystem, StoreNSS, StoreJava}
+// storeKind is one trust store rtdev manages.
+type storeKind struct {
+	name  string // as --store and RTDEV_TRUST_STORES take it
+	about string // what it covers, for rtdev trust --help
+	// effect says what a CA missing from the store breaks, naming the
+	// symptom the user sees (doctor's message).
+	effect string
+	open   func(env Env, c *ca.CA) Store
+	// available reports whether this environment has the store at all;
+	// nil: every environment has it (a store that does not apply on
+	// this OS reports Unsupported in its result instead).
+	available func(env Env) bool
+}
+
+// registry lists the stores in the order they are listed and run. A new
+// store is its own file plus one entry here.
+var registry = []storeKind{
+	{name: StoreSystem, open: newSystemStore,
+		about:  "the system store (Debian/Ubuntu, Fedora, Arch, openSUSE, macOS keychain, Windows user store)",
+		effect: "tools that read the OS store (curl, Go, Python's ssl, Safari and Chrome outside Linux) reject rtdev certificates"},
+	// On Linux Chrome reads NSS (~/.pki/nssdb), not the system store, which
+	// is the classic "works in Postman, ERR_CERT_AUTHORITY_INVALID in the
+	// browser" report.
+	{name: StoreNSS, open: func(env Env, c *ca.CA) Store { return &nssStore{env: env, ca: c} },
+		about:  "every NSS database Chrome/Chromium and Firefox read (created for Chromium when none exists)",
+		effect: "Chromium and Firefox show ERR_CERT_AUTHORITY_INVALID (SEC_ERROR_UNKNOWN_ISSUER) and wss:// fails silently"},
+	{name: StoreJava, open: func(env Env, c *ca.CA) Store { return &javaStore{env: env, ca: c} },
+		about:  "the cacerts of every JDK found (JAVA_HOME, java on PATH, /usr/lib/jvm, macOS java_home; RTDEV_JAVA_HOMES replaces that search, none skips Java)",
+		effect: "Java clients fail with \"PKIX path building failed\""},
+}
+
+// Names lists the stores this environment has, in the order they run: the
+// names --store and RTDEV_TRUST_STORES take here.
+func Names(env Env) []string {
+	env = env.withDefaults()
+	var out []string
+	for _, k := range registry {
+		if k.available == nil || k.available(env) {
+			out = append(out, k.name)
+		}
+	}
+	return out
+}
+
+// About describes every registered store, in order, for help text: name,
+// then what it covers.
+func About() [][2]string {
+	out := make([][2]string, len(registry))
+	for i, k := range registry {
+		out[i] = [2]string{k.name, k.about}
+	}
+	return out
+}
+
+// Effect says what a CA missing from the named store breaks.
+func Effect(store string) string {
+	if k := kind(store); k != nil {
+		return k.effect
+	}
+	return "programs reading it reject rtdev certificates"
+}
+
+func kind(name string) *storeKind {
+	for i := range registry {
+		if registry[i].name == name {
+			return &registry[i]
+		}
+	}
+	return nil
+}
+
+// Registered lists every store rtdev knows, whatever this environment has,
+// in order: for help text and for messages about a name that is none of
+// them.
+func Registered() []string {
+	out := make([]string, len(registry))
+	for i, k := range registry {
+		out[i] = k.name
+	}
+	return out
+}
 
 // ErrUnknownStore is wrapped by the error for a store name rtdev does not
 // know; callers treat it as a usage error.
@@ -47,7 +125,7 @@ func ParseSelection(s string) ([]string, error) {
 		}
 	}
 	if out == nil {
-		return nil, fmt.Errorf("%w: empty list %q (valid: %s, or none)", ErrUnknownStore, s, strings.Join(storeNames, ", "))
+		return nil, fmt.Errorf("%w: empty list %q (valid: %s, or none)", ErrUnknownStore, s, strings.Join(Registered(), ", "))
 	}
 	return out, nil
 }
@@ -65,12 +143,12 @@ func SelectionFor(flag string, env Env) ([]string, error) {
 // unknownStore is the error for a name that is not a store, listing the
 // valid ones.
 func unknownStore(name string) error {
-	return fmt.Errorf("%w %q (valid: %s, or none)", ErrUnknownStore, name, strings.Join(storeNames, ", "))
+	return fmt.Errorf("%w %q (valid: %s, or none)", ErrUnknownStore, name, strings.Join(Registered(), ", "))
 }
 
-func known(name string) bool { return slices.Contains(storeNames, name) }
+func known(name string) bool { return kind(name) != nil }
 
-// Stores returns the selected stores for c, in the order system, nss, java.
+// Stores returns the selected stores for c, in registry order.
 // A nil selection is every store; each reports Skipped or Unsupported where
 // it does not apply, so a status table always shows all three.
 func Stores(env Env, c *ca.CA, selection []string) ([]Store, error) {
@@ -87,18 +165,11 @@ func Stores(env Env, c *ca.CA, selection []string) ([]Store, error) {
 		want[n] = true
 	}
 	stores := []Store{}
-	for _, n := range storeNames {
-		if selection != nil && !want[n] {
+	for _, k := range registry {
+		if (selection != nil && !want[k.name]) || (k.available != nil && !k.available(env)) {
 			continue
 		}
-		switch n {
-		case StoreSystem:
-			stores = append(stores, newSystemStore(env, c))
-		case StoreNSS:
-			stores = append(stores, &nssStore{env: env, ca: c})
-		case StoreJava:
-			stores = append(stores, &javaStore{env: env, ca: c})
-		}
+		stores = append(stores, k.open(env, c))
 	}
 	return stores, nil
 }
