@@ -123,7 +123,7 @@ func (a *app) certCA(o *certOptions, names []ca.Name) (*ca.CA, error) {
 		return nil, usageIf[*ca.WideningError](err)
 	}
 	if created {
-		out := newStatus(a.io, false)
+		out := a.newStatus(false)
 		out.line("ok", "no CA yet: created your CA in %s (SHA-256 %s…)", dir, authority.Fingerprint()[:16])
 		if plan, err := ca.PlanConstraints(co); err == nil && !o.unconstrained {
 			for _, w := range plan.Widened {
@@ -136,7 +136,7 @@ func (a *app) certCA(o *certOptions, names []ca.Name) (*ca.CA, error) {
 }
 
 func writeCertFiles(a *app, o *certOptions, leaf *ca.Leaf, authority *ca.CA) error {
-	out := newStatus(a.io, false)
+	out := a.newStatus(false)
 	base := certBaseName(leaf.Names(), o.client)
 	certFile, keyFile := o.certFile, o.keyFile
 	if certFile == "" {

@@ -173,12 +173,12 @@ func printDoctor(a *app, rep doctor.Report) {
 		}[f.Severity]
 		// A probed server names itself (certificate subject, SANs,
 		// headers): every field is escaped before it reaches the terminal.
-		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), textsafe.Terminal(f.Message), st.Muted.Render("["+f.ID+"]"))
+		fmt.Fprintf(w, "%s %s %s\n", st.Mark(kind), textsafe.Terminal(a.asRun(f.Message)), st.Muted.Render("["+f.ID+"]"))
 		if f.Severity.Problem() && f.Subject != "" {
 			fmt.Fprintf(w, "    %s\n", st.Muted.Render(textsafe.Terminal(f.Subject)))
 		}
 		if f.Fix != "" && f.Severity.Problem() {
-			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(textsafe.Terminal(f.Fix)))
+			fmt.Fprintf(w, "    %s %s\n", st.Hint.Render("fix:"), st.Code.Render(textsafe.Terminal(a.asRun(f.Fix))))
 		}
 	}
 	if rep.Problems == 0 {

@@ -41,7 +41,7 @@ func runEnv(a *app, o *envOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := refreshBundle(p, newStatus(a.io, false)); err != nil {
+	if err := refreshBundle(p, a.newStatus(false)); err != nil {
 		return err
 	}
 	data, err := snippetData(p, false, false)

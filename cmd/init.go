@@ -118,7 +118,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if err != nil {
 		return err
 	}
-	out := newStatus(a.io, o.json)
+	out := a.newStatus(o.json)
 	rep := initReport{Project: p.layout.Root, Config: p.layout.ConfigFile}
 
 	detected, err := templates.Detect(p.layout.Root)

@@ -52,7 +52,7 @@ func (a *app) confirmWidening(p *projectCtx, o *initOptions) error {
 	}
 	what := fmt.Sprintf("your new CA will be able to issue certificates that this machine trusts for %s", strings.Join(public, ", "))
 	if o.yes {
-		newStatus(a.io, o.json).line("warn", "%s (confirmed with --yes)", what)
+		a.newStatus(o.json).line("warn", "%s (confirmed with --yes)", what)
 		return nil
 	}
 	if !a.io.CanPrompt() {

@@ -22,10 +22,19 @@ type status struct {
 	st  ui.Styles
 	// quiet drops every line (--json prints only the document).
 	quiet bool
+	// asRun names each rtdev command as the user can run it (app.asRun).
+	asRun func(string) string
 }
 
 func newStatus(ios *ui.IOStreams, quiet bool) *status {
-	return &status{ios: ios, st: ios.StylesErr(), quiet: quiet}
+	return &status{ios: ios, st: ios.StylesErr(), quiet: quiet, asRun: func(s string) string { return s }}
+}
+
+// newStatus is the status printer for a's streams and program name.
+func (a *app) newStatus(quiet bool) *status {
+	s := newStatus(a.io, quiet)
+	s.asRun = a.asRun
+	return s
 }
 
 // line prints "<mark> <text>"; kind is "ok", "warn", "error" or "info".
@@ -35,7 +44,7 @@ func (s *status) line(kind, format string, args ...any) {
 	}
 	// The text can hold names from a committed rtdev.toml or a peer:
 	// escaped, so none of it reaches the terminal as a control sequence.
-	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), textsafe.Terminal(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(s.ios.ErrOut, "%s %s\n", s.st.Mark(kind), textsafe.Terminal(s.asRun(fmt.Sprintf(format, args...))))
 }
 
 // detail prints an indented, muted continuation line.
@@ -43,7 +52,7 @@ func (s *status) detail(format string, args ...any) {
 	if s.quiet {
 		return
 	}
-	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(textsafe.Terminal(fmt.Sprintf(format, args...))))
+	fmt.Fprintf(s.ios.ErrOut, "  %s\n", s.st.Muted.Render(textsafe.Terminal(s.asRun(fmt.Sprintf(format, args...)))))
 }
 
 // next prints the suggested next command.
@@ -51,5 +60,5 @@ func (s *status) next(cmdline, why string) {
 	if s.quiet {
 		return
 	}
-	fmt.Fprintf(s.ios.ErrOut, "\n%s %s  %s\n", s.st.Title.Render("next:"), s.st.Code.Render(cmdline), s.st.Muted.Render(why))
+	fmt.Fprintf(s.ios.ErrOut, "\n%s %s  %s\n", s.st.Title.Render("next:"), s.st.Code.Render(s.asRun(cmdline)), s.st.Muted.Render(why))
 }

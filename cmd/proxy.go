@@ -145,7 +145,7 @@ func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) 
 		}
 	}
 
-	out := newStatus(a.io, false)
+	out := a.newStatus(false)
 	cs, err := a.serveCertSet(p, out, logger)
 	if err != nil {
 		return err

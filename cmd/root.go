@@ -24,6 +24,10 @@ type app struct {
 	// trustEnv describes the machine to the trust stores; nil is
 	// trust.NewEnv. Unit tests put a fake runner and root folder there.
 	trustEnv func(canPrompt bool) trust.Env
+	// self is how the user can run this rtdev again (selfCommand); ""
+	// is "rtdev".
+	self string
+	patternState
 }
 
 // Main runs rtdev with the process's arguments and environment and returns
@@ -31,11 +35,16 @@ type app struct {
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runMain(ctx, os.Args[1:], ui.System(os.Getenv), os.Getenv)
+	return runMainAs(ctx, systemSelf(), os.Args[1:], ui.System(os.Getenv), os.Getenv)
 }
 
 func runMain(ctx context.Context, args []string, ios *ui.IOStreams, getenv func(string) string) int {
-	a := &app{io: ios, getenv: getenv, now: time.Now}
+	return runMainAs(ctx, "rtdev", args, ios, getenv)
+}
+
+// runMainAs is runMain for a program the user runs as self (selfCommand).
+func runMainAs(ctx context.Context, self string, args []string, ios *ui.IOStreams, getenv func(string) string) int {
+	a := &app{io: ios, getenv: getenv, now: time.Now, self: self}
 	root := newRootCmd(a)
 	root.SetArgs(args)
 	root.SetIn(ios.In)
@@ -50,9 +59,9 @@ func runMain(ctx context.Context, args []string, ios *ui.IOStreams, getenv func(
 		return code
 	}
 	st := ios.StylesErr()
-	fmt.Fprintf(ios.ErrOut, "%s %s\n", st.Error.Render("error:"), err)
+	fmt.Fprintf(ios.ErrOut, "%s %s\n", st.Error.Render("error:"), a.asRun(err.Error()))
 	if hint != "" {
-		fmt.Fprintf(ios.ErrOut, "%s %s\n", st.Hint.Render("hint:"), hint)
+		fmt.Fprintf(ios.ErrOut, "%s %s\n", st.Hint.Render("hint:"), a.asRun(hint))
 	}
 	return code
 }

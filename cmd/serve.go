@@ -258,7 +258,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 			return usageIf[*devserver.StaticRootError](err)
 		}
 	}
-	out := newStatus(a.io, false)
+	out := a.newStatus(false)
 	cs, err := a.serveCertSet(p, out, logger)
 	if err != nil {
 		return err

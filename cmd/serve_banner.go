@@ -141,6 +141,6 @@ func trustSummary(ctx context.Context, a *app, res *project.EnsureResult) string
 	case len(missing) == 0:
 		return st.Warn.Render("no stores checked") + " (RTDEV_TRUST_STORES)"
 	default:
-		return st.Warn.Render("not in "+strings.Join(missing, ", ")) + " — run " + st.Code.Render("rtdev trust install")
+		return st.Warn.Render("not in "+strings.Join(missing, ", ")) + " — run " + st.Code.Render(a.cmdline("trust", "install"))
 	}
 }

@@ -88,7 +88,7 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if err != nil {
 		return usageIf[*templates.BehindServeError](usageIf[*templates.UnknownTargetError](err))
 	}
-	out := newStatus(a.io, false)
+	out := a.newStatus(false)
 	if aside := templates.Aside(args[0], data); aside != "" {
 		defer out.line("info", "%s", aside) // on stderr, so the snippet stays valid JSON
 	}
