@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/target"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
@@ -91,9 +92,9 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 		return nil, usageErr("use a port from 1 to 65535, such as --port 8443", "--port %d is out of range", o.port)
 	}
 	if set("to") {
-		tg, err := proxy.ParseTarget(o.to)
+		tg, err := target.Parse(o.to)
 		if err != nil {
-			return nil, usageIf[*proxy.TargetError](fmt.Errorf("--to: %w", err))
+			return nil, usageIf[*target.Error](fmt.Errorf("--to: %w", err))
 		}
 		return []proxyListener{{port: o.port, tryNext: !set("port"), routes: []proxy.Route{{Path: "/", Target: tg, From: "--to"}}}}, nil
 	}
@@ -107,7 +108,7 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 	}
 	var out []proxyListener
 	for _, t := range tables {
-		tg, err := proxy.ParseTarget(t.To) // checked as project.Load read it (loopback only from a committed file)
+		tg, err := target.Parse(t.To) // checked as project.Load read it (loopback only from a committed file)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/target"
 )
 
 const testTimeout = 10 * time.Second
@@ -99,9 +100,9 @@ func startProxy(t *testing.T, cfg Config, backend string) *proxyFixture {
 	return &proxyFixture{addr: ln.Addr().String(), srv: srv, logs: logs, stop: stop}
 }
 
-func mustTarget(t *testing.T, s string) Target {
+func mustTarget(t *testing.T, s string) target.Target {
 	t.Helper()
-	tg, err := ParseTarget(s)
+	tg, err := target.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
