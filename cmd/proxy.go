@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/internal/target"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
@@ -163,7 +163,7 @@ func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) 
 	printProxyBanner(ctx, a, p, res, o, plan, lns)
 
 	go cs.renewer.Run(ctx)
-	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
+	tlsConf := tlsserve.Config(reloader.GetCertificate)
 	errs := make([]error, len(servers))
 	var wg sync.WaitGroup
 	sctx, cancel := context.WithCancel(ctx)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 )
@@ -231,8 +232,8 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if opts.static != "" {
 		// Refused before anything is written: a root holding the key,
 		// the CA or .git must never be served.
-		if static, err = devserver.StaticHandler(opts.static, p.layout.Dir, p.caDir); err != nil {
-			return usageIf[*devserver.StaticRootError](err)
+		if static, err = tlsserve.StaticHandler(opts.static, p.layout.Dir, p.caDir); err != nil {
+			return usageIf[*tlsserve.StaticRootError](err)
 		}
 	}
 	out := newStatus(a.io, false)
@@ -261,7 +262,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), lan, routes)
 
 	go renewer.Run(ctx)
-	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
+	tlsConf := tlsserve.Config(reloader.GetCertificate)
 	err = srv.ServeListeners(ctx, lns, tlsConf, extra)
 	if routes != nil {
 		// Routed WebSockets are hijacked, so the HTTP shutdown does not

@@ -1,4 +1,4 @@
-package devserver
+package tlsserve
 
 import (
 	"crypto/tls"
@@ -9,12 +9,12 @@ import (
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
-// TestTLSConfigOffersAEADOnly dials a listener using TLSConfig with TLS 1.2
+// TestConfigOffersAEADOnly dials a listener using Config with TLS 1.2
 // clients: one offering only CBC suites is refused, one offering AES-GCM (or
 // ChaCha20) is accepted; TLS 1.3 is unchanged.
-func TestTLSConfigOffersAEADOnly(t *testing.T) {
+func TestConfigOffersAEADOnly(t *testing.T) {
 	pki := newTestPKI(t, "tls.localhost")
-	conf := TLSConfig(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &pki.cert, nil })
+	conf := Config(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &pki.cert, nil })
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", conf)
 	if err != nil {
 		t.Fatal(err)
