@@ -242,9 +242,9 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	res, reloader, renewer := cs.res, cs.reloader, cs.renewer
-	lns, err := devserver.Listen(opts.port, opts.bind, opts.lan)
+	lns, err := tlsserve.Listen(opts.port, opts.bind, opts.lan)
 	if err != nil {
-		var le *devserver.ListenError
+		var le *tlsserve.ListenError
 		if errors.As(err, &le) {
 			return withHint(err, fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", le.Port, le.Port+1))
 		}
@@ -259,7 +259,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
 	plain.Certificate = reloader.Leaf
 	extra := serveExtras(page, appHandler(routes, static))
-	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), lan, routes)
+	printServeBanner(ctx, a, p, srv, res, opts, tlsserve.Addrs(lns), lan, routes)
 
 	go renewer.Run(ctx)
 	tlsConf := tlsserve.Config(reloader.GetCertificate)

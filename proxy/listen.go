@@ -6,7 +6,7 @@ import (
 	"net"
 	"syscall"
 
-	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 )
 
 // ListenOptions says where a proxy listens, with rtdev serve's policy:
@@ -52,5 +52,5 @@ func Listen(o ListenOptions) ([]net.Listener, int, error) {
 
 // listenPort opens port with rtdev serve's listen policy.
 func listenPort(o ListenOptions, port int) ([]net.Listener, error) {
-	return devserver.Listen(port, o.Bind, o.LAN)
+	return tlsserve.Listen(port, o.Bind, o.LAN)
 }

@@ -1,4 +1,4 @@
-package devserver
+package tlsserve
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 // (Chrome tries ::1 first on many systems); every interface when lan is
 // set, so a phone on the Wi-Fi can connect; otherwise the one bind address.
 // A missing ::1 (IPv6 turned off) is not an error: the IPv4 loopback is
-// enough. Serve all of them with one ServeListeners call.
+// enough. Serve all of them on one server.
 func Listen(port int, bind string, lan bool) ([]net.Listener, error) {
 	p := strconv.Itoa(port)
 	var addrs []string
