@@ -153,7 +153,7 @@ func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) 
 
 	lns := make([][]net.Listener, len(plan))
 	for i := range plan {
-		got, port, err := proxy.Listen(proxy.ListenOptions{Port: plan[i].port, Bind: o.bind, LAN: o.lan, TryNext: plan[i].tryNext})
+		got, port, err := tlsserve.Listen(tlsserve.ListenOptions{Port: plan[i].port, Bind: o.bind, LAN: o.lan, TryNext: plan[i].tryNext})
 		if err != nil {
 			closeAll(lns)
 			return proxyListenError(err, plan[i])
@@ -191,8 +191,8 @@ func closeAll(lns [][]net.Listener) {
 }
 
 func proxyListenError(err error, l proxyListener) error {
-	var pe *proxy.PortInUseError
-	if errors.As(err, &pe) {
+	var le *tlsserve.ListenError
+	if errors.As(err, &le) && le.InUse() {
 		if l.tryNext {
 			return withHint(err, fmt.Sprintf("ports %d and the next ones are taken: pick a free one with rtdev proxy --port", l.port))
 		}

@@ -242,7 +242,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	res, reloader, renewer := cs.res, cs.reloader, cs.renewer
-	lns, err := tlsserve.Listen(opts.port, opts.bind, opts.lan)
+	lns, _, err := tlsserve.Listen(tlsserve.ListenOptions{Port: opts.port, Bind: opts.bind, LAN: opts.lan})
 	if err != nil {
 		var le *tlsserve.ListenError
 		if errors.As(err, &le) {

@@ -24,7 +24,7 @@ import (
 // an IPv6 loopback, else two IPv4 ports.
 func twoListeners(t *testing.T) []net.Listener {
 	t.Helper()
-	lns, err := tlsserve.Listen(0, "", false)
+	lns, _, err := tlsserve.Listen(tlsserve.ListenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func ipv6Loopback(t *testing.T) bool {
 func TestListenPolicy(t *testing.T) {
 	t.Run("loopback by default", func(t *testing.T) {
 		for _, bind := range []string{"", "127.0.0.1", "localhost"} {
-			lns, err := Listen(0, bind, false)
+			lns, _, err := Listen(ListenOptions{Bind: bind})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,7 +42,7 @@ func TestListenPolicy(t *testing.T) {
 		}
 	})
 	t.Run("one bind address", func(t *testing.T) {
-		lns, err := Listen(0, "127.0.0.2", false)
+		lns, _, err := Listen(ListenOptions{Bind: "127.0.0.2"})
 		if err != nil {
 			t.Skipf("127.0.0.2: %v", err)
 		}
@@ -52,7 +52,7 @@ func TestListenPolicy(t *testing.T) {
 		}
 	})
 	t.Run("every interface with lan", func(t *testing.T) {
-		lns, err := Listen(0, "", true)
+		lns, _, err := Listen(ListenOptions{LAN: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,9 +68,9 @@ func TestListenPolicy(t *testing.T) {
 		}
 		defer taken.Close()
 		port := taken.Addr().(*net.TCPAddr).Port
-		_, err = Listen(port, "", false)
+		_, _, err = Listen(ListenOptions{Port: port})
 		var le *ListenError
-		if !errors.As(err, &le) || le.Port != port || le.Addr != "127.0.0.1:"+strconv.Itoa(port) {
+		if !errors.As(err, &le) || le.Port != port || le.Addr != "127.0.0.1:"+strconv.Itoa(port) || !le.InUse() {
 			t.Fatalf("err = %v, want a ListenError for 127.0.0.1:%d", err, port)
 		}
 	})
@@ -84,7 +84,7 @@ func TestListenPolicy(t *testing.T) {
 		}
 		defer v6.Close()
 		port := v6.Addr().(*net.TCPAddr).Port
-		lns, err := Listen(port, "", false)
+		lns, _, err := Listen(ListenOptions{Port: port})
 		if err != nil {
 			t.Skipf("127.0.0.1:%d is taken too: %v", port, err)
 		}
@@ -93,4 +93,40 @@ func TestListenPolicy(t *testing.T) {
 			t.Errorf("listening on %v, want the IPv4 loopback alone", a)
 		}
 	})
+}
+
+// A taken default port moves on to the next free one; a port the user
+// asked for does not.
+func TestListenTriesNextPortOnlyWhenAllowed(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	p := taken.Addr().(*net.TCPAddr).Port
+
+	_, _, err = Listen(ListenOptions{Port: p, Bind: "127.0.0.1"})
+	var le *ListenError
+	if !errors.As(err, &le) || le.Port != p || !le.InUse() {
+		t.Fatalf("a taken port without TryNext: %v", err)
+	}
+	lns, got, err := Listen(ListenOptions{Port: p, Bind: "127.0.0.1", TryNext: true})
+	if err != nil {
+		t.Fatalf("no free port after %d: %v", p, err)
+	}
+	defer lns[0].Close()
+	if got <= p || lns[0].Addr().(*net.TCPAddr).Port != got {
+		t.Errorf("got port %d (listener %s), want one after %d", got, lns[0].Addr(), p)
+	}
+}
+
+// An address that cannot be had for another reason than a taken port is
+// not retried on the next port: the next one would fail the same way.
+func TestListenTriesNextOnlyPastTakenPorts(t *testing.T) {
+	// 192.0.2.1 (TEST-NET-1, RFC 5737) is no interface's address here.
+	_, _, err := Listen(ListenOptions{Port: 9, Bind: "192.0.2.1", TryNext: true})
+	var le *ListenError
+	if !errors.As(err, &le) || le.Port != 9 || le.InUse() {
+		t.Fatalf("Listen on 192.0.2.1:9 = %v, want a ListenError for port 9, not in use", err)
+	}
 }
