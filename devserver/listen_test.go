@@ -99,7 +99,7 @@ func TestServeListenersEMFILEChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	lns := twoListeners(t)
-	fmt.Printf("ca %s\naddrs %s\n", pki.caFile, strings.Join(tlsserve.Addrs(lns), " "))
+	fmt.Printf("ca %s\naddrs %s\n", pki.CAFile, strings.Join(tlsserve.Addrs(lns), " "))
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()
 	if err := srv.ServeListeners(ctx, lns, pki.serverConfig(), nil); err != nil {

@@ -13,7 +13,7 @@ import (
 // without a restart, and the health report describes it.
 func TestServeWithCertReloader(t *testing.T) {
 	dir := t.TempDir()
-	certFile, keyFile := newTestPKI(t, "first.localhost").writeFiles(t, dir)
+	certFile, keyFile := newTestPKI(t, "first.localhost").WriteFiles(t, dir)
 	r, err := tlsserve.NewCertReloader(certFile, keyFile)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +30,7 @@ func TestServeWithCertReloader(t *testing.T) {
 	if cn := peerCN(); cn != "first.localhost" {
 		t.Fatalf("CN %q", cn)
 	}
-	newTestPKI(t, "second.localhost").writeFiles(t, dir)
+	newTestPKI(t, "second.localhost").WriteFiles(t, dir)
 	// A later mtime, so a rewrite within the filesystem's timestamp
 	// granularity still counts as a change.
 	later := time.Now().Add(time.Minute)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/testpki"
 )
 
 func leafCN(t *testing.T, c *tls.Certificate) string {
@@ -30,15 +32,15 @@ func touch(t *testing.T, name string, d time.Duration) {
 // reloaderFixture serves a pair with CN first.localhost from files in a
 // temporary folder and returns the pair with CN second.localhost to renew
 // it with.
-func reloaderFixture(t *testing.T) (r *CertReloader, dir, certFile, keyFile string, second testPKI) {
+func reloaderFixture(t *testing.T) (r *CertReloader, dir, certFile, keyFile string, second testpki.PKI) {
 	t.Helper()
 	dir = t.TempDir()
-	certFile, keyFile = newTestPKI(t, "first.localhost").writeFiles(t, dir)
+	certFile, keyFile = testpki.New(t, "first.localhost").WriteFiles(t, dir)
 	r, err := NewCertReloader(certFile, keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, dir, certFile, keyFile, newTestPKI(t, "second.localhost")
+	return r, dir, certFile, keyFile, testpki.New(t, "second.localhost")
 }
 
 func TestCertReloader(t *testing.T) {
@@ -56,7 +58,7 @@ func TestCertReloader(t *testing.T) {
 
 	// Half a renewal: the new certificate with the old key does not load;
 	// the old pair stays in service and the error is kept.
-	if err := os.WriteFile(certFile, second.certPEM, 0o644); err != nil {
+	if err := os.WriteFile(certFile, second.CertPEM, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	touch(t, certFile, time.Minute)
@@ -64,7 +66,7 @@ func TestCertReloader(t *testing.T) {
 		t.Fatalf("mismatched pair: serving %q, Err %v", cn, r.Err())
 	}
 	// The key lands: the next handshake gets the new pair.
-	if err := os.WriteFile(keyFile, second.keyPEM, 0o600); err != nil {
+	if err := os.WriteFile(keyFile, second.KeyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	touch(t, keyFile, time.Minute)
@@ -89,8 +91,8 @@ func TestCertReloader(t *testing.T) {
 
 func TestCertReloaderErrors(t *testing.T) {
 	dir := t.TempDir()
-	p := newTestPKI(t, "x.localhost")
-	certFile, keyFile := p.writeFiles(t, dir)
+	p := testpki.New(t, "x.localhost")
+	certFile, keyFile := p.WriteFiles(t, dir)
 	if _, err := NewCertReloader(certFile, dir+"/missing.pem"); err == nil {
 		t.Error("missing key: no error")
 	}
