@@ -3,7 +3,7 @@ package cmd
 import (
 	"log/slog"
 
-	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -12,7 +12,7 @@ import (
 // disk on each handshake, and the renewer that keeps it current.
 type servedCertSet struct {
 	res      *project.EnsureResult
-	reloader *devserver.CertReloader
+	reloader *tlsserve.CertReloader
 	renewer  *project.Renewer
 }
 
@@ -35,7 +35,7 @@ func (a *app) serveCertSet(p *projectCtx, out *status, logger *slog.Logger) (*se
 		out.line("ok", "renewed %s: %s", p.relPath(p.layout.Cert), res.Reason)
 	}
 	reportLeftOut(out, res.LeftOut)
-	reloader, err := devserver.NewCertReloader(p.layout.Cert, p.layout.Key)
+	reloader, err := tlsserve.NewCertReloader(p.layout.Cert, p.layout.Key)
 	if err != nil {
 		return nil, withHint(err, "run \"rtdev init\" to issue the project certificate")
 	}

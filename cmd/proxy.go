@@ -15,7 +15,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/target"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
@@ -93,9 +94,9 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ProxyPort), "--port %d is out of range", o.port)
 	}
 	if set("to") {
-		tg, err := proxy.ParseTarget(o.to)
+		tg, err := target.Parse(o.to)
 		if err != nil {
-			return nil, usageIf[*proxy.TargetError](fmt.Errorf("--to: %w", err))
+			return nil, usageIf[*target.Error](fmt.Errorf("--to: %w", err))
 		}
 		return []proxyListener{{port: o.port, tryNext: !set("port"), routes: []proxy.Route{{Path: "/", Target: tg, From: "--to"}}}}, nil
 	}
@@ -109,7 +110,7 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 	}
 	var out []proxyListener
 	for _, t := range tables {
-		tg, err := proxy.ParseTarget(t.To) // checked as project.Load read it (loopback only from a committed file)
+		tg, err := target.Parse(t.To) // checked as project.Load read it (loopback only from a committed file)
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +155,7 @@ func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) 
 
 	lns := make([][]net.Listener, len(plan))
 	for i := range plan {
-		got, port, err := proxy.Listen(proxy.ListenOptions{Port: plan[i].port, Bind: o.bind, LAN: o.lan, TryNext: plan[i].tryNext})
+		got, port, err := tlsserve.Listen(tlsserve.ListenOptions{Port: plan[i].port, Bind: o.bind, LAN: o.lan, TryNext: plan[i].tryNext})
 		if err != nil {
 			closeAll(lns)
 			return proxyListenError(err, plan[i])
@@ -164,7 +165,7 @@ func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) 
 	printProxyBanner(ctx, a, p, res, o, plan, lns)
 
 	go cs.renewer.Run(ctx)
-	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
+	tlsConf := tlsserve.Config(reloader.GetCertificate)
 	errs := make([]error, len(servers))
 	var wg sync.WaitGroup
 	sctx, cancel := context.WithCancel(ctx)
@@ -192,8 +193,8 @@ func closeAll(lns [][]net.Listener) {
 }
 
 func proxyListenError(err error, l proxyListener) error {
-	var pe *proxy.PortInUseError
-	if errors.As(err, &pe) {
+	var le *tlsserve.ListenError
+	if errors.As(err, &le) && le.InUse() {
 		if l.tryNext {
 			return withHint(err, fmt.Sprintf("ports %d and the next ones are taken: pick a free one with rtdev proxy --port", l.port))
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 )
@@ -254,8 +255,8 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if opts.static != "" {
 		// Refused before anything is written: a root holding the key,
 		// the CA or .git must never be served.
-		if static, err = devserver.StaticHandler(opts.static, p.layout.Dir, p.caDir); err != nil {
-			return usageIf[*devserver.StaticRootError](err)
+		if static, err = tlsserve.StaticHandler(opts.static, p.layout.Dir, p.caDir); err != nil {
+			return usageIf[*tlsserve.StaticRootError](err)
 		}
 	}
 	out := a.newStatus(false)
@@ -264,9 +265,9 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	res, reloader, renewer := cs.res, cs.reloader, cs.renewer
-	lns, err := devserver.Listen(opts.port, opts.bind, opts.lan)
+	lns, _, err := tlsserve.Listen(tlsserve.ListenOptions{Port: opts.port, Bind: opts.bind, LAN: opts.lan})
 	if err != nil {
-		var le *devserver.ListenError
+		var le *tlsserve.ListenError
 		if errors.As(err, &le) {
 			return withHint(err, fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", le.Port, le.Port+1))
 		}
@@ -281,10 +282,10 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
 	plain.Certificate = reloader.Leaf
 	extra := serveExtras(page, appHandler(routes, static))
-	printServeBanner(ctx, a, p, srv, res, opts, devserver.Addrs(lns), lan, routes)
+	printServeBanner(ctx, a, p, srv, res, opts, tlsserve.Addrs(lns), lan, routes)
 
 	go renewer.Run(ctx)
-	tlsConf := devserver.TLSConfig(reloader.GetCertificate)
+	tlsConf := tlsserve.Config(reloader.GetCertificate)
 	err = srv.ServeListeners(ctx, lns, tlsConf, extra)
 	if routes != nil {
 		// Routed WebSockets are hijacked, so the HTTP shutdown does not

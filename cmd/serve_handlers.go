@@ -7,13 +7,14 @@ import (
 
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/version"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
 )
 
 // checkPage is the check page, phone setup page and CA files under /rtdev/.
-func checkPage(srv *devserver.Server, renewer *project.Renewer, reloader *devserver.CertReloader, started time.Time, lan []string) http.Handler {
+func checkPage(srv *devserver.Server, renewer *project.Renewer, reloader *tlsserve.CertReloader, started time.Time, lan []string) http.Handler {
 	return devserver.NoUpgrade(checkpage.Handler(checkpage.Config{
 		PeerPath:  srv.Config().Path,
 		PeerKey:   srv.Config().Key,

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/rtdev/rtdev/internal/target"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
 )
@@ -25,19 +26,19 @@ func serveRoutes(flags []string, tables []project.Route, lan bool, logger *slog.
 		if !ok {
 			return nil, usageErr("use --route PATH=URL, such as --route /=http://localhost:5173", "--route %q has no =", f)
 		}
-		clean, err := proxy.CleanPath(path)
+		clean, err := target.CleanPath(path)
 		if err != nil {
 			return nil, usageErr("use --route PATH=URL, such as --route /=http://localhost:5173", "--route: %v", err)
 		}
-		tg, err := proxy.ParseTarget(to)
+		tg, err := target.Parse(to)
 		if err != nil {
-			return nil, usageIf[*proxy.TargetError](fmt.Errorf("--route %s: %w", f, err))
+			return nil, usageIf[*target.Error](fmt.Errorf("--route %s: %w", f, err))
 		}
 		routes = append(routes, proxy.Route{Path: clean, Target: tg, From: "--route " + f})
 	}
 	if len(flags) == 0 {
 		for _, t := range tables {
-			tg, err := proxy.ParseTarget(t.To)
+			tg, err := target.Parse(t.To)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 // Package devserver is a PeerJS-compatible signaling server for development:
 // an http.Handler with a documented Config, run over HTTPS and WSS on one
-// port by Serve, with the project certificate reloaded by CertReloader.
+// port by Serve, with the project certificate reloaded by
+// internal/tlsserve.CertReloader.
 //
 // Unmodified peerjs 1.5.x clients talk to it as to peerjs-server 1.0.2: the
 // same routes (GET {path}, {path}{key}/id, {path}{key}/peers), the same

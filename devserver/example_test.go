@@ -11,6 +11,7 @@ import (
 	"os/signal"
 
 	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 )
 
 // A signaling server on https://localhost:9000 with the project certificate,
@@ -24,7 +25,7 @@ func ExampleServer_Serve() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	certs, err := devserver.NewCertReloader(".rtdev/cert.pem", ".rtdev/key.pem")
+	certs, err := tlsserve.NewCertReloader(".rtdev/cert.pem", ".rtdev/key.pem")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func BenchmarkIdlePeers(b *testing.B) {
 		debug.FreeOSMemory() // what earlier rounds left is not counted
 		rss0, heap0, stack0, g0 := memNow(b)
 		cmd := exec.Command(os.Args[0], "-test.run=^TestIdlePeersClient$", "-test.count=1")
-		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %s", idlePeersEnv, ln.Addr(), peers, pki.caFile))
+		cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%s %d %s", idlePeersEnv, ln.Addr(), peers, pki.CAFile))
 		stdin, err := cmd.StdinPipe()
 		if err != nil {
 			b.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,106 +12,19 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rtdev/rtdev/internal/testtool"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 )
-
-func closeAll(lns []net.Listener) {
-	for _, ln := range lns {
-		_ = ln.Close()
-	}
-}
-
-func ipv6Loopback(t *testing.T) bool {
-	ln, err := net.Listen("tcp", "[::1]:0")
-	if err != nil {
-		return false
-	}
-	_ = ln.Close()
-	return true
-}
-
-func TestListenPolicy(t *testing.T) {
-	t.Run("loopback by default", func(t *testing.T) {
-		for _, bind := range []string{"", "127.0.0.1", "localhost"} {
-			lns, err := Listen(0, bind, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			addrs := Addrs(lns)
-			closeAll(lns)
-			want := 1
-			if ipv6Loopback(t) {
-				want = 2
-			}
-			if len(addrs) != want || !strings.HasPrefix(addrs[0], "127.0.0.1:") || (want == 2 && !strings.HasPrefix(addrs[1], "[::1]:")) {
-				t.Errorf("bind %q: listening on %v", bind, addrs)
-			}
-		}
-	})
-	t.Run("one bind address", func(t *testing.T) {
-		lns, err := Listen(0, "127.0.0.2", false)
-		if err != nil {
-			t.Skipf("127.0.0.2: %v", err)
-		}
-		defer closeAll(lns)
-		if a := Addrs(lns); len(a) != 1 || !strings.HasPrefix(a[0], "127.0.0.2:") {
-			t.Errorf("listening on %v", a)
-		}
-	})
-	t.Run("every interface with lan", func(t *testing.T) {
-		lns, err := Listen(0, "", true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer closeAll(lns)
-		if len(lns) != 1 || !lns[0].Addr().(*net.TCPAddr).IP.IsUnspecified() {
-			t.Errorf("listening on %v", Addrs(lns))
-		}
-	})
-	t.Run("a taken port names itself", func(t *testing.T) {
-		taken, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer taken.Close()
-		port := taken.Addr().(*net.TCPAddr).Port
-		_, err = Listen(port, "", false)
-		var le *ListenError
-		if !errors.As(err, &le) || le.Port != port || le.Addr != "127.0.0.1:"+strconv.Itoa(port) {
-			t.Fatalf("err = %v, want a ListenError for 127.0.0.1:%d", err, port)
-		}
-	})
-	t.Run("a ::1 that cannot be had is left out", func(t *testing.T) {
-		if !ipv6Loopback(t) {
-			t.Skip("no IPv6 loopback here")
-		}
-		v6, err := net.Listen("tcp", "[::1]:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer v6.Close()
-		port := v6.Addr().(*net.TCPAddr).Port
-		lns, err := Listen(port, "", false)
-		if err != nil {
-			t.Skipf("127.0.0.1:%d is taken too: %v", port, err)
-		}
-		defer closeAll(lns)
-		if a := Addrs(lns); len(a) != 1 || a[0] != "127.0.0.1:"+strconv.Itoa(port) {
-			t.Errorf("listening on %v, want the IPv4 loopback alone", a)
-		}
-	})
-}
 
 // twoListeners is two loopback listeners: 127.0.0.1 and ::1 where there is
 // an IPv6 loopback, else two IPv4 ports.
 func twoListeners(t *testing.T) []net.Listener {
 	t.Helper()
-	lns, err := Listen(0, "", false)
+	lns, _, err := tlsserve.Listen(tlsserve.ListenOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +59,7 @@ func TestServeListenersServesEach(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeListeners(ctx, lns, pki.serverConfig(), nil) }()
-	for _, addr := range Addrs(lns) {
+	for _, addr := range tlsserve.Addrs(lns) {
 		if err := getRoot(addr, pki.clientConfig()); err != nil {
 			t.Error(err)
 		}
@@ -161,7 +73,7 @@ func TestServeListenersServesEach(t *testing.T) {
 	case <-time.After(waitTimeout):
 		t.Fatal("ServeListeners did not return after its context ended")
 	}
-	for _, addr := range Addrs(lns) {
+	for _, addr := range tlsserve.Addrs(lns) {
 		if c, err := net.Dial("tcp", addr); err == nil {
 			c.Close()
 			t.Errorf("%s still accepts after shutdown", addr)
@@ -187,7 +99,7 @@ func TestServeListenersEMFILEChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	lns := twoListeners(t)
-	fmt.Printf("ca %s\naddrs %s\n", pki.caFile, strings.Join(Addrs(lns), " "))
+	fmt.Printf("ca %s\naddrs %s\n", pki.CAFile, strings.Join(tlsserve.Addrs(lns), " "))
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _, _ = io.Copy(io.Discard, os.Stdin); cancel() }()
 	if err := srv.ServeListeners(ctx, lns, pki.serverConfig(), nil); err != nil {

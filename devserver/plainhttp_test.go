@@ -96,7 +96,7 @@ func TestPlainHTTPRefusesOtherHosts(t *testing.T) {
 		Handler:     page,
 		Hosts:       []string{"localhost"},
 		SetupPath:   "/rtdev/phone",
-		Certificate: func() *x509.Certificate { return pki.cert.Leaf },
+		Certificate: func() *x509.Certificate { return pki.Cert.Leaf },
 	}}, pki.serverConfig(), page)
 	port := ts.port()
 	get := func(path, host string) (*http.Response, string) {

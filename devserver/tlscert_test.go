@@ -2,71 +2,18 @@ package devserver
 
 import (
 	"crypto/tls"
-	"crypto/x509"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/testpki"
 )
 
-// testPKI is what `rtdev init` gives a project, made by the ca package in a
-// temporary folder: a fresh rtdev CA and a leaf for a name of the test's
-// choosing (its CN), localhost, 127.0.0.1 and ::1.
-type testPKI struct {
-	caFile          string // the CA certificate, PEM
-	certPEM, keyPEM []byte // the leaf
-	cert            tls.Certificate
-	pool            *x509.CertPool // the CA alone
-}
+// testPKI is testpki.PKI under the names devserver's tests call it by.
+type testPKI struct{ testpki.PKI }
 
-// newTestPKI issues the leaf for name, which must be a DNS name the CA
-// permits (for example first.localhost), and for more names or addresses.
 func newTestPKI(tb testing.TB, name string, more ...string) testPKI {
 	tb.Helper()
-	c, err := ca.Create(filepath.Join(tb.TempDir(), "ca"), ca.CreateOptions{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	names, err := ca.ParseNames(append([]string{name, "localhost", "127.0.0.1", "::1"}, more...))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	leaf, err := c.Issue(ca.LeafOptions{Names: names})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p := testPKI{
-		caFile:  filepath.Join(c.Dir, ca.CertFileName),
-		certPEM: leaf.CertPEM,
-		keyPEM:  leaf.KeyPEM,
-		pool:    x509.NewCertPool(),
-	}
-	if p.cert, err = tls.X509KeyPair(p.certPEM, p.keyPEM); err != nil {
-		tb.Fatal(err)
-	}
-	p.pool.AddCert(c.Cert)
-	return p
+	return testPKI{testpki.New(tb, name, more...)}
 }
 
-func (p testPKI) serverConfig() *tls.Config {
-	return &tls.Config{Certificates: []tls.Certificate{p.cert}}
-}
-
-func (p testPKI) clientConfig() *tls.Config {
-	return &tls.Config{RootCAs: p.pool, MinVersion: tls.VersionTLS12}
-}
-
-// writeFiles stores the pair as cert.pem/key.pem in dir for the reloader tests.
-func (p testPKI) writeFiles(tb testing.TB, dir string) (certFile, keyFile string) {
-	tb.Helper()
-	certFile = filepath.Join(dir, "cert.pem")
-	keyFile = filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, p.certPEM, 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, p.keyPEM, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	return certFile, keyFile
-}
+func (p testPKI) serverConfig() *tls.Config { return p.ServerConfig() }
+func (p testPKI) clientConfig() *tls.Config { return p.ClientConfig() }

@@ -13,7 +13,7 @@ import (
 	"syscall"
 
 	"github.com/rtdev/rtdev/internal/shell"
-	"github.com/rtdev/rtdev/proxy"
+	"github.com/rtdev/rtdev/internal/target"
 )
 
 // TLS alerts worth naming (RFC 8446 §6, RFC 6066 §3, RFC 7301 §3.2).
@@ -121,7 +121,7 @@ func (p *prober) plainHTTPFinding(details map[string]any) Finding {
 // port when it is this machine, as a user would type it.
 func proxyFix(t Target) string {
 	to := t.Addr()
-	if tg, err := proxy.ParseTarget(to); err == nil && tg.Loopback() {
+	if tg, err := target.Parse(to); err == nil && tg.Loopback() {
 		to = t.Port
 	}
 	return "rtdev proxy --to " + shell.Quote(to)

@@ -14,7 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/rtdev/rtdev/internal/netaddr"
-	"github.com/rtdev/rtdev/proxy"
+	"github.com/rtdev/rtdev/internal/target"
 )
 
 // ConfigFileName is the committed project file.
@@ -278,7 +278,7 @@ func (c *Config) checkProxies(path string, data []byte, first int) error {
 			return bad("to", err.fix, "[[proxy]] %v", err.err)
 		}
 		var err error
-		if px.Path, err = proxy.CleanPath(px.Path); err != nil {
+		if px.Path, err = target.CleanPath(px.Path); err != nil {
 			return bad("path", "", "[[proxy]] %v", err)
 		}
 		key := fmt.Sprintf("%d %s", px.Port, px.Path)
@@ -310,7 +310,7 @@ func (c *Config) checkRoutes(path string, data []byte, first int) error {
 			return bad("to", err.fix, "[[serve.route]] %v", err.err)
 		}
 		var err error
-		if rt.Path, err = proxy.CleanPath(rt.Path); err != nil {
+		if rt.Path, err = target.CleanPath(rt.Path); err != nil {
 			return bad("path", "", "[[serve.route]] %v", err)
 		}
 		if seen[rt.Path] {
@@ -332,9 +332,9 @@ type targetProblem struct {
 // the command that names the same target on the command line, which may go
 // anywhere.
 func loopbackTarget(to string, from Source, typed string) *targetProblem {
-	tg, err := proxy.ParseTarget(to)
+	tg, err := target.Parse(to)
 	if err != nil {
-		var te *proxy.TargetError
+		var te *target.Error
 		if errors.As(err, &te) {
 			return &targetProblem{err: fmt.Errorf("to: %w", err), fix: te.Hint()}
 		}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/target"
 )
 
 // Route sends the requests under Path to Target. Paths are passed to the
@@ -15,7 +17,7 @@ type Route struct {
 	// Path is a prefix ending in a path segment: "/" (every request),
 	// "/api" (/api and /api/...). The longest matching route wins.
 	Path   string
-	Target Target
+	Target target.Target
 	// From names where the target was given ("--to", "rtdev.toml [[proxy]]
 	// to"), so a 502 tells the user what to check.
 	From string
@@ -127,7 +129,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	c.Routes = slices.Clone(c.Routes)
 	for i, r := range c.Routes {
-		p, err := CleanPath(r.Path)
+		p, err := target.CleanPath(r.Path)
 		if err != nil {
 			return bad("Routes", "%v", err)
 		}
@@ -181,24 +183,6 @@ func or[T comparable](v, def T) T {
 		return def
 	}
 	return v
-}
-
-// CleanPath normalises a route path: "" is "/", a trailing slash is
-// dropped ("/api/" matches as "/api"), and it must start with "/".
-func CleanPath(p string) (string, error) {
-	if p == "" || p == "/" {
-		return "/", nil
-	}
-	if !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("path %q must start with /", p)
-	}
-	if strings.ContainsAny(p, "?#") {
-		return "", fmt.Errorf("path %q must not hold a query or fragment", p)
-	}
-	if p = strings.TrimRight(p, "/"); p == "" {
-		return "/", nil
-	}
-	return p, nil
 }
 
 // matches reports whether the request path falls under route path p

@@ -19,7 +19,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/rtdev/rtdev/ca"
-	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/target"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 )
 
 const testTimeout = 10 * time.Second
@@ -87,7 +88,7 @@ func startProxy(t *testing.T, cfg Config, backend string) *proxyFixture {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		errc <- srv.Serve(ctx, []net.Listener{ln}, devserver.TLSConfig(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &cert, nil }))
+		errc <- srv.Serve(ctx, []net.Listener{ln}, tlsserve.Config(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &cert, nil }))
 	}()
 	var once sync.Once
 	var serveErr error
@@ -99,9 +100,9 @@ func startProxy(t *testing.T, cfg Config, backend string) *proxyFixture {
 	return &proxyFixture{addr: ln.Addr().String(), srv: srv, logs: logs, stop: stop}
 }
 
-func mustTarget(t *testing.T, s string) Target {
+func mustTarget(t *testing.T, s string) target.Target {
 	t.Helper()
-	tg, err := ParseTarget(s)
+	tg, err := target.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package devserver
+package tlsserve
 
 import (
 	"crypto/tls"
@@ -6,15 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtdev/rtdev/internal/testpki"
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
-// TestTLSConfigOffersAEADOnly dials a listener using TLSConfig with TLS 1.2
+// TestConfigOffersAEADOnly dials a listener using Config with TLS 1.2
 // clients: one offering only CBC suites is refused, one offering AES-GCM (or
 // ChaCha20) is accepted; TLS 1.3 is unchanged.
-func TestTLSConfigOffersAEADOnly(t *testing.T) {
-	pki := newTestPKI(t, "tls.localhost")
-	conf := TLSConfig(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &pki.cert, nil })
+func TestConfigOffersAEADOnly(t *testing.T) {
+	pki := testpki.New(t, "tls.localhost")
+	conf := Config(func(*tls.ClientHelloInfo) (*tls.Certificate, error) { return &pki.Cert, nil })
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", conf)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +41,7 @@ func TestTLSConfigOffersAEADOnly(t *testing.T) {
 		{"TLS 1.3", tls.VersionTLS13, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cc := pki.clientConfig()
+			cc := pki.ClientConfig()
 			cc.MaxVersion, cc.CipherSuites, cc.ServerName = tc.max, tc.suites, "localhost"
 			d := &net.Dialer{Timeout: 10 * time.Second}
 			conn, err := tls.DialWithDialer(d, "tcp", ln.Addr().String(), cc)

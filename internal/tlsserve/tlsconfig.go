@@ -1,4 +1,4 @@
-package devserver
+package tlsserve
 
 import "crypto/tls"
 
@@ -18,10 +18,10 @@ var aeadSuites = []uint16{
 	tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 }
 
-// TLSConfig is the server TLS configuration of every rtdev listener (serve,
+// Config is the server TLS configuration of every rtdev listener (serve,
 // and the proxy): TLS 1.2 or newer, AEAD suites only, the certificate from
 // getCert so a renewed one is picked up without a restart.
-func TLSConfig(getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)) *tls.Config {
+func Config(getCert func(*tls.ClientHelloInfo) (*tls.Certificate, error)) *tls.Config {
 	return &tls.Config{
 		GetCertificate: getCert,
 		MinVersion:     tls.VersionTLS12,

@@ -1,12 +1,13 @@
-package proxy
+package target
 
 import (
 	"fmt"
-	"github.com/rtdev/rtdev/internal/netaddr"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/netaddr"
 )
 
 // Target is the plain backend a route forwards to.
@@ -28,26 +29,26 @@ func (t Target) Loopback() bool {
 	return err == nil && netaddr.Loopback(host)
 }
 
-// TargetError is a target that does not parse; Hint says what to write.
-type TargetError struct {
+// Error is a target that does not parse; Hint says what to write.
+type Error struct {
 	Value  string
 	Reason string
 }
 
-func (e *TargetError) Error() string { return fmt.Sprintf("target %q: %s", e.Value, e.Reason) }
+func (e *Error) Error() string { return fmt.Sprintf("target %q: %s", e.Value, e.Reason) }
 
 // Hint shows the forms a target takes.
-func (e *TargetError) Hint() string {
+func (e *Error) Hint() string {
 	return "give a port (8000), host:port (127.0.0.1:8000) or an http:// or ws:// URL (ws://localhost:8000)"
 }
 
-// ParseTarget reads a backend given as a port ("8000"), host:port
+// Parse reads a backend given as a port ("8000"), host:port
 // ("127.0.0.1:8000", "[::1]:8000") or an http:// or ws:// URL with no path.
 // https:// and wss:// are refused: the proxy exists for backends that do
 // not speak TLS, and one that does can be reached directly.
-func ParseTarget(s string) (Target, error) {
+func Parse(s string) (Target, error) {
 	s = strings.TrimSpace(s)
-	bad := func(reason string) (Target, error) { return Target{}, &TargetError{Value: s, Reason: reason} }
+	bad := func(reason string) (Target, error) { return Target{}, &Error{Value: s, Reason: reason} }
 	if s == "" {
 		return bad("it is empty")
 	}
@@ -87,10 +88,28 @@ func ParseTarget(s string) (Target, error) {
 func hostPort(host, port, orig string) (Target, error) {
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 1 || n > 65535 {
-		return Target{}, &TargetError{Value: orig, Reason: "the port must be a number from 1 to 65535"}
+		return Target{}, &Error{Value: orig, Reason: "the port must be a number from 1 to 65535"}
 	}
 	if host == "" {
 		host = "127.0.0.1"
 	}
 	return Target{Host: net.JoinHostPort(host, strconv.Itoa(n))}, nil
+}
+
+// CleanPath normalises a route path: "" is "/", a trailing slash is
+// dropped ("/api/" matches as "/api"), and it must start with "/".
+func CleanPath(p string) (string, error) {
+	if p == "" || p == "/" {
+		return "/", nil
+	}
+	if !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("path %q must start with /", p)
+	}
+	if strings.ContainsAny(p, "?#") {
+		return "", fmt.Errorf("path %q must not hold a query or fragment", p)
+	}
+	if p = strings.TrimRight(p, "/"); p == "" {
+		return "/", nil
+	}
+	return p, nil
 }
