@@ -87,8 +87,8 @@ func Parse(s string) (Target, error) {
 
 func hostPort(host, port, orig string) (Target, error) {
 	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return Target{}, &Error{Value: orig, Reason: "the port must be a number from 1 to 65535"}
+	if err != nil || !netaddr.ValidPort(n) {
+		return Target{}, &Error{Value: orig, Reason: "the port must be a number from " + netaddr.PortRange}
 	}
 	if host == "" {
 		host = "127.0.0.1"

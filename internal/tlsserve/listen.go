@@ -3,6 +3,7 @@ package tlsserve
 import (
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"net"
 	"strconv"
 	"strings"
@@ -33,7 +34,7 @@ type ListenOptions struct {
 func Listen(o ListenOptions) ([]net.Listener, int, error) {
 	last := o.Port
 	if o.TryNext {
-		last = min(o.Port+nextPorts-1, 65535)
+		last = min(o.Port+nextPorts-1, netaddr.MaxPort)
 	}
 	for port := o.Port; ; port++ {
 		lns, err := listenPort(port, o.Bind, o.LAN)
