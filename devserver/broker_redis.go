@@ -328,13 +328,6 @@ func (b *redisBroker) admit(c *client) (outcome, *client) {
 	return o, old
 }
 
-// full reports whether admitting a new id would pass limit.
-func (r *realm) full(id string, limit int) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.peers[id] == nil && len(r.peers) >= limit
-}
-
 func (b *redisBroker) release(c *client) {
 	if c.claim != "" && b.up.Load() {
 		b.releaseClaim(c)
@@ -458,15 +451,11 @@ func (b *redisBroker) ids() []string {
 }
 
 func (b *redisBroker) health() *ClusterHealth {
-	r := &b.s.realm
-	r.mu.Lock()
-	here := len(r.peers)
-	r.mu.Unlock()
 	return &ClusterHealth{
 		Broker:    b.url,
 		Reachable: b.up.Load(),
 		Instance:  b.instance,
-		PeersHere: here,
+		PeersHere: b.s.realm.count(),
 		ClaimTTL:  b.ttl.String(),
 		Forwarded: b.forwarded.Load(),
 		Received:  b.received.Load(),

@@ -57,16 +57,7 @@ func (b *redisBroker) check() error {
 
 // renew renews (or takes again) the claim of every peer connected here.
 func (b *redisBroker) renew() {
-	r := &b.s.realm
-	r.mu.Lock()
-	held := make([]*client, 0, len(r.peers))
-	for _, c := range r.peers {
-		if c.claim != "" {
-			held = append(held, c)
-		}
-	}
-	r.mu.Unlock()
-	for chunk := range slices.Chunk(held, clusterBatch) {
+	for chunk := range slices.Chunk(b.s.realm.claimed(), clusterBatch) {
 		if !b.renewChunk(chunk, true) {
 			return
 		}
@@ -102,7 +93,7 @@ func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
 			return false
 		case v == 0:
 			c := held[i]
-			if b.s.realm.removeClaimed(c.id, c.claim) != nil {
+			if b.s.realm.releaseClaim(c.id, c.claim) != nil {
 				b.conflicts.Add(1)
 				b.s.log.Warn("peer closed: its id was claimed on another instance", "id", c.id)
 				c.stop(replacedBy(false))

@@ -112,23 +112,11 @@ func (b *redisBroker) receive(data []byte) {
 		b.received.Add(1)
 		s.transmit(e.message(), nil) // copies what it keeps
 	case envKick:
-		if c := s.realm.removeClaimed(e.id, e.claim); c != nil {
+		if c := s.realm.releaseClaim(e.id, e.claim); c != nil {
 			c.stop(replacedBy(e.sameToken))
 			s.log.Info("peer replaced by a connection on another instance", "id", c.id, "same_token", e.sameToken)
 		}
 	case envFlush:
 		b.push(outItem{dst: e.id, flushTo: e.from})
 	}
-}
-
-// removeClaimed unregisters and returns id's client if it still holds claim.
-func (r *realm) removeClaimed(id, claim string) *client {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c := r.peers[id]
-	if c == nil || c.claim != claim {
-		return nil
-	}
-	delete(r.peers, id)
-	return c
 }

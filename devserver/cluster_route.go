@@ -32,14 +32,15 @@ func (b *redisBroker) forward(m message, data []byte) bool {
 		it.payload = data[len(data)-1-len(m.Payload) : len(data)-1]
 	}
 	if !b.push(it) {
-		s.budget.used.Add(-int64(cap(data)))
+		s.budget.uncharge(data)
 		return false
 	}
 	return true
 }
 
-// push adds it to the outbox; false if the outbox is full. It may be
-// called with realm.mu held: outMu is always taken after it.
+// push adds it to the outbox; false if the outbox is full. The realm
+// calls it under its lock (through forward): outMu is always taken after
+// the realm's lock.
 func (b *redisBroker) push(it outItem) bool {
 	b.outMu.Lock()
 	if len(b.out) >= clusterOutboxLen {
@@ -111,7 +112,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(it)
 			continue
 		}
-		if s.queueBehind(it) {
+		if s.queueBehind(it.dst, it.src, it.typ, it.data) {
 			continue
 		}
 		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
@@ -164,58 +165,22 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 	}
 }
 
-// queueBehind puts it in dst's offline queue here if there is one: while
-// it waits to be handed over, later messages must not overtake it.
-func (s *Server) queueBehind(it *outItem) bool {
-	r := &s.realm
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.queues[it.dst] == nil || r.peers[it.dst] != nil {
-		return false
-	}
-	s.queueHereLocked(it)
-	return true
-}
-
 // settle places a message Redis did not deliver: to dst if it connected
 // here meanwhile, else in its offline queue here (LEAVE and EXPIRE are
 // dropped, as for any offline peer).
 func (b *redisBroker) settle(it *outItem) {
-	s := b.s
-	r := &s.realm
-	r.mu.Lock()
-	if r.peers[it.dst] == nil {
-		s.queueHereLocked(it)
-		r.mu.Unlock()
+	if b.s.queueHere(it.dst, it.src, it.typ, it.data) {
 		return
 	}
-	r.mu.Unlock()
-	s.transmit(it.message(), nil)
-	s.budget.release(it.data)
-}
-
-// queueHereLocked moves it into dst's offline queue here. The caller holds
-// realm.mu.
-func (s *Server) queueHereLocked(it *outItem) {
-	if it.typ == typeLeave || it.typ == typeExpire {
-		s.budget.release(it.data)
-		return
-	}
-	s.budget.used.Add(-int64(cap(it.data))) // queueOffline charges it again
-	s.queueOffline(it.dst, it.src, it.data)
+	b.s.transmit(it.message(), nil)
+	b.s.budget.release(it.data)
 }
 
 // flushTo hands id's offline queue here to instance inst, where id has
 // connected, in order. It returns the frames, still charged, for the
 // caller to release once the pipeline has run.
 func (b *redisBroker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
-	r := &b.s.realm
-	r.mu.Lock()
-	var frames [][]byte
-	if r.peers[id] == nil {
-		frames = r.takeQueue(id)
-	}
-	r.mu.Unlock()
+	frames := b.s.realm.flush(id)
 	for _, f := range frames {
 		m, ok := relayedFrame(f)
 		if !ok {

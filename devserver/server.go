@@ -51,11 +51,10 @@ func New(cfg Config) (*Server, error) {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		upgrader: newUpgrader(cfg),
-		realm:    realm{peers: make(map[string]*client), queues: make(map[string]*offlineQueue)},
 		budget:   byteBudget{max: cfg.MaxQueuedBytes},
 		conns:    make(map[*websocket.Conn]*client),
 	}
-	s.realm.budget = &s.budget
+	s.realm.init(&s.budget)
 	if cfg.ForwardToken != "" {
 		sum := sha256.Sum256([]byte(cfg.ForwardToken))
 		s.forwardToken = sum[:]

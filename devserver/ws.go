@@ -243,7 +243,7 @@ func (c *client) run() {
 
 // stop asks the write loop to end the connection as req says. Only the first
 // request counts; stop reports whether it was the first. It never blocks, so
-// it may be called with realm.mu held.
+// the realm may call it under its lock.
 func (c *client) stop(req closeReq) bool {
 	first := false
 	c.stopOnce.Do(func() {
