@@ -24,7 +24,7 @@ import (
 // Redis (rtdev serve --cluster). What it keeps there, under the realm's
 // prefix (rtdev:PATH:KEY:, see clusterPrefix):
 //
-//	peer:ID  the claim on ID: "INSTANCE TOKENHASH NONCE", with an expiry
+//	peer:ID  the claim on ID (see claimSep), with an expiry
 //	         the holding instance renews every third of it
 //	wait:ID  the instances holding an offline queue for ID, so that the one
 //	         ID connects to asks them for it
@@ -100,11 +100,11 @@ const (
 // hash, ARGV[3]: a reconnect), "override" (held with another token and
 // ARGV[4] is 1), or "taken" (left alone). It also hands back, and clears,
 // the instances waiting with messages for the id (KEYS[2]).
-var claimScript = redis.NewScript(`
+var claimScript = redis.NewScript(luaClaimFields + `
 local cur = redis.call('GET', KEYS[1])
 local how = 'new'
 if cur then
-  local _, th = string.match(cur, '^(%S+) (%S+) ')
+  local _, th = claim_fields(cur)
   if th == ARGV[3] then how = 'same'
   elseif ARGV[4] == '1' then how = 'override'
   else return {'taken', cur} end
@@ -132,20 +132,21 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `)
 
-// routeScript publishes the envelope ARGV[2] to the channel (ARGV[1] plus
-// the holder's instance) of the instance holding KEYS[1], and returns 1 if
+// routeScript publishes the envelope ARGV[2] to the channel of the instance
+// holding KEYS[1] (ARGV[1], which is channel(""), followed by the holder's
+// instance, as channel builds it), and returns 1 if
 // some instance was subscribed. Otherwise the id is connected nowhere that
 // listens (or, 2, claimed by this instance, ARGV[3], itself): with ARGV[5]
 // = 1 this instance is added to the waiting set KEYS[2] for ARGV[4] ms, in
 // the same atomic step, so an id that connects a moment later still finds
 // the message.
-var routeScript = redis.NewScript(`
+var routeScript = redis.NewScript(luaClaimFields + `
 local cur = redis.call('GET', KEYS[1])
 local r = 0
 if cur then
-  local inst = string.match(cur, '^(%S+) ')
+  local inst = claim_fields(cur)
   if inst == ARGV[3] then r = 2
-  elseif redis.call('PUBLISH', ARGV[1] .. inst, ARGV[2]) > 0 then return 1 end
+  elseif inst and redis.call('PUBLISH', ARGV[1] .. inst, ARGV[2]) > 0 then return 1 end
 end
 if ARGV[5] == '1' then
   redis.call('SADD', KEYS[2], ARGV[3])
@@ -253,23 +254,42 @@ type ClusterError struct {
 func (e *ClusterError) Error() string { return "cluster broker " + e.URL + ": " + e.Err.Error() }
 func (e *ClusterError) Unwrap() error { return e.Err }
 
+// channel is the pub/sub channel of instance; the route script appends an
+// instance to channel("") to the same effect.
 func (b *redisBroker) channel(instance string) string { return b.prefix + "inst:" + instance }
 func (b *redisBroker) peerKey(id string) string       { return b.prefix + "peer:" + id }
 func (b *redisBroker) waitKey(id string) string       { return b.prefix + "wait:" + id }
+
+// A claim, the value of peer:ID, is three fields joined by claimSep: the
+// holding instance, the hash of the connection's token, and a nonce that
+// makes each connection's claim its own. newClaim writes
+// it; claimFields reads it in Go and luaClaimFields, built from the same
+// separator, in the scripts. No field can hold the separator: all three
+// are hex.
+const claimSep = " "
 
 // newClaim is the claim value for a connection of id with token. The token
 // is hashed with the realm and the id, so Redis, which others can read,
 // never holds a token, and the same token still matches on any instance.
 func (b *redisBroker) newClaim(id, token string) string {
 	h := sha256.Sum256([]byte(b.prefix + "\x00" + id + "\x00" + token))
-	return b.instance + " " + hex.EncodeToString(h[:16]) + " " + randomHex(6)
+	return b.instance + claimSep + hex.EncodeToString(h[:16]) + claimSep + randomHex(6)
 }
 
-// claimInstance is the instance part of a claim value.
-func claimInstance(claim string) string {
-	inst, _, _ := strings.Cut(claim, " ")
-	return inst
+// claimFields returns the instance and the token hash of a claim.
+func claimFields(claim string) (instance, tokenHash string) {
+	instance, rest, _ := strings.Cut(claim, claimSep)
+	tokenHash, _, _ = strings.Cut(rest, claimSep)
+	return instance, tokenHash
 }
+
+// luaClaimFields defines claim_fields(v) for the scripts that read a claim:
+// its instance and token hash, as claimFields returns them, or nil for a
+// value that is not a claim.
+const luaClaimFields = `local function claim_fields(v)
+  return string.match(v, '^([^` + claimSep + `]+)` + claimSep + `([^` + claimSep + `]+)` + claimSep + `')
+end
+`
 
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -293,8 +313,9 @@ func (b *redisBroker) admit(c *client) (outcome, *client) {
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
+	_, tokenHash := claimFields(c.claim)
 	res, err := b.run(ctx, claimScript, []string{b.peerKey(c.id), b.waitKey(c.id)},
-		c.claim, b.ttl.Milliseconds(), strings.Fields(c.claim)[1], flag(s.cfg.AllowOverride)).StringSlice()
+		c.claim, b.ttl.Milliseconds(), tokenHash, flag(s.cfg.AllowOverride)).StringSlice()
 	if err == nil && len(res) < 2 {
 		err = errors.New("unexpected reply to the claim script")
 	}
@@ -312,7 +333,7 @@ func (b *redisBroker) admit(c *client) (outcome, *client) {
 		b.releaseClaim(c)
 		return o, nil
 	}
-	if inst := claimInstance(prev); prev != "" && inst != b.instance {
+	if inst, _ := claimFields(prev); prev != "" && inst != b.instance {
 		b.publish(ctx, inst, &envelope{kind: envKick, id: c.id, claim: prev, sameToken: how == "same"})
 		if how == "same" {
 			o = admitReattach

@@ -118,7 +118,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
 		queue := it.typ != typeLeave && it.typ != typeExpire
 		cmd := routeScript.EvalSha(ctx, pipe, []string{b.peerKey(it.dst), b.waitKey(it.dst)},
-			b.prefix+"inst:", e.appendTo(nil), b.instance, waitMs, flag(queue))
+			b.channel(""), e.appendTo(nil), b.instance, waitMs, flag(queue))
 		cmds = append(cmds, routed{it, cmd})
 	}
 	if pipe.Len() > 0 {

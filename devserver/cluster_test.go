@@ -205,7 +205,7 @@ func TestClusterExpireCrossesBack(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: rp.Addr()})
 	defer rdb.Close()
 	b1 := s[1].srv.broker.(*redisBroker)
-	if err := rdb.Set(context.Background(), b1.peerKey("ghost"), b1.instance+" x y", 0).Err(); err != nil {
+	if err := rdb.Set(context.Background(), b1.peerKey("ghost"), b1.instance+claimSep+"x"+claimSep+"y", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
 	a.send(`{"type":"OFFER","dst":"ghost","payload":{}}`)
