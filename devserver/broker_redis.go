@@ -33,8 +33,9 @@ import (
 // A claim is taken, checked and released by Lua scripts, which Redis runs
 // atomically: the single-instance pattern of redis.io's distributed-locks
 // page (a unique value, NX with an expiry, compare-and-delete), with the
-// same-token and override decisions of the single server folded in
-// (/work/shared/spec/phone-npm-vite.md section 6). Messages go to the
+// single server's admission folded in: a connection with the holder's
+// token takes the id back (a reload), one with another token takes it only
+// under AllowOverride, and either way on any instance. Messages go to the
 // holder's channel with PUBLISH, never through keyspace notifications,
 // which are off by default and late for expiries.
 //
