@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,7 +50,9 @@ import (
 // reconnects in cluster_keeper.go, the envelope in cluster_wire.go, and
 // surviving a reply that crashes the client in cluster_crash.go.
 type redisBroker struct {
-	s        *Server
+	h        brokerHandler // this instance's realm
+	log      *slog.Logger
+	expire   time.Duration                // Config.ExpireTimeout: how long a message may wait for its id
 	rdb      atomic.Pointer[redis.Client] // use through do; replaced after a crash
 	opt      redis.Options                // each new client's
 	resetMu  sync.Mutex                   // replacing or closing rdb
@@ -169,8 +172,8 @@ func (discardRedisLog) Printf(context.Context, string, ...any) {}
 
 // newRedisBroker connects to cfg.ClusterURL, checks the server's version,
 // subscribes to this instance's channel and starts the broker's goroutines.
-func newRedisBroker(s *Server) (*redisBroker, error) {
-	cfg := &s.cfg
+// cfg has its defaults filled in; h is the realm of this instance.
+func newRedisBroker(cfg *Config, h brokerHandler) (*redisBroker, error) {
 	silenceRedisLog.Do(func() { redis.SetLogger(discardRedisLog{}) })
 	shown, err := redactURL(cfg.ClusterURL)
 	if err != nil {
@@ -193,7 +196,9 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 		opt.Dialer = replyLimitDialer(redis.NewDialer(opt))
 	}
 	b := &redisBroker{
-		s:        s,
+		h:        h,
+		log:      cfg.Logger,
+		expire:   cfg.ExpireTimeout,
 		opt:      *opt,
 		url:      shown,
 		secret:   opt.Password,
@@ -214,7 +219,7 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.up.Store(true)
-	s.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance, "redis_version", b.version)
+	b.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance, "redis_version", b.version)
 	b.wg.Add(3)
 	go b.receiveLoop()
 	go b.outboxLoop()
@@ -298,71 +303,90 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func (b *redisBroker) admit(c *client) (outcome, *client) {
-	s := b.s
-	limit := s.cfg.ConcurrentLimit
-	c.claim = b.newClaim(c.id, c.token)
+// admission is what the cluster decided about a connection.
+type admission int
+
+const (
+	admittedHere admission = iota // as local decided (it may have refused)
+	refusedFull                   // the concurrent limit here; nothing claimed
+	refusedTaken                  // held elsewhere with another token
+	tookBack                      // from another instance, with the same token
+	tookOver                      // from another instance, with another token
+)
+
+// admit claims id for a connection with token, and registers it here with
+// local once the cluster has decided: local records the claim on the
+// connection and registers it, taking the id from a connection here if
+// override is set, and reports whether the realm took it. With Redis
+// away, local decides alone (with allowOverride), and the keeper claims
+// the id when Redis is back and settles a conflict then.
+func (b *redisBroker) admit(id, token string, allowOverride bool, local func(claim string, override bool) bool) admission {
+	claim := b.newClaim(id, token)
 	if !b.up.Load() {
-		// Redis is away: admit as a single server would; the keeper
-		// claims the id when Redis is back and settles a conflict then.
-		return s.realm.admit(c, limit, s.cfg.AllowOverride)
+		local(claim, allowOverride)
+		return admittedHere
 	}
-	if s.realm.full(c.id, limit) {
+	if b.h.full(id) {
 		// Refused before claiming, so a refusal never takes an id away
 		// from its holder elsewhere.
-		return rejectLimit, nil
+		return refusedFull
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	_, tokenHash := claimFields(c.claim)
-	res, err := b.run(ctx, claimScript, []string{b.peerKey(c.id), b.waitKey(c.id)},
-		c.claim, b.ttl.Milliseconds(), tokenHash, flag(s.cfg.AllowOverride)).StringSlice()
+	_, tokenHash := claimFields(claim)
+	res, err := b.run(ctx, claimScript, []string{b.peerKey(id), b.waitKey(id)},
+		claim, b.ttl.Milliseconds(), tokenHash, flag(allowOverride)).StringSlice()
 	if err == nil && len(res) < 2 {
 		err = errors.New("unexpected reply to the claim script")
 	}
 	if err != nil {
 		b.lost(err)
-		return s.realm.admit(c, limit, s.cfg.AllowOverride)
+		local(claim, allowOverride)
+		return admittedHere
 	}
 	how, prev, waiting := res[0], res[1], res[2:]
 	if how == "taken" {
-		return rejectTaken, nil
+		return refusedTaken
 	}
 	// Redis has decided: whatever holds the id here gives way.
-	o, old := s.realm.admit(c, limit, true)
-	if o == rejectLimit {
-		b.releaseClaim(c)
-		return o, nil
+	if !local(claim, true) {
+		b.releaseClaim(id, claim)
+		return admittedHere
 	}
+	o := admittedHere
 	if inst, _ := claimFields(prev); prev != "" && inst != b.instance {
-		b.publish(ctx, inst, &envelope{kind: envKick, id: c.id, claim: prev, sameToken: how == "same"})
+		b.publish(ctx, inst, &envelope{kind: envKick, id: id, claim: prev, sameToken: how == "same"})
 		if how == "same" {
-			o = admitReattach
+			o = tookBack
 		} else {
-			o = admitOverride
+			o = tookOver
 		}
 	}
 	for _, inst := range waiting {
 		if inst != b.instance {
-			b.publish(ctx, inst, &envelope{kind: envFlush, id: c.id})
+			b.publish(ctx, inst, &envelope{kind: envFlush, id: id})
 		}
 	}
-	return o, old
+	return o
 }
 
-func (b *redisBroker) release(c *client) {
-	if c.claim != "" && b.up.Load() {
-		b.releaseClaim(c)
+// release gives up claim on id once its connection has ended.
+func (b *redisBroker) release(id, claim string) {
+	if claim != "" && b.up.Load() {
+		b.releaseClaim(id, claim)
 	}
 }
 
-func (b *redisBroker) releaseClaim(c *client) {
+func (b *redisBroker) releaseClaim(id, claim string) {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	if err := b.run(ctx, releaseScript, []string{b.peerKey(c.id)}, c.claim).Err(); err != nil {
+	if err := b.run(ctx, releaseScript, []string{b.peerKey(id)}, claim).Err(); err != nil {
 		b.lost(err)
 	}
 }
+
+// reachable reports whether the last command to Redis succeeded.
+func (b *redisBroker) reachable() bool { return b.up.Load() }
 
 func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
 	e.from = b.instance
@@ -429,7 +453,7 @@ func (b *redisBroker) forgetScripts() {
 func isNoScript(err error) bool { return err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") }
 
 func (b *redisBroker) inUse(id string) bool {
-	if b.s.realm.has(id) {
+	if b.h.connected(id) {
 		return true
 	}
 	if !b.up.Load() {
@@ -452,7 +476,7 @@ func (b *redisBroker) inUse(id string) bool {
 // ids lists the claims in Redis, with the peers here that Redis may not
 // know yet (admitted while it was away).
 func (b *redisBroker) ids() []string {
-	ids := b.s.realm.ids()
+	ids := b.h.ids()
 	if !b.up.Load() {
 		return ids
 	}
@@ -477,7 +501,7 @@ func (b *redisBroker) health() *ClusterHealth {
 		Broker:    b.url,
 		Reachable: b.up.Load(),
 		Instance:  b.instance,
-		PeersHere: b.s.realm.count(),
+		PeersHere: b.h.count(),
 		ClaimTTL:  b.ttl.String(),
 		Forwarded: b.forwarded.Load(),
 		Received:  b.received.Load(),

@@ -52,7 +52,7 @@ func (b *redisBroker) crashed(rdb *redis.Client, v any) error {
 	if b.ctx.Err() != nil {
 		return err // closing
 	}
-	b.s.log.Error("cluster broker connection closed: a reply from Redis crashed its client; reconnecting",
+	b.log.Error("cluster broker connection closed: a reply from Redis crashed its client; reconnecting",
 		"broker", b.url, "err", err)
 	b.markDown()
 	if b.rdb.Load() == rdb {

@@ -241,7 +241,7 @@ func TestClusterSurvivesACrashingReply(t *testing.T) {
 			// at the bound (cluster_replylimit.go) that refuses it first.
 			s := startInstances(t, Config{AllowDiscovery: true, ExpireTimeout: 300 * time.Millisecond, ClusterClaimTTL: 900 * time.Millisecond, unboundedReplies: true},
 				px.url(), rp.URL())
-			b := s[0].srv.broker.(*redisBroker)
+			b := s[0].srv.broker.(clusterBroker).r
 
 			tc.crash(t, px, s[0], b)
 			eventuallyTrue(t, "the crash logged", func() bool {

@@ -38,7 +38,7 @@ func (b *redisBroker) keeper() {
 			}
 			backoff = clusterMinBackoff
 			if b.up.CompareAndSwap(false, true) {
-				b.s.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance)
+				b.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance)
 			}
 		}
 		b.renew()
@@ -57,14 +57,14 @@ func (b *redisBroker) check() error {
 
 // renew renews (or takes again) the claim of every peer connected here.
 func (b *redisBroker) renew() {
-	for chunk := range slices.Chunk(b.s.realm.claimed(), clusterBatch) {
+	for chunk := range slices.Chunk(b.h.claims(), clusterBatch) {
 		if !b.renewChunk(chunk, true) {
 			return
 		}
 	}
 }
 
-func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
+func (b *redisBroker) renewChunk(held []heldClaim, retry bool) bool {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	cmds := make([]*redis.Cmd, len(held))
@@ -93,10 +93,9 @@ func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
 			return false
 		case v == 0:
 			c := held[i]
-			if b.s.realm.releaseClaim(c.id, c.claim) != nil {
+			if b.h.replaced(c.id, c.claim, false) {
 				b.conflicts.Add(1)
-				b.s.log.Warn("peer closed: its id was claimed on another instance", "id", c.id)
-				c.stop(replacedBy(false))
+				b.log.Warn("peer closed: its id was claimed on another instance", "id", c.id)
 			}
 		}
 	}
@@ -116,7 +115,7 @@ func (b *redisBroker) lost(err error) {
 		return
 	}
 	if b.markDown() {
-		b.s.log.Warn("cluster broker lost: relaying only between peers on this instance until it is back",
+		b.log.Warn("cluster broker lost: relaying only between peers on this instance until it is back",
 			"broker", b.url, "err", b.redact(err))
 	}
 }

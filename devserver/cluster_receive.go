@@ -99,22 +99,20 @@ func (b *redisBroker) dropSubscription() {
 
 // receive acts on one envelope from another instance.
 func (b *redisBroker) receive(data []byte) {
-	s := b.s
 	e, err := decodeEnvelope(data)
 	if err != nil || e.id == "" {
 		if n := b.malformed.Add(1); n&(n-1) == 0 {
-			s.log.Warn("dropped malformed cluster message", "bytes", len(data), "dropped", n)
+			b.log.Warn("dropped malformed cluster message", "bytes", len(data), "dropped", n)
 		}
 		return
 	}
 	switch e.kind {
 	case envRelay:
 		b.received.Add(1)
-		s.transmit(e.message(), nil) // copies what it keeps
+		b.h.deliver(e.message()) // copies what it keeps
 	case envKick:
-		if c := s.realm.releaseClaim(e.id, e.claim); c != nil {
-			c.stop(replacedBy(e.sameToken))
-			s.log.Info("peer replaced by a connection on another instance", "id", c.id, "same_token", e.sameToken)
+		if b.h.replaced(e.id, e.claim, e.sameToken) {
+			b.log.Info("peer replaced by a connection on another instance", "id", e.id, "same_token", e.sameToken)
 		}
 	case envFlush:
 		b.push(outItem{dst: e.id, flushTo: e.from})

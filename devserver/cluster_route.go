@@ -20,22 +20,14 @@ func (it *outItem) message() message {
 	return message{Type: it.typ, Src: it.src, Dst: it.dst, Payload: it.payload}
 }
 
+// forward takes m, encoded as data and charged to the byte budget, into
+// the outbox; m.Payload is a slice of data. false means Redis is away or
+// the outbox is full, and data is still the caller's.
 func (b *redisBroker) forward(m message, data []byte) bool {
-	s := b.s
-	if !b.up.Load() || !s.budget.charge(data) {
+	if !b.up.Load() {
 		return false
 	}
-	it := outItem{typ: m.Type, src: m.Src, dst: m.Dst, data: data}
-	if m.Payload != nil {
-		// m.Payload is in the inbound frame, which is reused once the
-		// relay returns; data ends with the same bytes and a '}'.
-		it.payload = data[len(data)-1-len(m.Payload) : len(data)-1]
-	}
-	if !b.push(it) {
-		s.budget.uncharge(data)
-		return false
-	}
-	return true
+	return b.push(outItem{typ: m.Type, src: m.Src, dst: m.Dst, payload: m.Payload, data: data})
 }
 
 // push adds it to the outbox; false if the outbox is full. The realm
@@ -66,7 +58,7 @@ func (b *redisBroker) outboxLoop() {
 		case <-b.ctx.Done():
 			b.outMu.Lock()
 			for _, it := range b.out {
-				b.s.budget.release(it.data)
+				b.h.done(it.data)
 			}
 			b.out = nil
 			b.outMu.Unlock()
@@ -91,7 +83,6 @@ func (b *redisBroker) outboxLoop() {
 // cannot place wait here as offline messages; with Redis away, all of them
 // do, so their senders get EXPIRE in ExpireTimeout.
 func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
-	s := b.s
 	type routed struct {
 		it  *outItem
 		cmd *redis.Cmd
@@ -101,7 +92,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	pipe := b.rdb.Load().Pipeline() // queues commands only; Exec runs in do
-	waitMs := (s.cfg.ExpireTimeout + clusterOpTimeout).Milliseconds()
+	waitMs := (b.expire + clusterOpTimeout).Milliseconds()
 	for i := range batch {
 		it := &batch[i]
 		if it.flushTo != "" {
@@ -112,7 +103,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(it)
 			continue
 		}
-		if s.queueBehind(it.dst, it.src, it.typ, it.data) {
+		if b.h.queueBehind(it.message(), it.data) {
 			continue
 		}
 		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
@@ -148,13 +139,13 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(r.it)
 		case v == 1:
 			b.forwarded.Add(1)
-			s.budget.release(r.it.data)
+			b.h.done(r.it.data)
 		default:
 			b.settle(r.it)
 		}
 	}
 	for _, f := range flushed {
-		s.budget.release(f)
+		b.h.done(f)
 	}
 	if len(again) > 0 {
 		// Redis restarted between two checks and forgot the scripts.
@@ -169,61 +160,22 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 // here meanwhile, else in its offline queue here (LEAVE and EXPIRE are
 // dropped, as for any offline peer).
 func (b *redisBroker) settle(it *outItem) {
-	if b.s.queueHere(it.dst, it.src, it.typ, it.data) {
+	if b.h.queueHere(it.message(), it.data) {
 		return
 	}
-	b.s.transmit(it.message(), nil)
-	b.s.budget.release(it.data)
+	b.h.deliver(it.message())
+	b.h.done(it.data)
 }
 
 // flushTo hands id's offline queue here to instance inst, where id has
 // connected, in order. It returns the frames, still charged, for the
 // caller to release once the pipeline has run.
 func (b *redisBroker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
-	frames := b.s.realm.flush(id)
-	for _, f := range frames {
-		m, ok := relayedFrame(f)
-		if !ok {
-			continue
-		}
+	msgs, frames := b.h.flush(id)
+	for _, m := range msgs {
 		e := envelope{kind: envRelay, from: b.instance, id: id, src: m.Src, typ: m.Type, payload: m.Payload}
 		pipe.Publish(ctx, b.channel(inst), e.appendTo(nil))
 		b.forwarded.Add(1)
 	}
 	return frames
-}
-
-// relayedFrame reads back a frame message.encode wrote for the offline
-// queue: decode reads type, dst and payload, and src follows type.
-func relayedFrame(f []byte) (message, bool) {
-	m, err := decode(f)
-	if err != nil {
-		return m, false
-	}
-	rest, ok := bytesCutPrefix(f, `{"type":`)
-	if !ok {
-		return m, false
-	}
-	s := jsonScanner{data: rest}
-	if _, _, err := s.str(); err != nil {
-		return m, false
-	}
-	rest, ok = bytesCutPrefix(rest[s.i:], `,"src":`)
-	if !ok {
-		return m, false
-	}
-	s = jsonScanner{data: rest}
-	raw, escaped, err := s.str()
-	if err != nil {
-		return m, false
-	}
-	m.Src = unquote(raw, escaped)
-	return m, true
-}
-
-func bytesCutPrefix(b []byte, prefix string) ([]byte, bool) {
-	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
-		return nil, false
-	}
-	return b[len(prefix):], true
 }

@@ -204,7 +204,7 @@ func TestClusterExpireCrossesBack(t *testing.T) {
 	// shows in the moment between a peer's close and its release.
 	rdb := redis.NewClient(&redis.Options{Addr: rp.Addr()})
 	defer rdb.Close()
-	b1 := s[1].srv.broker.(*redisBroker)
+	b1 := s[1].srv.broker.(clusterBroker).r
 	if err := rdb.Set(context.Background(), b1.peerKey("ghost"), b1.instance+claimSep+"x"+claimSep+"y", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestClusterMalformedMessagesDropped(t *testing.T) {
 	b := s[1].join("bob", "tb")
 	rdb := redis.NewClient(&redis.Options{Addr: rp.Addr()})
 	defer rdb.Close()
-	ch := s[1].srv.broker.(*redisBroker).channel(s[1].cluster().Instance)
+	ch := s[1].srv.broker.(clusterBroker).r.channel(s[1].cluster().Instance)
 	ctx := context.Background()
 	bad := []string{"", "\x02m", "\x01m\x01a\x03bob\x01x\x05OFFER\x01\x02{", "\x01z\x01a\x01b",
 		string((&envelope{kind: envRelay, from: "i", id: "bob", src: "s", typ: "HEARTBEAT"}).appendTo(nil))}

@@ -30,7 +30,7 @@ type Server struct {
 	realm    realm
 	stats    counters
 	budget   byteBudget
-	broker   broker // memoryBroker, or redisBroker with Config.ClusterURL
+	broker   broker // memoryBroker, or clusterBroker with Config.ClusterURL
 	// forwardToken is the SHA-256 of Config.ForwardToken, nil without one.
 	forwardToken []byte
 
@@ -61,11 +61,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.broker = memoryBroker{s}
 	if cfg.ClusterURL != "" {
-		b, err := newRedisBroker(s)
+		r, err := newRedisBroker(&s.cfg, realmSide{s})
 		if err != nil {
 			return nil, err
 		}
-		s.broker = b
+		s.broker = clusterBroker{s, r}
 	}
 	return s, nil
 }
