@@ -1,42 +1,75 @@
 package devserver
 
+import "github.com/rtdev/rtdev/devserver/cluster"
+
 // clusterBroker is the broker of one instance of a cluster: the Redis
-// broker (broker_redis.go) settles each id and carries messages between
+// broker (package cluster) settles each id and carries messages between
 // instances, and clusterBroker turns its decisions into the realm's. The
 // Redis broker reaches this instance only through realmSide, the realm's
 // local API, as centrifuge's Broker reaches its node only through a
 // BrokerEventHandler.
+//
+// devserver constructs it (New, with Config.ClusterURL), so package
+// cluster imports nothing of devserver: what the two share, it defines.
 type clusterBroker struct {
 	s *Server
-	r *redisBroker
+	r *cluster.Broker
 }
+
+// newClusterBroker connects s to the cluster at s.cfg.ClusterURL.
+func newClusterBroker(s *Server) (clusterBroker, error) {
+	cfg := &s.cfg
+	r, err := cluster.New(cluster.Options{
+		URL:              cfg.ClusterURL,
+		Password:         cfg.ClusterPassword,
+		Path:             cfg.Path,
+		Key:              cfg.Key,
+		ClaimTTL:         cfg.ClusterClaimTTL,
+		ExpireTimeout:    cfg.ExpireTimeout,
+		Logger:           cfg.Logger,
+		UnboundedReplies: cfg.unboundedReplies,
+	}, realmSide{s})
+	return clusterBroker{s, r}, err
+}
+
+// ClusterHealth is the cluster part of Health, present only when the Server
+// is one instance of a cluster (Config.ClusterURL).
+type ClusterHealth = cluster.Health
+
+// ClusterError is a failure to reach or use the cluster broker at start.
+// URL has the password redacted, and so has Err.
+type ClusterError = cluster.Error
+
+// ClusterHost returns the host of a cluster URL, for the caller's checks
+// (rtdev.toml may name a loopback Redis only).
+func ClusterHost(raw string) (string, error) { return cluster.Host(raw) }
 
 func (b clusterBroker) admit(c *client) (outcome, *client) {
 	s := b.s
 	var o outcome
 	var old *client
-	how := b.r.admit(c.id, c.token, s.cfg.AllowOverride, func(claim string, override bool) bool {
+	how := b.r.Admit(c.id, c.token, s.cfg.AllowOverride, func(claim string, override bool) bool {
 		c.claim = claim
 		o, old = s.realm.admit(c, s.cfg.ConcurrentLimit, override)
 		return o != rejectLimit && o != rejectTaken
 	})
 	switch how {
-	case refusedFull:
+	case cluster.RefusedFull:
 		return rejectLimit, nil
-	case refusedTaken:
+	case cluster.RefusedTaken:
 		return rejectTaken, nil
-	case tookBack:
+	case cluster.TookBack:
 		return admitReattach, old
-	case tookOver:
+	case cluster.TookOver:
 		return admitOverride, old
 	}
 	return o, old
 }
 
-func (b clusterBroker) release(c *client) { b.r.release(c.id, c.claim) }
+func (b clusterBroker) release(c *client) { b.r.Release(c.id, c.claim) }
 
 func (b clusterBroker) forward(m message, data []byte) bool {
-	if !b.r.reachable() || !b.s.budget.charge(data) {
+	if !b.r.Reachable() || !b.s.budget.charge(data) {
 		return false
 	}
 	if m.Payload != nil {
@@ -44,78 +77,50 @@ func (b clusterBroker) forward(m message, data []byte) bool {
 		// relay returns; data ends with the same bytes and a '}'.
 		m.Payload = data[len(data)-1-len(m.Payload) : len(data)-1]
 	}
-	if !b.r.forward(m, data) {
+	// LEAVE and EXPIRE never wait for an offline peer.
+	wait := m.Type != typeLeave && m.Type != typeExpire
+	if !b.r.Forward(toCluster(m), data, wait) {
 		b.s.budget.uncharge(data)
 		return false
 	}
 	return true
 }
 
-func (b clusterBroker) inUse(id string) bool   { return b.r.inUse(id) }
-func (b clusterBroker) ids() []string          { return b.r.ids() }
-func (b clusterBroker) health() *ClusterHealth { return b.r.health() }
-func (b clusterBroker) close()                 { b.r.close() }
+func (b clusterBroker) inUse(id string) bool   { return b.r.InUse(id) }
+func (b clusterBroker) ids() []string          { return b.r.IDs() }
+func (b clusterBroker) health() *ClusterHealth { return b.r.Health() }
+func (b clusterBroker) close()                 { b.r.Close() }
 
-// brokerHandler is what the Redis broker may ask of this instance: the
-// realm's local API, in the shape of centrifuge's BrokerEventHandler. A
-// message arrives as a message and, where it is charged to the byte
-// budget, its encoded frame.
-type brokerHandler interface {
-	// full reports whether admitting id here would pass the concurrent
-	// limit.
-	full(id string) bool
-	// connected reports whether id is connected here.
-	connected(id string) bool
-	// ids lists the ids connected here; count is how many there are.
-	ids() []string
-	count() int
-	// claims lists the claims of the connections here that hold one.
-	claims() []heldClaim
-	// replaced unregisters and closes id's connection here if it still
-	// holds claim: a newer claim elsewhere has won, by a reconnect with
-	// the same token or by a takeover.
-	replaced(id, claim string, sameToken bool) bool
-	// deliver relays m from another instance to its destination here, as
-	// transmit does; it copies what it keeps.
-	deliver(m message)
-	// queueBehind and queueHere place a message Redis has not delivered
-	// in the offline queue here: queueBehind only behind one already
-	// waiting, queueHere unless dst is connected here. true means frame
-	// is the queue's now.
-	queueBehind(m message, frame []byte) bool
-	queueHere(m message, frame []byte) bool
-	// flush takes id's offline queue here for the instance id connected
-	// to: its messages, and its frames, still charged, for done.
-	flush(id string) ([]message, [][]byte)
-	// done gives frame's share of the byte budget back and recycles it.
-	done(frame []byte)
-}
-
-// heldClaim is one connection's claim on its id.
-type heldClaim struct{ id, claim string }
-
-// realmSide is the Server's brokerHandler.
+// realmSide is the Server's cluster.Handler.
 type realmSide struct{ s *Server }
 
-var _ brokerHandler = realmSide{}
+var _ cluster.Handler = realmSide{}
 
-func (h realmSide) full(id string) bool      { return h.s.realm.full(id, h.s.cfg.ConcurrentLimit) }
-func (h realmSide) connected(id string) bool { return h.s.realm.has(id) }
-func (h realmSide) ids() []string            { return h.s.realm.ids() }
-func (h realmSide) count() int               { return h.s.realm.count() }
-func (h realmSide) deliver(m message)        { h.s.transmit(m, nil) }
-func (h realmSide) done(frame []byte)        { h.s.budget.release(frame) }
+func (h realmSide) Full(id string) bool      { return h.s.realm.full(id, h.s.cfg.ConcurrentLimit) }
+func (h realmSide) Connected(id string) bool { return h.s.realm.has(id) }
+func (h realmSide) IDs() []string            { return h.s.realm.ids() }
+func (h realmSide) Count() int               { return h.s.realm.count() }
+func (h realmSide) Deliver(m cluster.Message) {
+	h.s.transmit(fromCluster(m), nil)
+}
+func (h realmSide) Done(frame []byte) { h.s.budget.release(frame) }
 
-func (h realmSide) claims() []heldClaim {
+// Valid holds a message from another instance to what decode accepts in
+// a frame: a type that is relayed, and a payload that is one JSON value.
+func (realmSide) Valid(m cluster.Message) bool {
+	return relayable(m.Type) && (m.Payload == nil || validJSON(m.Payload))
+}
+
+func (h realmSide) Claims() []cluster.HeldClaim {
 	held := h.s.realm.claimed()
-	out := make([]heldClaim, len(held))
+	out := make([]cluster.HeldClaim, len(held))
 	for i, c := range held {
-		out[i] = heldClaim{c.id, c.claim}
+		out[i] = cluster.HeldClaim{ID: c.id, Claim: c.claim}
 	}
 	return out
 }
 
-func (h realmSide) replaced(id, claim string, sameToken bool) bool {
+func (h realmSide) Replaced(id, claim string, sameToken bool) bool {
 	c := h.s.realm.releaseClaim(id, claim)
 	if c == nil {
 		return false
@@ -124,23 +129,43 @@ func (h realmSide) replaced(id, claim string, sameToken bool) bool {
 	return true
 }
 
-func (h realmSide) queueBehind(m message, frame []byte) bool {
+func (h realmSide) QueueBehind(m cluster.Message, frame []byte) bool {
 	return h.s.queueBehind(m.Dst, m.Src, m.Type, frame)
 }
 
-func (h realmSide) queueHere(m message, frame []byte) bool {
+func (h realmSide) QueueHere(m cluster.Message, frame []byte) bool {
 	return h.s.queueHere(m.Dst, m.Src, m.Type, frame)
 }
 
-func (h realmSide) flush(id string) ([]message, [][]byte) {
+func (h realmSide) Flush(id string) ([]cluster.Message, [][]byte) {
 	frames := h.s.realm.flush(id)
-	msgs := make([]message, 0, len(frames))
+	msgs := make([]cluster.Message, 0, len(frames))
 	for _, f := range frames {
 		if m, ok := relayedFrame(f); ok {
-			msgs = append(msgs, m)
+			msgs = append(msgs, toCluster(m))
 		}
 	}
 	return msgs, frames
+}
+
+func toCluster(m message) cluster.Message {
+	return cluster.Message{Type: m.Type, Src: m.Src, Dst: m.Dst, Payload: m.Payload}
+}
+
+func fromCluster(m cluster.Message) message {
+	return message{Type: m.Type, Src: m.Src, Dst: m.Dst, Payload: m.Payload}
+}
+
+// validJSON reports whether p is one JSON value, as decode accepts it in a
+// frame's payload (valid UTF-8 included).
+func validJSON(p []byte) bool {
+	s := jsonScanner{data: p}
+	s.skipSpace()
+	if s.value(1) != nil {
+		return false
+	}
+	s.skipSpace()
+	return s.i == len(p)
 }
 
 // relayedFrame reads back a frame message.encode wrote for the offline

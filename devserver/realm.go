@@ -155,7 +155,7 @@ func (s *Server) transmit(m message, from *client) {
 		}
 	case m.Dst != "" && s.broker.forward(m, data):
 		// Connected on another instance, or to be queued where the
-		// cluster finds it (broker_redis.go); a single server never
+		// cluster finds it (package cluster); a single server never
 		// takes this branch.
 		r.mu.Unlock()
 	case m.Type == typeLeave || m.Type == typeExpire || m.Dst == "":

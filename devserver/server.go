@@ -61,11 +61,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.broker = memoryBroker{s}
 	if cfg.ClusterURL != "" {
-		r, err := newRedisBroker(&s.cfg, realmSide{s})
+		b, err := newClusterBroker(s)
 		if err != nil {
 			return nil, err
 		}
-		s.broker = clusterBroker{s, r}
+		s.broker = b
 	}
 	return s, nil
 }

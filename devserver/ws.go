@@ -47,7 +47,7 @@ type client struct {
 	ws        *websocket.Conn
 	id, token string
 	remote    string
-	claim     string // its claim on the id in the cluster (broker_redis.go); "" on a single server
+	claim     string // its claim on the id in the cluster (package cluster); "" on a single server
 
 	// The send queue: frames for the write goroutine, which runs only while
 	// there is something to write, so an idle peer holds neither a queue

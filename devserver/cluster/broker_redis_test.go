@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"context"
@@ -38,7 +38,7 @@ func TestClaimFieldsInGoAndLua(t *testing.T) {
 local inst, th = claim_fields(ARGV[1])
 return {inst or '', th or ''}
 `)
-	b := &redisBroker{prefix: clusterPrefix("/", "peerjs"), instance: randomHex(8)}
+	b := &Broker{prefix: clusterPrefix("/", "peerjs"), instance: randomHex(8)}
 	for _, tc := range []struct {
 		claim, inst, hash string
 	}{

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 	"github.com/rtdev/rtdev/internal/textsafe"
 )
 
-// redisBroker makes this Server one instance of a realm shared through
+// Broker makes a signaling server one instance of a realm shared through
 // Redis (rtdev serve --cluster). What it keeps there, under the realm's
 // prefix (rtdev:PATH:KEY:, see clusterPrefix):
 //
@@ -29,7 +29,7 @@ import (
 //	         the holding instance renews every third of it
 //	wait:ID  the instances holding an offline queue for ID, so that the one
 //	         ID connects to asks them for it
-//	inst:I   (a pub/sub channel) messages for instance I: cluster_wire.go
+//	inst:I   (a pub/sub channel) messages for instance I: wire.go
 //
 // A claim is taken, checked and released by Lua scripts, which Redis runs
 // atomically: the single-instance pattern of redis.io's distributed-locks
@@ -46,13 +46,13 @@ import (
 // connects anywhere).
 //
 // Here: connecting, admission and release. Routing through the outbox is
-// in cluster_route.go, the subscriber in cluster_receive.go, renewal and
-// reconnects in cluster_keeper.go, the envelope in cluster_wire.go, and
-// surviving a reply that crashes the client in cluster_crash.go.
-type redisBroker struct {
-	h        brokerHandler // this instance's realm
+// in route.go, the subscriber in receive.go, renewal and reconnects in
+// keeper.go, the envelope in wire.go, bounding replies in replylimit.go,
+// and surviving a reply that crashes the client in crash.go.
+type Broker struct {
+	h        Handler // this instance's realm
 	log      *slog.Logger
-	expire   time.Duration                // Config.ExpireTimeout: how long a message may wait for its id
+	expire   time.Duration                // Options.ExpireTimeout
 	rdb      atomic.Pointer[redis.Client] // use through do; replaced after a crash
 	opt      redis.Options                // each new client's
 	resetMu  sync.Mutex                   // replacing or closing rdb
@@ -163,28 +163,49 @@ var allScripts = []*redis.Script{claimScript, renewScript, releaseScript, routeS
 
 // silenceRedisLog stops go-redis from writing to stderr: devserver never
 // prints, and every error it meets is returned or logged through
-// Config.Logger already. The logger is process-wide.
+// Options.Logger already. The logger is process-wide.
 var silenceRedisLog sync.Once
 
 type discardRedisLog struct{}
 
 func (discardRedisLog) Printf(context.Context, string, ...any) {}
 
-// newRedisBroker connects to cfg.ClusterURL, checks the server's version,
-// subscribes to this instance's channel and starts the broker's goroutines.
-// cfg has its defaults filled in; h is the realm of this instance.
-func newRedisBroker(cfg *Config, h brokerHandler) (*redisBroker, error) {
+// Options configure a Broker; every field is required but the password.
+type Options struct {
+	URL      string // redis:// or rediss://, as CheckURL accepts it
+	Password string // used when URL has none
+	// Path and Key name the realm: instances with the same on the same
+	// Redis database are one.
+	Path, Key string
+	// ClaimTTL is how long a claim lasts unless renewed.
+	ClaimTTL time.Duration
+	// ExpireTimeout is how long a message waits for its destination.
+	ExpireTimeout time.Duration
+	Logger        *slog.Logger
+	// UnboundedReplies lets Redis replies of any size through to go-redis
+	// (replylimit.go bounds them otherwise). Only the test of a reply that
+	// crashes go-redis sets it, since the bound would refuse that reply
+	// before the crash it tests.
+	UnboundedReplies bool
+}
+
+// New connects to opt.URL, checks the server's version, subscribes to
+// this instance's channel and starts the broker's goroutines; h is the
+// realm of this instance. It fails with an *Error, which never shows the
+// password.
+func New(o Options, h Handler) (*Broker, error) {
+	cfg := &o
 	silenceRedisLog.Do(func() { redis.SetLogger(discardRedisLog{}) })
-	shown, err := redactURL(cfg.ClusterURL)
+	shown, err := redactURL(cfg.URL)
 	if err != nil {
 		return nil, err
 	}
-	opt, err := redis.ParseURL(cfg.ClusterURL)
+	opt, err := redis.ParseURL(cfg.URL)
 	if err != nil {
-		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlSecrets(cfg.ClusterURL)...)}
+		return nil, &Error{URL: shown, Err: redactErr(err, urlSecrets(cfg.URL)...)}
 	}
 	if opt.Password == "" {
-		opt.Password = cfg.ClusterPassword
+		opt.Password = cfg.Password
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = clusterOpTimeout, clusterOpTimeout, clusterOpTimeout
 	// No retries: a retried route script could publish a message twice.
@@ -192,10 +213,10 @@ func newRedisBroker(cfg *Config, h brokerHandler) (*redisBroker, error) {
 	opt.MaxRetries = -1
 	opt.DisableIdentity = true // CLIENT SETINFO is Redis 7.2+
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	if !cfg.unboundedReplies {
+	if !cfg.UnboundedReplies {
 		opt.Dialer = replyLimitDialer(redis.NewDialer(opt))
 	}
-	b := &redisBroker{
+	b := &Broker{
 		h:        h,
 		log:      cfg.Logger,
 		expire:   cfg.ExpireTimeout,
@@ -204,7 +225,7 @@ func newRedisBroker(cfg *Config, h brokerHandler) (*redisBroker, error) {
 		secret:   opt.Password,
 		prefix:   clusterPrefix(cfg.Path, cfg.Key),
 		instance: randomHex(8),
-		ttl:      cfg.ClusterClaimTTL,
+		ttl:      cfg.ClaimTTL,
 		scripts:  make(map[*redis.Script]bool),
 		probe:    make(chan struct{}, 1),
 		outWake:  make(chan struct{}, 1),
@@ -215,7 +236,7 @@ func newRedisBroker(cfg *Config, h brokerHandler) (*redisBroker, error) {
 	if err := b.start(ctx); err != nil {
 		b.dropSubscription()
 		_ = b.rdb.Load().Close()
-		return nil, &ClusterError{URL: shown, Err: b.redact(err)}
+		return nil, &Error{URL: shown, Err: b.redact(err)}
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.up.Store(true)
@@ -229,7 +250,7 @@ func newRedisBroker(cfg *Config, h brokerHandler) (*redisBroker, error) {
 
 // start checks the server and subscribes; the first Receive confirms the
 // subscription, so a message published right after New returns arrives.
-func (b *redisBroker) start(ctx context.Context) error {
+func (b *Broker) start(ctx context.Context) error {
 	return b.do(func(rdb *redis.Client) error {
 		info, err := rdb.Info(ctx, "server").Result()
 		if err != nil {
@@ -250,21 +271,21 @@ func (b *redisBroker) start(ctx context.Context) error {
 	})
 }
 
-// ClusterError is a failure to reach or use the cluster broker at start.
+// Error is a failure to reach or use the cluster broker at start.
 // URL has the password redacted, and so has Err.
-type ClusterError struct {
+type Error struct {
 	URL string
 	Err error
 }
 
-func (e *ClusterError) Error() string { return "cluster broker " + e.URL + ": " + e.Err.Error() }
-func (e *ClusterError) Unwrap() error { return e.Err }
+func (e *Error) Error() string { return "cluster broker " + e.URL + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
 
 // channel is the pub/sub channel of instance; the route script appends an
 // instance to channel("") to the same effect.
-func (b *redisBroker) channel(instance string) string { return b.prefix + "inst:" + instance }
-func (b *redisBroker) peerKey(id string) string       { return b.prefix + "peer:" + id }
-func (b *redisBroker) waitKey(id string) string       { return b.prefix + "wait:" + id }
+func (b *Broker) channel(instance string) string { return b.prefix + "inst:" + instance }
+func (b *Broker) peerKey(id string) string       { return b.prefix + "peer:" + id }
+func (b *Broker) waitKey(id string) string       { return b.prefix + "wait:" + id }
 
 // A claim, the value of peer:ID, is three fields joined by claimSep: the
 // holding instance, the hash of the connection's token, and a nonce that
@@ -277,7 +298,7 @@ const claimSep = " "
 // newClaim is the claim value for a connection of id with token. The token
 // is hashed with the realm and the id, so Redis, which others can read,
 // never holds a token, and the same token still matches on any instance.
-func (b *redisBroker) newClaim(id, token string) string {
+func (b *Broker) newClaim(id, token string) string {
 	h := sha256.Sum256([]byte(b.prefix + "\x00" + id + "\x00" + token))
 	return b.instance + claimSep + hex.EncodeToString(h[:16]) + claimSep + randomHex(6)
 }
@@ -303,33 +324,22 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// admission is what the cluster decided about a connection.
-type admission int
-
-const (
-	admittedHere admission = iota // as local decided (it may have refused)
-	refusedFull                   // the concurrent limit here; nothing claimed
-	refusedTaken                  // held elsewhere with another token
-	tookBack                      // from another instance, with the same token
-	tookOver                      // from another instance, with another token
-)
-
-// admit claims id for a connection with token, and registers it here with
+// Admit claims id for a connection with token, and registers it here with
 // local once the cluster has decided: local records the claim on the
 // connection and registers it, taking the id from a connection here if
 // override is set, and reports whether the realm took it. With Redis
 // away, local decides alone (with allowOverride), and the keeper claims
 // the id when Redis is back and settles a conflict then.
-func (b *redisBroker) admit(id, token string, allowOverride bool, local func(claim string, override bool) bool) admission {
+func (b *Broker) Admit(id, token string, allowOverride bool, local func(claim string, override bool) bool) Admission {
 	claim := b.newClaim(id, token)
 	if !b.up.Load() {
 		local(claim, allowOverride)
-		return admittedHere
+		return AdmittedHere
 	}
-	if b.h.full(id) {
+	if b.h.Full(id) {
 		// Refused before claiming, so a refusal never takes an id away
 		// from its holder elsewhere.
-		return refusedFull
+		return RefusedFull
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
@@ -342,24 +352,24 @@ func (b *redisBroker) admit(id, token string, allowOverride bool, local func(cla
 	if err != nil {
 		b.lost(err)
 		local(claim, allowOverride)
-		return admittedHere
+		return AdmittedHere
 	}
 	how, prev, waiting := res[0], res[1], res[2:]
 	if how == "taken" {
-		return refusedTaken
+		return RefusedTaken
 	}
 	// Redis has decided: whatever holds the id here gives way.
 	if !local(claim, true) {
 		b.releaseClaim(id, claim)
-		return admittedHere
+		return AdmittedHere
 	}
-	o := admittedHere
+	o := AdmittedHere
 	if inst, _ := claimFields(prev); prev != "" && inst != b.instance {
 		b.publish(ctx, inst, &envelope{kind: envKick, id: id, claim: prev, sameToken: how == "same"})
 		if how == "same" {
-			o = tookBack
+			o = TookBack
 		} else {
-			o = tookOver
+			o = TookOver
 		}
 	}
 	for _, inst := range waiting {
@@ -370,14 +380,14 @@ func (b *redisBroker) admit(id, token string, allowOverride bool, local func(cla
 	return o
 }
 
-// release gives up claim on id once its connection has ended.
-func (b *redisBroker) release(id, claim string) {
+// Release gives up claim on id once its connection has ended.
+func (b *Broker) Release(id, claim string) {
 	if claim != "" && b.up.Load() {
 		b.releaseClaim(id, claim)
 	}
 }
 
-func (b *redisBroker) releaseClaim(id, claim string) {
+func (b *Broker) releaseClaim(id, claim string) {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	if err := b.run(ctx, releaseScript, []string{b.peerKey(id)}, claim).Err(); err != nil {
@@ -385,10 +395,10 @@ func (b *redisBroker) releaseClaim(id, claim string) {
 	}
 }
 
-// reachable reports whether the last command to Redis succeeded.
-func (b *redisBroker) reachable() bool { return b.up.Load() }
+// Reachable reports whether the last command to Redis succeeded.
+func (b *Broker) Reachable() bool { return b.up.Load() }
 
-func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
+func (b *Broker) publish(ctx context.Context, inst string, e *envelope) {
 	e.from = b.instance
 	if err := b.do(func(rdb *redis.Client) error {
 		return rdb.Publish(ctx, b.channel(inst), e.appendTo(nil)).Err()
@@ -398,7 +408,7 @@ func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
 }
 
 // run runs script by its hash, loading it first after a (re)connect.
-func (b *redisBroker) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
+func (b *Broker) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
 	var cmd *redis.Cmd
 	err := b.do(func(rdb *redis.Client) error {
 		if err := b.loadScripts(ctx, rdb); err != nil {
@@ -420,7 +430,7 @@ func (b *redisBroker) run(ctx context.Context, script *redis.Script, keys []stri
 
 // loadScripts loads the scripts not loaded since the last reconnect; the
 // caller is inside do.
-func (b *redisBroker) loadScripts(ctx context.Context, rdb *redis.Client) error {
+func (b *Broker) loadScripts(ctx context.Context, rdb *redis.Client) error {
 	b.scriptsMu.Lock()
 	defer b.scriptsMu.Unlock()
 	for _, sc := range allScripts {
@@ -437,14 +447,14 @@ func (b *redisBroker) loadScripts(ctx context.Context, rdb *redis.Client) error 
 
 // reloadScripts loads every script again: Redis has lost them (a restart)
 // or may have.
-func (b *redisBroker) reloadScripts(ctx context.Context) error {
+func (b *Broker) reloadScripts(ctx context.Context) error {
 	return b.do(func(rdb *redis.Client) error {
 		b.forgetScripts()
 		return b.loadScripts(ctx, rdb)
 	})
 }
 
-func (b *redisBroker) forgetScripts() {
+func (b *Broker) forgetScripts() {
 	b.scriptsMu.Lock()
 	clear(b.scripts)
 	b.scriptsMu.Unlock()
@@ -452,8 +462,9 @@ func (b *redisBroker) forgetScripts() {
 
 func isNoScript(err error) bool { return err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") }
 
-func (b *redisBroker) inUse(id string) bool {
-	if b.h.connected(id) {
+// InUse reports whether id is connected here or claimed in Redis.
+func (b *Broker) InUse(id string) bool {
+	if b.h.Connected(id) {
 		return true
 	}
 	if !b.up.Load() {
@@ -473,10 +484,10 @@ func (b *redisBroker) inUse(id string) bool {
 	return n > 0
 }
 
-// ids lists the claims in Redis, with the peers here that Redis may not
+// IDs lists the claims in Redis, with the peers here that Redis may not
 // know yet (admitted while it was away).
-func (b *redisBroker) ids() []string {
-	ids := b.h.ids()
+func (b *Broker) IDs() []string {
+	ids := b.h.IDs()
 	if !b.up.Load() {
 		return ids
 	}
@@ -496,12 +507,13 @@ func (b *redisBroker) ids() []string {
 	return slices.Compact(ids)
 }
 
-func (b *redisBroker) health() *ClusterHealth {
-	return &ClusterHealth{
+// Health reports the broker's state and counters.
+func (b *Broker) Health() *Health {
+	return &Health{
 		Broker:    b.url,
 		Reachable: b.up.Load(),
 		Instance:  b.instance,
-		PeersHere: b.h.count(),
+		PeersHere: b.h.Count(),
 		ClaimTTL:  b.ttl.String(),
 		Forwarded: b.forwarded.Load(),
 		Received:  b.received.Load(),
@@ -511,7 +523,9 @@ func (b *redisBroker) health() *ClusterHealth {
 	}
 }
 
-func (b *redisBroker) close() {
+// Close stops the broker's goroutines and closes its connections, once
+// every session has ended.
+func (b *Broker) Close() {
 	b.closeOnce.Do(func() {
 		b.cancel()
 		b.dropSubscription()
@@ -523,7 +537,7 @@ func (b *redisBroker) close() {
 }
 
 // redact cuts the password out of err's text.
-func (b *redisBroker) redact(err error) error { return redactErr(err, b.secret) }
+func (b *Broker) redact(err error) error { return redactErr(err, b.secret) }
 
 // redisVersion reads redis_version from an INFO server reply and refuses
 // one before 7.0. Valkey reports the Redis version it is compatible with

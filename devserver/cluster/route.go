@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"context"
@@ -14,26 +14,30 @@ type outItem struct {
 	payload       []byte // a slice of data, nil when the message has none
 	data          []byte // the encoded frame, charged to the byte budget
 	flushTo       string
+	wait          bool // it waits for a dst connected nowhere; see Forward
 }
 
-func (it *outItem) message() message {
-	return message{Type: it.typ, Src: it.src, Dst: it.dst, Payload: it.payload}
+func (it *outItem) message() Message {
+	return Message{Type: it.typ, Src: it.src, Dst: it.dst, Payload: it.payload}
 }
 
-// forward takes m, encoded as data and charged to the byte budget, into
-// the outbox; m.Payload is a slice of data. false means Redis is away or
-// the outbox is full, and data is still the caller's.
-func (b *redisBroker) forward(m message, data []byte) bool {
+// Forward takes m, encoded as frame and charged to the byte budget, into
+// the outbox; m.Payload is a slice of frame. wait says whether m waits
+// for a destination connected nowhere (PeerJS queues every message but
+// LEAVE and EXPIRE), so the instance it connects to asks for it. false
+// means Redis is away or the outbox is full, and frame is still the
+// caller's.
+func (b *Broker) Forward(m Message, frame []byte, wait bool) bool {
 	if !b.up.Load() {
 		return false
 	}
-	return b.push(outItem{typ: m.Type, src: m.Src, dst: m.Dst, payload: m.Payload, data: data})
+	return b.push(outItem{typ: m.Type, src: m.Src, dst: m.Dst, payload: m.Payload, data: frame, wait: wait})
 }
 
 // push adds it to the outbox; false if the outbox is full. The realm
 // calls it under its lock (through forward): outMu is always taken after
 // the realm's lock.
-func (b *redisBroker) push(it outItem) bool {
+func (b *Broker) push(it outItem) bool {
 	b.outMu.Lock()
 	if len(b.out) >= clusterOutboxLen {
 		b.outMu.Unlock()
@@ -51,14 +55,14 @@ func (b *redisBroker) push(it outItem) bool {
 // outboxLoop sends the outbox in batches, one pipeline each, in order: one
 // goroutine and one pipeline after another keep each sender's messages to
 // each destination in order, as PUBLISH keeps them on the channel.
-func (b *redisBroker) outboxLoop() {
+func (b *Broker) outboxLoop() {
 	defer b.wg.Done()
 	for {
 		select {
 		case <-b.ctx.Done():
 			b.outMu.Lock()
 			for _, it := range b.out {
-				b.h.done(it.data)
+				b.h.Done(it.data)
 			}
 			b.out = nil
 			b.outMu.Unlock()
@@ -82,7 +86,7 @@ func (b *redisBroker) outboxLoop() {
 // sendBatch routes batch through Redis in one pipeline. Messages Redis
 // cannot place wait here as offline messages; with Redis away, all of them
 // do, so their senders get EXPIRE in ExpireTimeout.
-func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
+func (b *Broker) sendBatch(batch []outItem, retry bool) {
 	type routed struct {
 		it  *outItem
 		cmd *redis.Cmd
@@ -103,13 +107,12 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(it)
 			continue
 		}
-		if b.h.queueBehind(it.message(), it.data) {
+		if b.h.QueueBehind(it.message(), it.data) {
 			continue
 		}
 		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
-		queue := it.typ != typeLeave && it.typ != typeExpire
 		cmd := routeScript.EvalSha(ctx, pipe, []string{b.peerKey(it.dst), b.waitKey(it.dst)},
-			b.channel(""), e.appendTo(nil), b.instance, waitMs, flag(queue))
+			b.channel(""), e.appendTo(nil), b.instance, waitMs, flag(it.wait))
 		cmds = append(cmds, routed{it, cmd})
 	}
 	if pipe.Len() > 0 {
@@ -139,13 +142,13 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(r.it)
 		case v == 1:
 			b.forwarded.Add(1)
-			b.h.done(r.it.data)
+			b.h.Done(r.it.data)
 		default:
 			b.settle(r.it)
 		}
 	}
 	for _, f := range flushed {
-		b.h.done(f)
+		b.h.Done(f)
 	}
 	if len(again) > 0 {
 		// Redis restarted between two checks and forgot the scripts.
@@ -159,19 +162,19 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 // settle places a message Redis did not deliver: to dst if it connected
 // here meanwhile, else in its offline queue here (LEAVE and EXPIRE are
 // dropped, as for any offline peer).
-func (b *redisBroker) settle(it *outItem) {
-	if b.h.queueHere(it.message(), it.data) {
+func (b *Broker) settle(it *outItem) {
+	if b.h.QueueHere(it.message(), it.data) {
 		return
 	}
-	b.h.deliver(it.message())
-	b.h.done(it.data)
+	b.h.Deliver(it.message())
+	b.h.Done(it.data)
 }
 
 // flushTo hands id's offline queue here to instance inst, where id has
 // connected, in order. It returns the frames, still charged, for the
 // caller to release once the pipeline has run.
-func (b *redisBroker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
-	msgs, frames := b.h.flush(id)
+func (b *Broker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
+	msgs, frames := b.h.Flush(id)
 	for _, m := range msgs {
 		e := envelope{kind: envRelay, from: b.instance, id: id, src: m.Src, typ: m.Type, payload: m.Payload}
 		pipe.Publish(ctx, b.channel(inst), e.appendTo(nil))
