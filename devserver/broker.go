@@ -3,8 +3,8 @@ package devserver
 // broker decides what one instance cannot decide alone: who holds an id
 // across every instance of a realm, and where a message for an id held
 // elsewhere goes. A single server uses memoryBroker, which leaves every
-// decision to the realm as before; rtdev serve --cluster uses redisBroker
-// (broker_redis.go). The relay path calls the broker only for a destination
+// decision to the realm as before; rtdev serve --cluster uses clusterBroker
+// (broker_cluster.go), which asks the Redis broker. The relay path calls the broker only for a destination
 // that is not connected here, so a single server pays nothing per message
 // beyond that one interface call.
 type broker interface {

@@ -46,6 +46,12 @@ func (bb *byteBudget) release(b []byte) {
 	putBuf(b)
 }
 
+// uncharge gives b's share back and leaves b to the caller, which charges
+// it again where it moves to or recycles it.
+func (bb *byteBudget) uncharge(b []byte) {
+	bb.used.Add(-int64(cap(b)))
+}
+
 // overBudget counts a message dropped because the budget was full. The log
 // line comes at the 1st, 2nd, 4th, 8th... drop, so a flood cannot flood
 // the log as well, and nothing has to be reset on the relay path.

@@ -56,6 +56,10 @@ func (ts *testServer) cluster() *ClusterHealth {
 	return ts.srv.broker.health()
 }
 
+// peerKey is the Redis key of the claim on id in the default realm (path
+// /, key peerjs), as package cluster lays it out.
+func peerKey(id string) string { return "rtdev:%2F:peerjs:peer:" + id }
+
 // eventuallyTrue polls cond until it holds or waitTimeout passes.
 func eventuallyTrue(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -204,8 +208,8 @@ func TestClusterExpireCrossesBack(t *testing.T) {
 	// shows in the moment between a peer's close and its release.
 	rdb := redis.NewClient(&redis.Options{Addr: rp.Addr()})
 	defer rdb.Close()
-	b1 := s[1].srv.broker.(*redisBroker)
-	if err := rdb.Set(context.Background(), b1.peerKey("ghost"), b1.instance+" x y", 0).Err(); err != nil {
+	claim := s[1].cluster().Instance + " x y" // instance, token hash, nonce
+	if err := rdb.Set(context.Background(), peerKey("ghost"), claim, 0).Err(); err != nil {
 		t.Fatal(err)
 	}
 	a.send(`{"type":"OFFER","dst":"ghost","payload":{}}`)
@@ -350,10 +354,10 @@ func TestClusterMalformedMessagesDropped(t *testing.T) {
 	b := s[1].join("bob", "tb")
 	rdb := redis.NewClient(&redis.Options{Addr: rp.Addr()})
 	defer rdb.Close()
-	ch := s[1].srv.broker.(*redisBroker).channel(s[1].cluster().Instance)
+	ch := "rtdev:%2F:peerjs:inst:" + s[1].cluster().Instance // the instance's channel in the default realm
 	ctx := context.Background()
 	bad := []string{"", "\x02m", "\x01m\x01a\x03bob\x01x\x05OFFER\x01\x02{", "\x01z\x01a\x01b",
-		string((&envelope{kind: envRelay, from: "i", id: "bob", src: "s", typ: "HEARTBEAT"}).appendTo(nil))}
+		"\x01m\x01i\x03bob\x01s\x09HEARTBEAT\x00"} // a well-formed relay of a type peers may not send
 	for _, m := range bad {
 		if err := rdb.Publish(ctx, ch, m).Err(); err != nil {
 			t.Fatal(err)

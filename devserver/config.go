@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/rtdev/rtdev/devserver/cluster"
 )
 
 // Config configures a Server. The zero value of every field means its
@@ -140,9 +142,9 @@ type Config struct {
 	ForwardToken string
 
 	// unboundedReplies lets Redis replies of any size through to go-redis
-	// (cluster_replylimit.go bounds them otherwise). Only the test of a
-	// reply that crashes go-redis sets it, since the bound would refuse
-	// that reply before the crash it tests.
+	// (cluster.Options.UnboundedReplies). Only the test of a reply that
+	// crashes go-redis sets it, since the bound would refuse that reply
+	// before the crash it tests.
 	unboundedReplies bool
 
 	// Logger receives one line per connection and per error, with the peer
@@ -245,7 +247,7 @@ func (c Config) withDefaults() (Config, error) {
 		return bad("ClusterClaimTTL", "must be at least %v, got %v", minClusterClaimTTL, c.ClusterClaimTTL)
 	}
 	if c.ClusterURL != "" {
-		if err := checkClusterURL(c.ClusterURL); err != nil {
+		if err := cluster.CheckURL(c.ClusterURL); err != nil {
 			return bad("ClusterURL", "%w", err)
 		}
 	}

@@ -26,11 +26,12 @@
 // # Several instances
 //
 // With Config.ClusterURL the Server is one instance of a realm shared
-// through Redis (broker_redis.go; the single server's decisions go through
+// through Redis (package cluster, which reaches the realm only through its
+// local API, broker_cluster.go; the single server's decisions go through
 // the same small broker interface, broker.go, whose memory implementation
 // hands them back to the realm). An id is a claim with an expiry in Redis,
 // messages for a peer on another instance go to that instance's pub/sub
-// channel in a versioned binary envelope (cluster_wire.go), and a message
+// channel in a versioned binary envelope, and a message
 // for an id connected nowhere waits on the sender's instance until the id
 // connects anywhere. The relay path consults the broker only for a
 // destination that is not connected here.

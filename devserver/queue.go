@@ -102,6 +102,60 @@ func (s *Server) expire(dst string, q *offlineQueue) {
 	s.log.Info("offline messages expired", "dst", textsafe.Terminal(dst), "messages", len(q.msgs)+q.dropped, "senders", len(q.senders))
 }
 
+// queueBehind puts a message for dst, encoded as data and charged to the
+// byte budget, in dst's offline queue here if there is one and dst is not
+// connected here: while that queue waits to be handed over to the instance
+// dst connects to, later messages must not overtake it. true means data is
+// the queue's now.
+func (s *Server) queueBehind(dst, src, typ string, data []byte) bool {
+	r := &s.realm
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.queues[dst] == nil || r.peers[dst] != nil {
+		return false
+	}
+	s.requeue(dst, src, typ, data)
+	return true
+}
+
+// queueHere puts a message the cluster did not deliver (encoded as data
+// and charged to the byte budget) in dst's offline queue here. false means
+// dst is connected here now, and the caller delivers it instead.
+func (s *Server) queueHere(dst, src, typ string, data []byte) bool {
+	r := &s.realm
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.peers[dst] != nil {
+		return false
+	}
+	s.requeue(dst, src, typ, data)
+	return true
+}
+
+// requeue moves data into dst's offline queue, where it is charged anew;
+// LEAVE and EXPIRE are dropped, as for any offline peer. The caller holds
+// realm.mu.
+func (s *Server) requeue(dst, src, typ string, data []byte) {
+	if typ == typeLeave || typ == typeExpire {
+		s.budget.release(data)
+		return
+	}
+	s.budget.uncharge(data) // queueOffline charges it again
+	s.queueOffline(dst, src, data)
+}
+
+// flush takes id's offline queue here, for the instance id has connected
+// to; its frames stay charged to the byte budget until the caller releases
+// them. nil if id is connected here, since admission handed the queue over.
+func (r *realm) flush(id string) [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.peers[id] != nil {
+		return nil
+	}
+	return r.takeQueue(id)
+}
+
 // takeQueue removes and returns the messages waiting for id. The caller
 // holds realm.mu.
 func (r *realm) takeQueue(id string) [][]byte {

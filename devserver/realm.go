@@ -17,6 +17,13 @@ type realm struct {
 	closed bool        // shutting down: no new queues
 }
 
+// init makes r an empty realm whose queued messages are charged to budget.
+func (r *realm) init(budget *byteBudget) {
+	r.peers = make(map[string]*client)
+	r.queues = make(map[string]*offlineQueue)
+	r.budget = budget
+}
+
 // outcome of an admission attempt; see admit.
 type outcome int
 
@@ -98,6 +105,68 @@ func (r *realm) reap(c *client) bool {
 	return true
 }
 
+// transmit delivers m to its destination, following upstream's transmission
+// handler (src/messageHandler/handlers/transmission/index.ts): deliver to a
+// connected dst; otherwise queue it, except LEAVE and EXPIRE, which are
+// dropped; a LEAVE without dst unregisters its sender. from is the sending
+// client, nil for messages the server makes (EXPIRE, LEAVE). Queued
+// messages are charged to the byte budget (budget.go).
+func (s *Server) transmit(m message, from *client) {
+	data := m.encode()
+	r := &s.realm
+	r.mu.Lock()
+	dst := r.peers[m.Dst]
+	switch {
+	case dst != nil && !s.budget.charge(data):
+		r.mu.Unlock()
+		putBuf(data)
+		s.overBudget(m.Dst)
+		// As for a full offline queue, the sender of an OFFER, ANSWER or
+		// CANDIDATE learns that it did not arrive. The EXPIRE needs room in
+		// the budget too; one that finds none is dropped with no notice.
+		if from != nil && m.Type != typeLeave && m.Type != typeExpire {
+			s.transmit(message{Type: typeExpire, Src: m.Dst, Dst: m.Src}, nil)
+		}
+	case dst != nil:
+		if dst.enqueue(data) {
+			r.mu.Unlock()
+			s.stats.relayed.Add(1)
+			return
+		}
+		// dst has SendQueueLen messages it has not taken: it is evicted, so a
+		// stalled reader costs bounded memory and never blocks its senders.
+		r.removeIfLocked(dst)
+		r.mu.Unlock()
+		s.budget.release(data)
+		s.evict(dst, "send queue full")
+		// Upstream answers a failed send with a LEAVE from dst to the sender;
+		// a LEAVE that fails in turn ends there, so this cannot loop.
+		if m.Type != typeLeave && m.Src != "" {
+			s.transmit(message{Type: typeLeave, Src: dst.id, Dst: m.Src}, nil)
+		}
+	case m.Type == typeLeave && m.Dst == "" && from != nil:
+		// Upstream removes the sender's record and leaves its socket open,
+		// orphaned; closing it as well frees the connection.
+		left := r.removeIfLocked(from)
+		r.mu.Unlock()
+		putBuf(data)
+		if left {
+			from.stop(closeReq{code: closeNormal, reason: "left"})
+		}
+	case m.Dst != "" && s.broker.forward(m, data):
+		// Connected on another instance, or to be queued where the
+		// cluster finds it (package cluster); a single server never
+		// takes this branch.
+		r.mu.Unlock()
+	case m.Type == typeLeave || m.Type == typeExpire || m.Dst == "":
+		r.mu.Unlock()
+		putBuf(data)
+	default:
+		s.queueOffline(m.Dst, m.Src, data)
+		r.mu.Unlock()
+	}
+}
+
 // has reports whether id is connected.
 func (r *realm) has(id string) bool {
 	r.mu.Lock()
@@ -115,6 +184,61 @@ func (r *realm) ids() []string {
 	r.mu.Unlock()
 	slices.Sort(ids)
 	return ids
+}
+
+// full reports whether admitting a new id would pass limit: the cluster
+// asks before claiming, so a refusal never takes an id away from its
+// holder elsewhere.
+func (r *realm) full(id string, limit int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.peers[id] == nil && len(r.peers) >= limit
+}
+
+// releaseClaim unregisters and returns id's client if it still holds
+// claim, its claim on the id in the cluster: a newer claim elsewhere has
+// won. nil means the id has moved on here already.
+func (r *realm) releaseClaim(id, claim string) *client {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.peers[id]
+	if c == nil || c.claim != claim {
+		return nil
+	}
+	delete(r.peers, id)
+	return c
+}
+
+// claimed lists the connected clients that hold a claim in the cluster,
+// for renewing them.
+func (r *realm) claimed() []*client {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	held := make([]*client, 0, len(r.peers))
+	for _, c := range r.peers {
+		if c.claim != "" {
+			held = append(held, c)
+		}
+	}
+	return held
+}
+
+// count is the number of ids connected here.
+func (r *realm) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.peers)
+}
+
+// sizes reports the connected ids, the offline queues and the messages
+// waiting in them, read at one instant.
+func (r *realm) sizes() (peers, queues, queued int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, q := range r.queues {
+		queued += len(q.msgs)
+	}
+	return len(r.peers), len(r.queues), queued
 }
 
 // close stops every offline queue; nothing is queued afterwards.

@@ -30,7 +30,7 @@ type Server struct {
 	realm    realm
 	stats    counters
 	budget   byteBudget
-	broker   broker // memoryBroker, or redisBroker with Config.ClusterURL
+	broker   broker // memoryBroker, or clusterBroker with Config.ClusterURL
 	// forwardToken is the SHA-256 of Config.ForwardToken, nil without one.
 	forwardToken []byte
 
@@ -51,18 +51,17 @@ func New(cfg Config) (*Server, error) {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		upgrader: newUpgrader(cfg),
-		realm:    realm{peers: make(map[string]*client), queues: make(map[string]*offlineQueue)},
 		budget:   byteBudget{max: cfg.MaxQueuedBytes},
 		conns:    make(map[*websocket.Conn]*client),
 	}
-	s.realm.budget = &s.budget
+	s.realm.init(&s.budget)
 	if cfg.ForwardToken != "" {
 		sum := sha256.Sum256([]byte(cfg.ForwardToken))
 		s.forwardToken = sum[:]
 	}
 	s.broker = memoryBroker{s}
 	if cfg.ClusterURL != "" {
-		b, err := newRedisBroker(s)
+		b, err := newClusterBroker(s)
 		if err != nil {
 			return nil, err
 		}

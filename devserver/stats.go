@@ -58,13 +58,7 @@ func (s *Server) Stats() Stats {
 		Malformed:         s.stats.malformed.Load(),
 		PlaintextRequests: s.stats.plaintext.Load(),
 	}
-	s.realm.mu.Lock()
-	st.Peers = len(s.realm.peers)
-	st.OfflineQueues = len(s.realm.queues)
-	for _, q := range s.realm.queues {
-		st.QueuedMessages += len(q.msgs)
-	}
-	s.realm.mu.Unlock()
+	st.Peers, st.OfflineQueues, st.QueuedMessages = s.realm.sizes()
 	s.mu.Lock()
 	st.Connections = len(s.conns)
 	s.mu.Unlock()

@@ -19,8 +19,8 @@ const maxIdleQueueCap = 16
 // enqueue hands msg, charged to the byte budget, to the write goroutine
 // without blocking; false means SendQueueLen frames are already waiting. A
 // connection that is ending takes msg and drops it, as upstream's send to a
-// closing socket does. It may be called with realm.mu held: qmu is only
-// ever taken last.
+// closing socket does. The realm calls it under its lock: qmu is only ever
+// taken last.
 func (c *client) enqueue(msg []byte) bool {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()

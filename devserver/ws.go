@@ -47,7 +47,7 @@ type client struct {
 	ws        *websocket.Conn
 	id, token string
 	remote    string
-	claim     string // its claim on the id in the cluster (broker_redis.go); "" on a single server
+	claim     string // its claim on the id in the cluster (package cluster); "" on a single server
 
 	// The send queue: frames for the write goroutine, which runs only while
 	// there is something to write, so an idle peer holds neither a queue
@@ -243,7 +243,7 @@ func (c *client) run() {
 
 // stop asks the write loop to end the connection as req says. Only the first
 // request counts; stop reports whether it was the first. It never blocks, so
-// it may be called with realm.mu held.
+// the realm may call it under its lock.
 func (c *client) stop(req closeReq) bool {
 	first := false
 	c.stopOnce.Do(func() {

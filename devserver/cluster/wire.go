@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"encoding/binary"
@@ -10,8 +10,9 @@ import (
 // The messages instances send each other through Redis pub/sub. Redis is
 // shared with whatever else can reach it, so what comes off a channel is
 // checked as strictly as a frame from a browser: decodeEnvelope accepts
-// only what encode produces (FuzzDecodeEnvelope), and the receiver drops
-// and counts the rest.
+// only what encode produces (FuzzDecodeEnvelope), the instance checks a
+// relayed message as it checks a frame (Handler.Valid), and the receiver
+// drops and counts the rest.
 //
 // Layout: a version byte, a kind byte, then fields, each a uvarint length
 // and its bytes. Binary, not JSON, so a payload travels byte for byte
@@ -139,14 +140,8 @@ func decodeEnvelope(b []byte) (envelope, error) {
 	case envRelay:
 		e.src = r.text(false)
 		e.typ = r.text(false)
-		if r.err == nil && !relayable(e.typ) {
-			r.err = errWire
-		}
 		if r.flag() {
 			e.payload = r.bytes(maxWirePayload)
-			if r.err == nil && !validJSON(e.payload) {
-				r.err = errWire
-			}
 		}
 	case envKick:
 		e.claim = r.text(false)
@@ -161,19 +156,7 @@ func decodeEnvelope(b []byte) (envelope, error) {
 	return e, nil
 }
 
-// validJSON reports whether p is one JSON value, as decode accepts it in a
-// frame's payload (valid UTF-8 included).
-func validJSON(p []byte) bool {
-	s := jsonScanner{data: p}
-	s.skipSpace()
-	if s.value(1) != nil {
-		return false
-	}
-	s.skipSpace()
-	return s.i == len(p)
-}
-
 // message is the relayed message an envelope carries.
-func (e *envelope) message() message {
-	return message{Type: e.typ, Src: e.src, Dst: e.id, Payload: e.payload}
+func (e *envelope) message() Message {
+	return Message{Type: e.typ, Src: e.src, Dst: e.id, Payload: e.payload}
 }

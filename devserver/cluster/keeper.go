@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // while Redis is away, tries it again with backoff; once back it re-claims
 // every id at once, and a local peer whose id was claimed elsewhere
 // meanwhile is closed: the claim in Redis wins.
-func (b *redisBroker) keeper() {
+func (b *Broker) keeper() {
 	defer b.wg.Done()
 	backoff := clusterMinBackoff
 	for {
@@ -38,7 +38,7 @@ func (b *redisBroker) keeper() {
 			}
 			backoff = clusterMinBackoff
 			if b.up.CompareAndSwap(false, true) {
-				b.s.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance)
+				b.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance)
 			}
 		}
 		b.renew()
@@ -46,7 +46,7 @@ func (b *redisBroker) keeper() {
 }
 
 // check is the keeper's probe while Redis is away.
-func (b *redisBroker) check() error {
+func (b *Broker) check() error {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	if err := b.do(func(rdb *redis.Client) error { return rdb.Ping(ctx).Err() }); err != nil {
@@ -56,31 +56,22 @@ func (b *redisBroker) check() error {
 }
 
 // renew renews (or takes again) the claim of every peer connected here.
-func (b *redisBroker) renew() {
-	r := &b.s.realm
-	r.mu.Lock()
-	held := make([]*client, 0, len(r.peers))
-	for _, c := range r.peers {
-		if c.claim != "" {
-			held = append(held, c)
-		}
-	}
-	r.mu.Unlock()
-	for chunk := range slices.Chunk(held, clusterBatch) {
+func (b *Broker) renew() {
+	for chunk := range slices.Chunk(b.h.Claims(), clusterBatch) {
 		if !b.renewChunk(chunk, true) {
 			return
 		}
 	}
 }
 
-func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
+func (b *Broker) renewChunk(held []HeldClaim, retry bool) bool {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	cmds := make([]*redis.Cmd, len(held))
 	if err := b.do(func(rdb *redis.Client) error {
 		pipe := rdb.Pipeline()
 		for i, c := range held {
-			cmds[i] = renewScript.EvalSha(ctx, pipe, []string{b.peerKey(c.id)}, c.claim, b.ttl.Milliseconds())
+			cmds[i] = renewScript.EvalSha(ctx, pipe, []string{b.peerKey(c.ID)}, c.Claim, b.ttl.Milliseconds())
 		}
 		_, _ = pipe.Exec(ctx) // each command's error is read below
 		return nil
@@ -102,10 +93,9 @@ func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
 			return false
 		case v == 0:
 			c := held[i]
-			if b.s.realm.removeClaimed(c.id, c.claim) != nil {
+			if b.h.Replaced(c.ID, c.Claim, false) {
 				b.conflicts.Add(1)
-				b.s.log.Warn("peer closed: its id was claimed on another instance", "id", c.id)
-				c.stop(replacedBy(false))
+				b.log.Warn("peer closed: its id was claimed on another instance", "id", c.ID)
 			}
 		}
 	}
@@ -117,7 +107,7 @@ func (b *redisBroker) renewChunk(held []*client, retry bool) bool {
 // closed itself (after a crash, when no PONG came, or at shutdown), are
 // recorded where it closed them: marking them again here could come after
 // the keeper has reconnected, and take the broker down for nothing.
-func (b *redisBroker) lost(err error) {
+func (b *Broker) lost(err error) {
 	if b.ctx != nil && b.ctx.Err() != nil {
 		return // shutting down
 	}
@@ -125,14 +115,14 @@ func (b *redisBroker) lost(err error) {
 		return
 	}
 	if b.markDown() {
-		b.s.log.Warn("cluster broker lost: relaying only between peers on this instance until it is back",
+		b.log.Warn("cluster broker lost: relaying only between peers on this instance until it is back",
 			"broker", b.url, "err", b.redact(err))
 	}
 }
 
 // markDown marks Redis unreachable and wakes the keeper, reporting whether
 // it was reachable until now.
-func (b *redisBroker) markDown() bool {
+func (b *Broker) markDown() bool {
 	if !b.up.CompareAndSwap(true, false) {
 		return false
 	}

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 // bytes it allocates n+2 at once, for an array of n elements a slice of n,
 // and it reads a line until its newline however long it gets. A reply
 // announcing a terabyte is a valid length, so nothing panics to recover
-// (cluster_crash.go): the runtime runs out of memory, which ends the
+// (crash.go): the runtime runs out of memory, which ends the
 // process. replyLimitConn checks each announced length as the bytes arrive,
 // before go-redis sees them, and ends the connection on one past these
 // bounds; the command then fails as on any lost connection, and the keeper

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"errors"
@@ -23,7 +23,7 @@ var errCrashed = errors.New("the Redis client crashed on a reply")
 
 // do runs fn with the current Redis client and turns a panic out of it
 // into an error (see crashed).
-func (b *redisBroker) do(fn func(rdb *redis.Client) error) (err error) {
+func (b *Broker) do(fn func(rdb *redis.Client) error) (err error) {
 	rdb := b.rdb.Load()
 	defer func() {
 		if v := recover(); v != nil {
@@ -42,7 +42,7 @@ func (b *redisBroker) do(fn func(rdb *redis.Client) error) (err error) {
 // and the keeper reconnects as after any loss, with one log line for the
 // crash. The work that meets this error, or is cut off by the closing,
 // leaves the loss as recorded here (see lost).
-func (b *redisBroker) crashed(rdb *redis.Client, v any) error {
+func (b *Broker) crashed(rdb *redis.Client, v any) error {
 	err := b.redact(fmt.Errorf("%w: %v", errCrashed, v))
 	if b.ctx == nil {
 		return err // New is connecting: it closes the client and returns err
@@ -52,7 +52,7 @@ func (b *redisBroker) crashed(rdb *redis.Client, v any) error {
 	if b.ctx.Err() != nil {
 		return err // closing
 	}
-	b.s.log.Error("cluster broker connection closed: a reply from Redis crashed its client; reconnecting",
+	b.log.Error("cluster broker connection closed: a reply from Redis crashed its client; reconnecting",
 		"broker", b.url, "err", err)
 	b.markDown()
 	if b.rdb.Load() == rdb {
@@ -66,7 +66,7 @@ func (b *redisBroker) crashed(rdb *redis.Client, v any) error {
 
 // newClient is a client with the broker's options; each gets its own
 // copy, since go-redis fills in defaults in the one it is given.
-func (b *redisBroker) newClient() *redis.Client {
+func (b *Broker) newClient() *redis.Client {
 	opt := b.opt
 	return redis.NewClient(&opt)
 }

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,21 +21,22 @@ import (
 	"github.com/rtdev/rtdev/internal/textsafe"
 )
 
-// redisBroker makes this Server one instance of a realm shared through
+// Broker makes a signaling server one instance of a realm shared through
 // Redis (rtdev serve --cluster). What it keeps there, under the realm's
 // prefix (rtdev:PATH:KEY:, see clusterPrefix):
 //
-//	peer:ID  the claim on ID: "INSTANCE TOKENHASH NONCE", with an expiry
+//	peer:ID  the claim on ID (see claimSep), with an expiry
 //	         the holding instance renews every third of it
 //	wait:ID  the instances holding an offline queue for ID, so that the one
 //	         ID connects to asks them for it
-//	inst:I   (a pub/sub channel) messages for instance I: cluster_wire.go
+//	inst:I   (a pub/sub channel) messages for instance I: wire.go
 //
 // A claim is taken, checked and released by Lua scripts, which Redis runs
 // atomically: the single-instance pattern of redis.io's distributed-locks
 // page (a unique value, NX with an expiry, compare-and-delete), with the
-// same-token and override decisions of the single server folded in
-// (/work/shared/spec/phone-npm-vite.md section 6). Messages go to the
+// single server's admission folded in: a connection with the holder's
+// token takes the id back (a reload), one with another token takes it only
+// under AllowOverride, and either way on any instance. Messages go to the
 // holder's channel with PUBLISH, never through keyspace notifications,
 // which are off by default and late for expiries.
 //
@@ -44,11 +46,13 @@ import (
 // connects anywhere).
 //
 // Here: connecting, admission and release. Routing through the outbox is
-// in cluster_route.go, the subscriber in cluster_receive.go, renewal and
-// reconnects in cluster_keeper.go, the envelope in cluster_wire.go, and
-// surviving a reply that crashes the client in cluster_crash.go.
-type redisBroker struct {
-	s        *Server
+// in route.go, the subscriber in receive.go, renewal and reconnects in
+// keeper.go, the envelope in wire.go, bounding replies in replylimit.go,
+// and surviving a reply that crashes the client in crash.go.
+type Broker struct {
+	h        Handler // this instance's realm
+	log      *slog.Logger
+	expire   time.Duration                // Options.ExpireTimeout
 	rdb      atomic.Pointer[redis.Client] // use through do; replaced after a crash
 	opt      redis.Options                // each new client's
 	resetMu  sync.Mutex                   // replacing or closing rdb
@@ -100,11 +104,11 @@ const (
 // hash, ARGV[3]: a reconnect), "override" (held with another token and
 // ARGV[4] is 1), or "taken" (left alone). It also hands back, and clears,
 // the instances waiting with messages for the id (KEYS[2]).
-var claimScript = redis.NewScript(`
+var claimScript = redis.NewScript(luaClaimFields + `
 local cur = redis.call('GET', KEYS[1])
 local how = 'new'
 if cur then
-  local _, th = string.match(cur, '^(%S+) (%S+) ')
+  local _, th = claim_fields(cur)
   if th == ARGV[3] then how = 'same'
   elseif ARGV[4] == '1' then how = 'override'
   else return {'taken', cur} end
@@ -132,20 +136,21 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `)
 
-// routeScript publishes the envelope ARGV[2] to the channel (ARGV[1] plus
-// the holder's instance) of the instance holding KEYS[1], and returns 1 if
+// routeScript publishes the envelope ARGV[2] to the channel of the instance
+// holding KEYS[1] (ARGV[1], which is channel(""), followed by the holder's
+// instance, as channel builds it), and returns 1 if
 // some instance was subscribed. Otherwise the id is connected nowhere that
 // listens (or, 2, claimed by this instance, ARGV[3], itself): with ARGV[5]
 // = 1 this instance is added to the waiting set KEYS[2] for ARGV[4] ms, in
 // the same atomic step, so an id that connects a moment later still finds
 // the message.
-var routeScript = redis.NewScript(`
+var routeScript = redis.NewScript(luaClaimFields + `
 local cur = redis.call('GET', KEYS[1])
 local r = 0
 if cur then
-  local inst = string.match(cur, '^(%S+) ')
+  local inst = claim_fields(cur)
   if inst == ARGV[3] then r = 2
-  elseif redis.call('PUBLISH', ARGV[1] .. inst, ARGV[2]) > 0 then return 1 end
+  elseif inst and redis.call('PUBLISH', ARGV[1] .. inst, ARGV[2]) > 0 then return 1 end
 end
 if ARGV[5] == '1' then
   redis.call('SADD', KEYS[2], ARGV[3])
@@ -158,28 +163,49 @@ var allScripts = []*redis.Script{claimScript, renewScript, releaseScript, routeS
 
 // silenceRedisLog stops go-redis from writing to stderr: devserver never
 // prints, and every error it meets is returned or logged through
-// Config.Logger already. The logger is process-wide.
+// Options.Logger already. The logger is process-wide.
 var silenceRedisLog sync.Once
 
 type discardRedisLog struct{}
 
 func (discardRedisLog) Printf(context.Context, string, ...any) {}
 
-// newRedisBroker connects to cfg.ClusterURL, checks the server's version,
-// subscribes to this instance's channel and starts the broker's goroutines.
-func newRedisBroker(s *Server) (*redisBroker, error) {
-	cfg := &s.cfg
+// Options configure a Broker; every field is required but the password.
+type Options struct {
+	URL      string // redis:// or rediss://, as CheckURL accepts it
+	Password string // used when URL has none
+	// Path and Key name the realm: instances with the same on the same
+	// Redis database are one.
+	Path, Key string
+	// ClaimTTL is how long a claim lasts unless renewed.
+	ClaimTTL time.Duration
+	// ExpireTimeout is how long a message waits for its destination.
+	ExpireTimeout time.Duration
+	Logger        *slog.Logger
+	// UnboundedReplies lets Redis replies of any size through to go-redis
+	// (replylimit.go bounds them otherwise). Only the test of a reply that
+	// crashes go-redis sets it, since the bound would refuse that reply
+	// before the crash it tests.
+	UnboundedReplies bool
+}
+
+// New connects to opt.URL, checks the server's version, subscribes to
+// this instance's channel and starts the broker's goroutines; h is the
+// realm of this instance. It fails with an *Error, which never shows the
+// password.
+func New(o Options, h Handler) (*Broker, error) {
+	cfg := &o
 	silenceRedisLog.Do(func() { redis.SetLogger(discardRedisLog{}) })
-	shown, err := redactURL(cfg.ClusterURL)
+	shown, err := redactURL(cfg.URL)
 	if err != nil {
 		return nil, err
 	}
-	opt, err := redis.ParseURL(cfg.ClusterURL)
+	opt, err := redis.ParseURL(cfg.URL)
 	if err != nil {
-		return nil, &ClusterError{URL: shown, Err: redactErr(err, urlSecrets(cfg.ClusterURL)...)}
+		return nil, &Error{URL: shown, Err: redactErr(err, urlSecrets(cfg.URL)...)}
 	}
 	if opt.Password == "" {
-		opt.Password = cfg.ClusterPassword
+		opt.Password = cfg.Password
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = clusterOpTimeout, clusterOpTimeout, clusterOpTimeout
 	// No retries: a retried route script could publish a message twice.
@@ -187,17 +213,19 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	opt.MaxRetries = -1
 	opt.DisableIdentity = true // CLIENT SETINFO is Redis 7.2+
 	opt.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	if !cfg.unboundedReplies {
+	if !cfg.UnboundedReplies {
 		opt.Dialer = replyLimitDialer(redis.NewDialer(opt))
 	}
-	b := &redisBroker{
-		s:        s,
+	b := &Broker{
+		h:        h,
+		log:      cfg.Logger,
+		expire:   cfg.ExpireTimeout,
 		opt:      *opt,
 		url:      shown,
 		secret:   opt.Password,
 		prefix:   clusterPrefix(cfg.Path, cfg.Key),
 		instance: randomHex(8),
-		ttl:      cfg.ClusterClaimTTL,
+		ttl:      cfg.ClaimTTL,
 		scripts:  make(map[*redis.Script]bool),
 		probe:    make(chan struct{}, 1),
 		outWake:  make(chan struct{}, 1),
@@ -208,11 +236,11 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 	if err := b.start(ctx); err != nil {
 		b.dropSubscription()
 		_ = b.rdb.Load().Close()
-		return nil, &ClusterError{URL: shown, Err: b.redact(err)}
+		return nil, &Error{URL: shown, Err: b.redact(err)}
 	}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.up.Store(true)
-	s.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance, "redis_version", b.version)
+	b.log.Info("cluster broker connected", "broker", b.url, "instance", b.instance, "redis_version", b.version)
 	b.wg.Add(3)
 	go b.receiveLoop()
 	go b.outboxLoop()
@@ -222,7 +250,7 @@ func newRedisBroker(s *Server) (*redisBroker, error) {
 
 // start checks the server and subscribes; the first Receive confirms the
 // subscription, so a message published right after New returns arrives.
-func (b *redisBroker) start(ctx context.Context) error {
+func (b *Broker) start(ctx context.Context) error {
 	return b.do(func(rdb *redis.Client) error {
 		info, err := rdb.Info(ctx, "server").Result()
 		if err != nil {
@@ -243,33 +271,52 @@ func (b *redisBroker) start(ctx context.Context) error {
 	})
 }
 
-// ClusterError is a failure to reach or use the cluster broker at start.
+// Error is a failure to reach or use the cluster broker at start.
 // URL has the password redacted, and so has Err.
-type ClusterError struct {
+type Error struct {
 	URL string
 	Err error
 }
 
-func (e *ClusterError) Error() string { return "cluster broker " + e.URL + ": " + e.Err.Error() }
-func (e *ClusterError) Unwrap() error { return e.Err }
+func (e *Error) Error() string { return "cluster broker " + e.URL + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
 
-func (b *redisBroker) channel(instance string) string { return b.prefix + "inst:" + instance }
-func (b *redisBroker) peerKey(id string) string       { return b.prefix + "peer:" + id }
-func (b *redisBroker) waitKey(id string) string       { return b.prefix + "wait:" + id }
+// channel is the pub/sub channel of instance; the route script appends an
+// instance to channel("") to the same effect.
+func (b *Broker) channel(instance string) string { return b.prefix + "inst:" + instance }
+func (b *Broker) peerKey(id string) string       { return b.prefix + "peer:" + id }
+func (b *Broker) waitKey(id string) string       { return b.prefix + "wait:" + id }
+
+// A claim, the value of peer:ID, is three fields joined by claimSep: the
+// holding instance, the hash of the connection's token, and a nonce that
+// makes each connection's claim its own. newClaim writes
+// it; claimFields reads it in Go and luaClaimFields, built from the same
+// separator, in the scripts. No field can hold the separator: all three
+// are hex.
+const claimSep = " "
 
 // newClaim is the claim value for a connection of id with token. The token
 // is hashed with the realm and the id, so Redis, which others can read,
 // never holds a token, and the same token still matches on any instance.
-func (b *redisBroker) newClaim(id, token string) string {
+func (b *Broker) newClaim(id, token string) string {
 	h := sha256.Sum256([]byte(b.prefix + "\x00" + id + "\x00" + token))
-	return b.instance + " " + hex.EncodeToString(h[:16]) + " " + randomHex(6)
+	return b.instance + claimSep + hex.EncodeToString(h[:16]) + claimSep + randomHex(6)
 }
 
-// claimInstance is the instance part of a claim value.
-func claimInstance(claim string) string {
-	inst, _, _ := strings.Cut(claim, " ")
-	return inst
+// claimFields returns the instance and the token hash of a claim.
+func claimFields(claim string) (instance, tokenHash string) {
+	instance, rest, _ := strings.Cut(claim, claimSep)
+	tokenHash, _, _ = strings.Cut(rest, claimSep)
+	return instance, tokenHash
 }
+
+// luaClaimFields defines claim_fields(v) for the scripts that read a claim:
+// its instance and token hash, as claimFields returns them, or nil for a
+// value that is not a claim.
+const luaClaimFields = `local function claim_fields(v)
+  return string.match(v, '^([^` + claimSep + `]+)` + claimSep + `([^` + claimSep + `]+)` + claimSep + `')
+end
+`
 
 func randomHex(n int) string {
 	b := make([]byte, n)
@@ -277,79 +324,81 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func (b *redisBroker) admit(c *client) (outcome, *client) {
-	s := b.s
-	limit := s.cfg.ConcurrentLimit
-	c.claim = b.newClaim(c.id, c.token)
+// Admit claims id for a connection with token, and registers it here with
+// local once the cluster has decided: local records the claim on the
+// connection and registers it, taking the id from a connection here if
+// override is set, and reports whether the realm took it. With Redis
+// away, local decides alone (with allowOverride), and the keeper claims
+// the id when Redis is back and settles a conflict then.
+func (b *Broker) Admit(id, token string, allowOverride bool, local func(claim string, override bool) bool) Admission {
+	claim := b.newClaim(id, token)
 	if !b.up.Load() {
-		// Redis is away: admit as a single server would; the keeper
-		// claims the id when Redis is back and settles a conflict then.
-		return s.realm.admit(c, limit, s.cfg.AllowOverride)
+		local(claim, allowOverride)
+		return AdmittedHere
 	}
-	if s.realm.full(c.id, limit) {
+	if b.h.Full(id) {
 		// Refused before claiming, so a refusal never takes an id away
 		// from its holder elsewhere.
-		return rejectLimit, nil
+		return RefusedFull
 	}
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	res, err := b.run(ctx, claimScript, []string{b.peerKey(c.id), b.waitKey(c.id)},
-		c.claim, b.ttl.Milliseconds(), strings.Fields(c.claim)[1], flag(s.cfg.AllowOverride)).StringSlice()
+	_, tokenHash := claimFields(claim)
+	res, err := b.run(ctx, claimScript, []string{b.peerKey(id), b.waitKey(id)},
+		claim, b.ttl.Milliseconds(), tokenHash, flag(allowOverride)).StringSlice()
 	if err == nil && len(res) < 2 {
 		err = errors.New("unexpected reply to the claim script")
 	}
 	if err != nil {
 		b.lost(err)
-		return s.realm.admit(c, limit, s.cfg.AllowOverride)
+		local(claim, allowOverride)
+		return AdmittedHere
 	}
 	how, prev, waiting := res[0], res[1], res[2:]
 	if how == "taken" {
-		return rejectTaken, nil
+		return RefusedTaken
 	}
 	// Redis has decided: whatever holds the id here gives way.
-	o, old := s.realm.admit(c, limit, true)
-	if o == rejectLimit {
-		b.releaseClaim(c)
-		return o, nil
+	if !local(claim, true) {
+		b.releaseClaim(id, claim)
+		return AdmittedHere
 	}
-	if inst := claimInstance(prev); prev != "" && inst != b.instance {
-		b.publish(ctx, inst, &envelope{kind: envKick, id: c.id, claim: prev, sameToken: how == "same"})
+	o := AdmittedHere
+	if inst, _ := claimFields(prev); prev != "" && inst != b.instance {
+		b.publish(ctx, inst, &envelope{kind: envKick, id: id, claim: prev, sameToken: how == "same"})
 		if how == "same" {
-			o = admitReattach
+			o = TookBack
 		} else {
-			o = admitOverride
+			o = TookOver
 		}
 	}
 	for _, inst := range waiting {
 		if inst != b.instance {
-			b.publish(ctx, inst, &envelope{kind: envFlush, id: c.id})
+			b.publish(ctx, inst, &envelope{kind: envFlush, id: id})
 		}
 	}
-	return o, old
+	return o
 }
 
-// full reports whether admitting a new id would pass limit.
-func (r *realm) full(id string, limit int) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.peers[id] == nil && len(r.peers) >= limit
-}
-
-func (b *redisBroker) release(c *client) {
-	if c.claim != "" && b.up.Load() {
-		b.releaseClaim(c)
+// Release gives up claim on id once its connection has ended.
+func (b *Broker) Release(id, claim string) {
+	if claim != "" && b.up.Load() {
+		b.releaseClaim(id, claim)
 	}
 }
 
-func (b *redisBroker) releaseClaim(c *client) {
+func (b *Broker) releaseClaim(id, claim string) {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
-	if err := b.run(ctx, releaseScript, []string{b.peerKey(c.id)}, c.claim).Err(); err != nil {
+	if err := b.run(ctx, releaseScript, []string{b.peerKey(id)}, claim).Err(); err != nil {
 		b.lost(err)
 	}
 }
 
-func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
+// Reachable reports whether the last command to Redis succeeded.
+func (b *Broker) Reachable() bool { return b.up.Load() }
+
+func (b *Broker) publish(ctx context.Context, inst string, e *envelope) {
 	e.from = b.instance
 	if err := b.do(func(rdb *redis.Client) error {
 		return rdb.Publish(ctx, b.channel(inst), e.appendTo(nil)).Err()
@@ -359,7 +408,7 @@ func (b *redisBroker) publish(ctx context.Context, inst string, e *envelope) {
 }
 
 // run runs script by its hash, loading it first after a (re)connect.
-func (b *redisBroker) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
+func (b *Broker) run(ctx context.Context, script *redis.Script, keys []string, args ...any) *redis.Cmd {
 	var cmd *redis.Cmd
 	err := b.do(func(rdb *redis.Client) error {
 		if err := b.loadScripts(ctx, rdb); err != nil {
@@ -381,7 +430,7 @@ func (b *redisBroker) run(ctx context.Context, script *redis.Script, keys []stri
 
 // loadScripts loads the scripts not loaded since the last reconnect; the
 // caller is inside do.
-func (b *redisBroker) loadScripts(ctx context.Context, rdb *redis.Client) error {
+func (b *Broker) loadScripts(ctx context.Context, rdb *redis.Client) error {
 	b.scriptsMu.Lock()
 	defer b.scriptsMu.Unlock()
 	for _, sc := range allScripts {
@@ -398,14 +447,14 @@ func (b *redisBroker) loadScripts(ctx context.Context, rdb *redis.Client) error 
 
 // reloadScripts loads every script again: Redis has lost them (a restart)
 // or may have.
-func (b *redisBroker) reloadScripts(ctx context.Context) error {
+func (b *Broker) reloadScripts(ctx context.Context) error {
 	return b.do(func(rdb *redis.Client) error {
 		b.forgetScripts()
 		return b.loadScripts(ctx, rdb)
 	})
 }
 
-func (b *redisBroker) forgetScripts() {
+func (b *Broker) forgetScripts() {
 	b.scriptsMu.Lock()
 	clear(b.scripts)
 	b.scriptsMu.Unlock()
@@ -413,8 +462,9 @@ func (b *redisBroker) forgetScripts() {
 
 func isNoScript(err error) bool { return err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") }
 
-func (b *redisBroker) inUse(id string) bool {
-	if b.s.realm.has(id) {
+// InUse reports whether id is connected here or claimed in Redis.
+func (b *Broker) InUse(id string) bool {
+	if b.h.Connected(id) {
 		return true
 	}
 	if !b.up.Load() {
@@ -434,10 +484,10 @@ func (b *redisBroker) inUse(id string) bool {
 	return n > 0
 }
 
-// ids lists the claims in Redis, with the peers here that Redis may not
+// IDs lists the claims in Redis, with the peers here that Redis may not
 // know yet (admitted while it was away).
-func (b *redisBroker) ids() []string {
-	ids := b.s.realm.ids()
+func (b *Broker) IDs() []string {
+	ids := b.h.IDs()
 	if !b.up.Load() {
 		return ids
 	}
@@ -457,16 +507,13 @@ func (b *redisBroker) ids() []string {
 	return slices.Compact(ids)
 }
 
-func (b *redisBroker) health() *ClusterHealth {
-	r := &b.s.realm
-	r.mu.Lock()
-	here := len(r.peers)
-	r.mu.Unlock()
-	return &ClusterHealth{
+// Health reports the broker's state and counters.
+func (b *Broker) Health() *Health {
+	return &Health{
 		Broker:    b.url,
 		Reachable: b.up.Load(),
 		Instance:  b.instance,
-		PeersHere: here,
+		PeersHere: b.h.Count(),
 		ClaimTTL:  b.ttl.String(),
 		Forwarded: b.forwarded.Load(),
 		Received:  b.received.Load(),
@@ -476,7 +523,9 @@ func (b *redisBroker) health() *ClusterHealth {
 	}
 }
 
-func (b *redisBroker) close() {
+// Close stops the broker's goroutines and closes its connections, once
+// every session has ended.
+func (b *Broker) Close() {
 	b.closeOnce.Do(func() {
 		b.cancel()
 		b.dropSubscription()
@@ -488,7 +537,7 @@ func (b *redisBroker) close() {
 }
 
 // redact cuts the password out of err's text.
-func (b *redisBroker) redact(err error) error { return redactErr(err, b.secret) }
+func (b *Broker) redact(err error) error { return redactErr(err, b.secret) }
 
 // redisVersion reads redis_version from an INFO server reply and refuses
 // one before 7.0. Valkey reports the Redis version it is compatible with

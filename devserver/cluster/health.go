@@ -1,8 +1,8 @@
-package devserver
+package cluster
 
-// ClusterHealth is the cluster part of Health, present only when the Server
-// is one instance of a cluster (Config.ClusterURL).
-type ClusterHealth struct {
+// Health is the state of a Broker, the cluster part of the health report
+// of a server that is one instance of a cluster.
+type Health struct {
 	Broker    string `json:"broker"`     // the Redis URL, password redacted
 	Reachable bool   `json:"reachable"`  // the last command to Redis succeeded
 	Instance  string `json:"instance"`   // this instance's id in the cluster

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"context"
@@ -14,33 +14,30 @@ type outItem struct {
 	payload       []byte // a slice of data, nil when the message has none
 	data          []byte // the encoded frame, charged to the byte budget
 	flushTo       string
+	wait          bool // it waits for a dst connected nowhere; see Forward
 }
 
-func (it *outItem) message() message {
-	return message{Type: it.typ, Src: it.src, Dst: it.dst, Payload: it.payload}
+func (it *outItem) message() Message {
+	return Message{Type: it.typ, Src: it.src, Dst: it.dst, Payload: it.payload}
 }
 
-func (b *redisBroker) forward(m message, data []byte) bool {
-	s := b.s
-	if !b.up.Load() || !s.budget.charge(data) {
+// Forward takes m, encoded as frame and charged to the byte budget, into
+// the outbox; m.Payload is a slice of frame. wait says whether m waits
+// for a destination connected nowhere (PeerJS queues every message but
+// LEAVE and EXPIRE), so the instance it connects to asks for it. false
+// means Redis is away or the outbox is full, and frame is still the
+// caller's.
+func (b *Broker) Forward(m Message, frame []byte, wait bool) bool {
+	if !b.up.Load() {
 		return false
 	}
-	it := outItem{typ: m.Type, src: m.Src, dst: m.Dst, data: data}
-	if m.Payload != nil {
-		// m.Payload is in the inbound frame, which is reused once the
-		// relay returns; data ends with the same bytes and a '}'.
-		it.payload = data[len(data)-1-len(m.Payload) : len(data)-1]
-	}
-	if !b.push(it) {
-		s.budget.used.Add(-int64(cap(data)))
-		return false
-	}
-	return true
+	return b.push(outItem{typ: m.Type, src: m.Src, dst: m.Dst, payload: m.Payload, data: frame, wait: wait})
 }
 
-// push adds it to the outbox; false if the outbox is full. It may be
-// called with realm.mu held: outMu is always taken after it.
-func (b *redisBroker) push(it outItem) bool {
+// push adds it to the outbox; false if the outbox is full. The realm
+// calls it under its lock (through forward): outMu is always taken after
+// the realm's lock.
+func (b *Broker) push(it outItem) bool {
 	b.outMu.Lock()
 	if len(b.out) >= clusterOutboxLen {
 		b.outMu.Unlock()
@@ -58,14 +55,14 @@ func (b *redisBroker) push(it outItem) bool {
 // outboxLoop sends the outbox in batches, one pipeline each, in order: one
 // goroutine and one pipeline after another keep each sender's messages to
 // each destination in order, as PUBLISH keeps them on the channel.
-func (b *redisBroker) outboxLoop() {
+func (b *Broker) outboxLoop() {
 	defer b.wg.Done()
 	for {
 		select {
 		case <-b.ctx.Done():
 			b.outMu.Lock()
 			for _, it := range b.out {
-				b.s.budget.release(it.data)
+				b.h.Done(it.data)
 			}
 			b.out = nil
 			b.outMu.Unlock()
@@ -89,8 +86,7 @@ func (b *redisBroker) outboxLoop() {
 // sendBatch routes batch through Redis in one pipeline. Messages Redis
 // cannot place wait here as offline messages; with Redis away, all of them
 // do, so their senders get EXPIRE in ExpireTimeout.
-func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
-	s := b.s
+func (b *Broker) sendBatch(batch []outItem, retry bool) {
 	type routed struct {
 		it  *outItem
 		cmd *redis.Cmd
@@ -100,7 +96,7 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 	ctx, cancel := context.WithTimeout(b.ctx, clusterOpTimeout)
 	defer cancel()
 	pipe := b.rdb.Load().Pipeline() // queues commands only; Exec runs in do
-	waitMs := (s.cfg.ExpireTimeout + clusterOpTimeout).Milliseconds()
+	waitMs := (b.expire + clusterOpTimeout).Milliseconds()
 	for i := range batch {
 		it := &batch[i]
 		if it.flushTo != "" {
@@ -111,13 +107,12 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(it)
 			continue
 		}
-		if s.queueBehind(it) {
+		if b.h.QueueBehind(it.message(), it.data) {
 			continue
 		}
 		e := envelope{kind: envRelay, from: b.instance, id: it.dst, src: it.src, typ: it.typ, payload: it.payload}
-		queue := it.typ != typeLeave && it.typ != typeExpire
 		cmd := routeScript.EvalSha(ctx, pipe, []string{b.peerKey(it.dst), b.waitKey(it.dst)},
-			b.prefix+"inst:", e.appendTo(nil), b.instance, waitMs, flag(queue))
+			b.channel(""), e.appendTo(nil), b.instance, waitMs, flag(it.wait))
 		cmds = append(cmds, routed{it, cmd})
 	}
 	if pipe.Len() > 0 {
@@ -147,13 +142,13 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 			b.settle(r.it)
 		case v == 1:
 			b.forwarded.Add(1)
-			s.budget.release(r.it.data)
+			b.h.Done(r.it.data)
 		default:
 			b.settle(r.it)
 		}
 	}
 	for _, f := range flushed {
-		s.budget.release(f)
+		b.h.Done(f)
 	}
 	if len(again) > 0 {
 		// Redis restarted between two checks and forgot the scripts.
@@ -164,101 +159,26 @@ func (b *redisBroker) sendBatch(batch []outItem, retry bool) {
 	}
 }
 
-// queueBehind puts it in dst's offline queue here if there is one: while
-// it waits to be handed over, later messages must not overtake it.
-func (s *Server) queueBehind(it *outItem) bool {
-	r := &s.realm
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.queues[it.dst] == nil || r.peers[it.dst] != nil {
-		return false
-	}
-	s.queueHereLocked(it)
-	return true
-}
-
 // settle places a message Redis did not deliver: to dst if it connected
 // here meanwhile, else in its offline queue here (LEAVE and EXPIRE are
 // dropped, as for any offline peer).
-func (b *redisBroker) settle(it *outItem) {
-	s := b.s
-	r := &s.realm
-	r.mu.Lock()
-	if r.peers[it.dst] == nil {
-		s.queueHereLocked(it)
-		r.mu.Unlock()
+func (b *Broker) settle(it *outItem) {
+	if b.h.QueueHere(it.message(), it.data) {
 		return
 	}
-	r.mu.Unlock()
-	s.transmit(it.message(), nil)
-	s.budget.release(it.data)
-}
-
-// queueHereLocked moves it into dst's offline queue here. The caller holds
-// realm.mu.
-func (s *Server) queueHereLocked(it *outItem) {
-	if it.typ == typeLeave || it.typ == typeExpire {
-		s.budget.release(it.data)
-		return
-	}
-	s.budget.used.Add(-int64(cap(it.data))) // queueOffline charges it again
-	s.queueOffline(it.dst, it.src, it.data)
+	b.h.Deliver(it.message())
+	b.h.Done(it.data)
 }
 
 // flushTo hands id's offline queue here to instance inst, where id has
 // connected, in order. It returns the frames, still charged, for the
 // caller to release once the pipeline has run.
-func (b *redisBroker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
-	r := &b.s.realm
-	r.mu.Lock()
-	var frames [][]byte
-	if r.peers[id] == nil {
-		frames = r.takeQueue(id)
-	}
-	r.mu.Unlock()
-	for _, f := range frames {
-		m, ok := relayedFrame(f)
-		if !ok {
-			continue
-		}
+func (b *Broker) flushTo(ctx context.Context, pipe redis.Pipeliner, id, inst string) [][]byte {
+	msgs, frames := b.h.Flush(id)
+	for _, m := range msgs {
 		e := envelope{kind: envRelay, from: b.instance, id: id, src: m.Src, typ: m.Type, payload: m.Payload}
 		pipe.Publish(ctx, b.channel(inst), e.appendTo(nil))
 		b.forwarded.Add(1)
 	}
 	return frames
-}
-
-// relayedFrame reads back a frame message.encode wrote for the offline
-// queue: decode reads type, dst and payload, and src follows type.
-func relayedFrame(f []byte) (message, bool) {
-	m, err := decode(f)
-	if err != nil {
-		return m, false
-	}
-	rest, ok := bytesCutPrefix(f, `{"type":`)
-	if !ok {
-		return m, false
-	}
-	s := jsonScanner{data: rest}
-	if _, _, err := s.str(); err != nil {
-		return m, false
-	}
-	rest, ok = bytesCutPrefix(rest[s.i:], `,"src":`)
-	if !ok {
-		return m, false
-	}
-	s = jsonScanner{data: rest}
-	raw, escaped, err := s.str()
-	if err != nil {
-		return m, false
-	}
-	m.Src = unquote(raw, escaped)
-	return m, true
-}
-
-func bytesCutPrefix(b []byte, prefix string) ([]byte, bool) {
-	if len(b) < len(prefix) || string(b[:len(prefix)]) != prefix {
-		return nil, false
-	}
-	return b[len(prefix):], true
 }

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 
 func TestEnvelopeRoundTrip(t *testing.T) {
 	for _, e := range []envelope{
-		{kind: envRelay, from: "i1", id: "bob", src: "alice", typ: typeOffer, payload: []byte(`{ "sdp":"v=0\r\n<&>" }`)},
-		{kind: envRelay, from: "i1", id: "bob", src: "alice", typ: typeLeave},
+		{kind: envRelay, from: "i1", id: "bob", src: "alice", typ: "OFFER", payload: []byte(`{ "sdp":"v=0\r\n<&>" }`)},
+		{kind: envRelay, from: "i1", id: "bob", src: "alice", typ: "LEAVE"},
 		{kind: envKick, from: "i2", id: "x", claim: "i1 abc 01", sameToken: true},
 		{kind: envKick, from: "i2", id: "x", claim: "i1 abc 01"},
 		{kind: envFlush, from: "i3", id: "late"},
@@ -27,11 +27,12 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 
 // FuzzDecodeEnvelope holds decodeEnvelope to never panicking on what comes
 // off a Redis channel, and to accepting only what appendTo writes back
-// byte for byte. testdata/fuzz/FuzzDecodeEnvelope has more seeds.
+// byte for byte. Whether a relayed message is one a peer may send is the
+// instance's check (Handler.Valid), fuzzed where it is defined. testdata/fuzz/FuzzDecodeEnvelope has more seeds.
 func FuzzDecodeEnvelope(f *testing.F) {
 	for _, e := range []envelope{
-		{kind: envRelay, from: "0123abcd", id: "bob", src: "alice", typ: typeCandidate, payload: []byte(`{"candidate":{"candidate":"a"}}`)},
-		{kind: envRelay, from: "i", id: "b", src: "a", typ: typeExpire},
+		{kind: envRelay, from: "0123abcd", id: "bob", src: "alice", typ: "CANDIDATE", payload: []byte(`{"candidate":{"candidate":"a"}}`)},
+		{kind: envRelay, from: "i", id: "b", src: "a", typ: "EXPIRE"},
 		{kind: envKick, from: "i", id: "x", claim: "i1 t n", sameToken: true},
 		{kind: envFlush, from: "i", id: "x"},
 	} {
@@ -48,12 +49,6 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		}
 		if again := e.appendTo(nil); !bytes.Equal(again, data) {
 			t.Fatalf("accepted %q, which encodes back as %q", data, again)
-		}
-		if e.kind == envRelay {
-			m := e.message()
-			if _, err := decode(m.encode()); err != nil {
-				t.Fatalf("accepted %q, whose message %q does not decode: %v", data, m.encode(), err)
-			}
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package devserver
+package cluster
 
 import (
 	"errors"
@@ -44,10 +44,10 @@ func redactURL(raw string) (string, error) {
 	return u.Redacted(), nil
 }
 
-// checkClusterURL is New's check of Config.ClusterURL: a URL the Redis
-// client takes. Its parser's error names an option it does not know, or
-// quotes a value it cannot read, so the passwords are cut out of it.
-func checkClusterURL(raw string) error {
+// CheckURL refuses a URL the Redis client does not take. Its parser's
+// error names an option it does not know, or quotes a value it cannot
+// read, so the passwords are cut out of it.
+func CheckURL(raw string) error {
 	if _, err := parseClusterURL(raw); err != nil {
 		return err
 	}
@@ -125,9 +125,9 @@ func urlSecrets(raw string) []string {
 	return out
 }
 
-// ClusterHost returns the host of a cluster URL, for the caller's checks
+// Host returns the host of a cluster URL, for the caller's checks
 // (rtdev.toml may name a loopback Redis only).
-func ClusterHost(raw string) (string, error) {
+func Host(raw string) (string, error) {
 	u, err := parseClusterURL(raw)
 	if err != nil {
 		return "", err
@@ -135,10 +135,10 @@ func ClusterHost(raw string) (string, error) {
 	return u.Hostname(), nil
 }
 
-// RedactClusterURL is raw with its passwords replaced by "xxxxx", as every
+// RedactURL is raw with its passwords replaced by "xxxxx", as every
 // log line and error shows it; a URL that does not parse is shown as a
 // placeholder, since it may hold a password anywhere.
-func RedactClusterURL(raw string) string {
+func RedactURL(raw string) string {
 	shown, err := redactURL(raw)
 	if err != nil {
 		return "(invalid Redis URL)"

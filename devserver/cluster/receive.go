@@ -1,8 +1,9 @@
-package devserver
+package cluster
 
 import (
 	"context"
 	"errors"
+	"net"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -17,7 +18,7 @@ import (
 // Redis's eyes. After clusterOpTimeout of silence it sends a PING on the
 // subscription, and when the PONG does not come within as long again it
 // subscribes afresh.
-func (b *redisBroker) receiveLoop() {
+func (b *Broker) receiveLoop() {
 	defer b.wg.Done()
 	pinged := false
 	for {
@@ -70,7 +71,7 @@ func (b *redisBroker) receiveLoop() {
 // the last one was dropped or belongs to a replaced client; nil once the
 // broker is closing (close cancels first, then drops the last one). The
 // caller is inside do: subscribing dials and shakes hands.
-func (b *redisBroker) subscription(rdb *redis.Client) *redis.PubSub {
+func (b *Broker) subscription(rdb *redis.Client) *redis.PubSub {
 	b.psMu.Lock()
 	defer b.psMu.Unlock()
 	if b.pubsub != nil && b.psClient == rdb {
@@ -88,7 +89,7 @@ func (b *redisBroker) subscription(rdb *redis.Client) *redis.PubSub {
 
 // dropSubscription closes the subscription, one whose connection went
 // quiet or whose client crashed; the receive loop subscribes again.
-func (b *redisBroker) dropSubscription() {
+func (b *Broker) dropSubscription() {
 	b.psMu.Lock()
 	defer b.psMu.Unlock()
 	if b.pubsub != nil {
@@ -98,37 +99,32 @@ func (b *redisBroker) dropSubscription() {
 }
 
 // receive acts on one envelope from another instance.
-func (b *redisBroker) receive(data []byte) {
-	s := b.s
+func (b *Broker) receive(data []byte) {
 	e, err := decodeEnvelope(data)
+	if err == nil && e.kind == envRelay && !b.h.Valid(e.message()) {
+		err = errWire
+	}
 	if err != nil || e.id == "" {
 		if n := b.malformed.Add(1); n&(n-1) == 0 {
-			s.log.Warn("dropped malformed cluster message", "bytes", len(data), "dropped", n)
+			b.log.Warn("dropped malformed cluster message", "bytes", len(data), "dropped", n)
 		}
 		return
 	}
 	switch e.kind {
 	case envRelay:
 		b.received.Add(1)
-		s.transmit(e.message(), nil) // copies what it keeps
+		b.h.Deliver(e.message()) // copies what it keeps
 	case envKick:
-		if c := s.realm.removeClaimed(e.id, e.claim); c != nil {
-			c.stop(replacedBy(e.sameToken))
-			s.log.Info("peer replaced by a connection on another instance", "id", c.id, "same_token", e.sameToken)
+		if b.h.Replaced(e.id, e.claim, e.sameToken) {
+			b.log.Info("peer replaced by a connection on another instance", "id", e.id, "same_token", e.sameToken)
 		}
 	case envFlush:
 		b.push(outItem{dst: e.id, flushTo: e.from})
 	}
 }
 
-// removeClaimed unregisters and returns id's client if it still holds claim.
-func (r *realm) removeClaimed(id, claim string) *client {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	c := r.peers[id]
-	if c == nil || c.claim != claim {
-		return nil
-	}
-	delete(r.peers, id)
-	return c
+// isTimeout reports a deadline error, as a receive with a timeout returns.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
