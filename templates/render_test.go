@@ -91,20 +91,6 @@ func TestClosest(t *testing.T) {
 	}
 }
 
-func TestLevenshtein(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"vite", "vite", 0}, {"ünï", "uni", 2},
-	}
-	for _, tt := range tests {
-		if got := levenshtein(tt.a, tt.b); got != tt.want {
-			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func TestRenderErrors(t *testing.T) {
 	d := goldenData()
 	var unknown *UnknownTargetError
