@@ -277,3 +277,20 @@ func TestProxyAlternative(t *testing.T) {
 		t.Errorf("vite aside = %q", a)
 	}
 }
+
+// CheckTarget refuses what Render would, without the project's data.
+func TestCheckTarget(t *testing.T) {
+	var unknown *UnknownTargetError
+	if err := CheckTarget("vitee", false); !errors.As(err, &unknown) || unknown.Hint() != "rtdev snippet vite" {
+		t.Errorf("CheckTarget(vitee) = %v", err)
+	}
+	var behind *BehindServeError
+	if err := CheckTarget("nginx", true); !errors.As(err, &behind) {
+		t.Errorf("CheckTarget(nginx, behind serve) = %v", err)
+	}
+	for _, name := range []string{"vite", "VITE", "env"} {
+		if err := CheckTarget(name, name != "VITE"); err != nil {
+			t.Errorf("CheckTarget(%q) = %v", name, err)
+		}
+	}
+}
