@@ -64,6 +64,11 @@ func newCmdTrustAction(a *app, action string) *cobra.Command {
 }
 
 func runTrustCmd(ctx context.Context, a *app, o *trustOptions, action string) error {
+	// Before the CA is loaded: a typo'd store is named as one even
+	// before "rtdev init".
+	if _, err := trust.SelectionFor(o.stores, a.newTrustEnv(false)); err != nil {
+		return usageErr(storeHint, "%v", err)
+	}
 	authority, err := a.loadCA(ca.LoadCert)
 	if err != nil {
 		return err
