@@ -25,7 +25,7 @@ if [ ! -f bench/peerjs-server/node_modules/peer/package.json ]; then
 	(cd bench/peerjs-server && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# --- Proxy overhead (issue 15) ---
+# --- Proxy overhead ---
 # After the suite, the same echo load straight to a plain backend
 # (bench/echo) and through `rtdev proxy` in front of it, as ratios; about
 # 3 more minutes; proxy.json, proxy.txt and proxy.md go to bench/results/.
