@@ -40,10 +40,10 @@ func TestTinyBench(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	buildBins(ctx, t, dir, []benchBin{
-		{"rtdev", "github.com/rtdev/rtdev", false},
-		{"rtdev-bench", "./cmd/rtdev-bench", true},
-		{"floor", "./floor", true},
-		{"devprof", "./devprof", false},
+		rtdevBin,
+		{name: "rtdev-bench", pkg: "./cmd/rtdev-bench", race: true},
+		{name: "floor", pkg: "./floor", race: true},
+		{name: "devprof", pkg: "./devprof", race: false},
 	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
 	stdout := runBench(ctx, t, dir, work, "-preset", "tiny",

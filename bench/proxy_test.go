@@ -29,9 +29,9 @@ func TestTinyProxyBench(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	buildBins(ctx, t, dir, []benchBin{
-		{"rtdev", "github.com/rtdev/rtdev", false},
-		{"rtdev-bench", "./cmd/rtdev-bench", true},
-		{"echo", "./echo", true},
+		rtdevBin,
+		{name: "rtdev-bench", pkg: "./cmd/rtdev-bench", race: true},
+		{name: "echo", pkg: "./echo", race: true},
 	})
 	outDir, work := filepath.Join(dir, "results"), filepath.Join(dir, "work")
 	stdout := runBench(ctx, t, dir, filepath.Join(work, "proxy"), "-preset", "tiny", "-scenarios", "proxy",

@@ -12,9 +12,10 @@ GO=${GO:-go}
 
 mkdir -p bin
 $GO build -o bin/rtdev .
-$GO build -o bin/rtdev-bench ./bench/cmd/rtdev-bench
-$GO build -o bin/rtdev-bench-floor ./bench/floor
-$GO build -o bin/rtdev-bench-devprof ./bench/devprof
+# bench/ is a module of its own (bench/go.mod): its commands build there.
+(cd bench && $GO build -o ../bin/rtdev-bench ./cmd/rtdev-bench &&
+	$GO build -o ../bin/rtdev-bench-floor ./floor &&
+	$GO build -o ../bin/rtdev-bench-devprof ./devprof)
 
 if ! command -v node >/dev/null 2>&1; then
 	echo "bench: node is missing: run scripts/test-deps.sh" >&2
@@ -24,12 +25,12 @@ if [ ! -f bench/peerjs-server/node_modules/peer/package.json ]; then
 	(cd bench/peerjs-server && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# --- Proxy overhead (issue 15) ---
+# --- Proxy overhead ---
 # After the suite, the same echo load straight to a plain backend
 # (bench/echo) and through `rtdev proxy` in front of it, as ratios; about
 # 3 more minutes; proxy.json, proxy.txt and proxy.md go to bench/results/.
 # `bench/run.sh -scenarios proxy` runs only this part, -proxy=false skips it.
-$GO build -o bin/rtdev-bench-echo ./bench/echo
+(cd bench && $GO build -o ../bin/rtdev-bench-echo ./echo)
 set -- -proxy -echo bin/rtdev-bench-echo "$@"
 # --- end of proxy overhead ---
 

@@ -33,6 +33,14 @@ func (c *CA) SignCSR(csrPEM []byte, o LeafOptions) (*Leaf, error) {
 	return &Leaf{Cert: cert, CertPEM: pemCert}, nil
 }
 
+// CheckCSR says whether csrPEM holds a certificate request SignCSR can
+// read, so a caller can refuse a wrong file before it creates a CA to sign
+// it with.
+func CheckCSR(csrPEM []byte) error {
+	_, err := parseCSR(csrPEM)
+	return err
+}
+
 func parseCSR(data []byte) (*x509.CertificateRequest, error) {
 	// "NEW CERTIFICATE REQUEST" is what older Netscape-era and Windows
 	// tools write.

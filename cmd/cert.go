@@ -76,6 +76,18 @@ func runCert(a *app, o *certOptions, args []string) error {
 	if err != nil {
 		return usageErr("a NAME is a DNS name, *.wildcard, IP address, email or URI", "%v", err)
 	}
+	// Read before certCA, which creates a CA when there is none: a
+	// mistyped --csr path or a file that is no request must not leave a
+	// new CA behind.
+	var csrPEM []byte
+	if o.csr != "" {
+		if csrPEM, err = os.ReadFile(o.csr); err == nil {
+			err = ca.CheckCSR(csrPEM)
+		}
+		if err != nil {
+			return usageErr("pass the path of a PEM certificate request", "--csr: %v", err)
+		}
+	}
 	authority, err := a.certCA(o, names)
 	if err != nil {
 		return err
@@ -87,10 +99,6 @@ func runCert(a *app, o *certOptions, args []string) error {
 	opts := ca.LeafOptions{Names: names, KeyType: kt, Validity: validity, Client: o.client, Now: a.now()}
 	var leaf *ca.Leaf
 	if o.csr != "" {
-		csrPEM, rerr := os.ReadFile(o.csr)
-		if rerr != nil {
-			return usageErr("pass the path of a PEM certificate request", "--csr: %v", rerr)
-		}
 		leaf, err = authority.SignCSR(csrPEM, opts)
 	} else {
 		leaf, err = authority.Issue(opts)

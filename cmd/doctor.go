@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"net/url"
 	"os"
 	"runtime"
 	"time"
@@ -60,6 +61,13 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		if _, err := doctor.ParseTarget(u); err != nil {
 			return usageErr("give a URL such as https://localhost:9000 or host:port", "%v", err)
 		}
+	}
+	if o.timeout <= 0 {
+		return usageErr("give a time such as --timeout 5s", "--timeout %v: must be more than 0", o.timeout)
+	}
+	if o.origin != "" && !isOrigin(o.origin) {
+		return usageErr("give the page's origin, such as --origin https://localhost:5173",
+			"--origin %q is not an origin (scheme://host[:port])", o.origin)
 	}
 	p, err := a.loadProject()
 	if err != nil {
@@ -190,4 +198,14 @@ func printDoctor(a *app, rep doctor.Report) {
 		noun = "problem"
 	}
 	fmt.Fprintf(w, "\n%s\n", st.Error.Render(fmt.Sprintf("%d %s found", rep.Problems, noun)))
+}
+
+// isOrigin reports whether s is a page origin as a browser sends it:
+// http:// or https://, a host, an optional port, nothing after (a trailing
+// slash aside). Anything else would be compared with the server's
+// Access-Control-Allow-Origin and sent on upgrades as no browser sends it.
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.User == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == ""
 }

@@ -37,6 +37,10 @@ site). env refreshes that bundle first.`,
 }
 
 func runEnv(a *app, o *envOptions) error {
+	// Before the bundle is refreshed, so a typo'd shell changes nothing.
+	if err := templates.CheckShell(o.shell); err != nil {
+		return usageIf[*templates.UnknownShellError](err)
+	}
 	p, err := a.loadProject()
 	if err != nil {
 		return err
@@ -57,7 +61,7 @@ func runEnv(a *app, o *envOptions) error {
 	}
 	text, err := templates.RenderEnv(o.shell, data)
 	if err != nil {
-		return usageIf[*templates.UnknownShellError](err)
+		return err
 	}
 	_, err = fmt.Fprint(a.io.Out, text)
 	return err

@@ -114,6 +114,9 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	} else if o.pin != "" {
 		return usageErr("add --onboarding-script", "--pin sets the version the onboarding script installs")
 	}
+	if err := checkHostFlags(o.hosts); err != nil {
+		return err
+	}
 	p, err := a.loadProject()
 	if err != nil {
 		return err
@@ -135,10 +138,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 			p.config.Targets = append(p.config.Targets, d.Target)
 		}
 	}
-	save, err := applyInitFlags(p, o, &rep)
-	if err != nil {
-		return err
-	}
+	save := applyInitFlags(p, o, &rep)
 	if err := a.confirmWidening(p, o); err != nil {
 		return err
 	}
@@ -209,16 +209,10 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 // returns the function that saves them in rtdev.toml (writing it when
 // missing). It is called only after the certificate was issued, so a name
 // that cannot be issued is never saved.
-func applyInitFlags(p *projectCtx, o *initOptions, rep *initReport) (save func() error, err error) {
+func applyInitFlags(p *projectCtx, o *initOptions, rep *initReport) (save func() error) {
 	cfg := &p.config
 	var added []string
 	for _, h := range o.hosts {
-		if strings.TrimSpace(h) == "" {
-			return nil, usageErr("pass a name such as --host myapp.test", "--host needs a non-empty name")
-		}
-		if _, err := ca.ParseName(h); err != nil {
-			return nil, usageErr("pass a DNS name, *.wildcard or IP address, such as --host myapp.test", "--host %q: %v", h, err)
-		}
 		if !slices.Contains(cfg.Hosts, h) {
 			cfg.Hosts = append(cfg.Hosts, h)
 			added = append(added, h)
@@ -245,7 +239,22 @@ func applyInitFlags(p *projectCtx, o *initOptions, rep *initReport) (save func()
 			return project.SetKeyType(p.layout.ConfigFile, "rsa")
 		}
 		return nil
-	}, nil
+	}
+}
+
+// checkHostFlags refuses a --host that is no name at all, before init
+// loads or writes anything. Whether the CA may issue for it is Ensure's
+// call, made with the CA in hand.
+func checkHostFlags(hosts []string) error {
+	for _, h := range hosts {
+		if strings.TrimSpace(h) == "" {
+			return usageErr("pass a name such as --host myapp.test", "--host needs a non-empty name")
+		}
+		if _, err := ca.ParseName(h); err != nil {
+			return usageErr("pass a DNS name, *.wildcard or IP address, such as --host myapp.test", "--host %q: %v", h, err)
+		}
+	}
+	return nil
 }
 
 // flagHostError turns a refusal of a --host name into a usage error (exit 2).

@@ -77,9 +77,9 @@ type proxyListener struct {
 	routes  []proxy.Route
 }
 
-// resolveProxy turns the flags, or else the [[proxy]] tables, into the
-// listeners to open. Nothing is written before it has checked them all.
-func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, file string) ([]proxyListener, error) {
+// proxyFlags checks the flags, before rtdev.toml is read, and returns the
+// listener --to asks for (nil without --to).
+func proxyFlags(cmd *cobra.Command, o *proxyOptions) ([]proxyListener, error) {
 	set := cmd.Flags().Changed
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return nil, usageErr("use --log-format text or --log-format json", "--log-format %q is not text or json", o.logFormat)
@@ -100,6 +100,13 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 		}
 		return []proxyListener{{port: o.port, tryNext: !set("port"), routes: []proxy.Route{{Path: "/", Target: tg, From: "--to"}}}}, nil
 	}
+	return nil, nil
+}
+
+// resolveProxy turns the [[proxy]] tables into the listeners to open, when
+// there was no --to. Nothing is written before it has checked them all.
+func resolveProxy(cmd *cobra.Command, tables []project.Proxy, file string) ([]proxyListener, error) {
+	set := cmd.Flags().Changed
 	if len(tables) == 0 {
 		return nil, usageErr("run rtdev proxy --to 8000 with your server's port, or add a [[proxy]] table to "+file,
 			"nothing to proxy: no --to and no [[proxy]] table in %s", file)
@@ -125,13 +132,18 @@ func resolveProxy(cmd *cobra.Command, o *proxyOptions, tables []project.Proxy, f
 }
 
 func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) error {
+	plan, err := proxyFlags(cmd, o)
+	if err != nil {
+		return err
+	}
 	p, err := a.loadProject()
 	if err != nil {
 		return err
 	}
-	plan, err := resolveProxy(cmd, o, p.config.Proxy, project.ConfigFileName)
-	if err != nil {
-		return err
+	if plan == nil {
+		if plan, err = resolveProxy(cmd, p.config.Proxy, project.ConfigFileName); err != nil {
+			return err
+		}
 	}
 	if o.lan {
 		p.config.Serve.LAN = true // LAN addresses and 10.0.2.2 in the certificate

@@ -19,6 +19,7 @@ import (
 	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
+	"github.com/rtdev/rtdev/proxy"
 )
 
 type serveOptions struct {
@@ -173,19 +174,30 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func
 			r.static = filepath.Join(root, r.static)
 		}
 	}
-	if !netaddr.ValidPort(r.port) {
-		return r, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ServePort), "--port %d is out of range", r.port)
-	}
-	if r.logFormat != "text" && r.logFormat != "json" {
-		return r, usageErr("use --log-format text or --log-format json", "--log-format %q is not text or json", r.logFormat)
-	}
-	if r.lan && set("bind") {
-		return r, usageErr("give either --lan or --bind", "--lan listens on every interface; it cannot be combined with --bind %s", r.bind)
-	}
 	return r, nil
 }
 
+// serveFlags checks what the flags alone decide, before rtdev.toml is read
+// (project.Load checks the file's values), and parses the --route flags.
+func serveFlags(cmd *cobra.Command, o *serveOptions) ([]proxy.Route, error) {
+	set := cmd.Flags().Changed
+	if set("port") && !netaddr.ValidPort(o.port) {
+		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ServePort), "--port %d is out of range", o.port)
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return nil, usageErr("use --log-format text or --log-format json", "--log-format %q is not text or json", o.logFormat)
+	}
+	if o.lan && set("bind") {
+		return nil, usageErr("give either --lan or --bind", "--lan listens on every interface; it cannot be combined with --bind %s", o.bind)
+	}
+	return routeFlags(o.routes)
+}
+
 func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) error {
+	typedRoutes, err := serveFlags(cmd, o)
+	if err != nil {
+		return err
+	}
 	p, err := a.loadProject()
 	if err != nil {
 		return err
@@ -240,7 +252,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		// them: under npm run dev they are all the developer sees.
 		logger.Warn(n.String())
 	}
-	routes, err := serveRoutes(opts.routes, p.config.Serve.Routes, opts.lan, logger)
+	routes, err := serveRoutes(typedRoutes, p.config.Serve.Routes, opts.lan, logger)
 	if err != nil {
 		return err
 	}

@@ -10,16 +10,8 @@ import (
 	"github.com/rtdev/rtdev/proxy"
 )
 
-// serveRoutes turns --route PATH=URL flags (the user's own: any target)
-// or, without them, the [[serve.route]] tables of rtdev.toml (this machine
-// only, checked when the file was loaded) into one proxy mounted on the
-// serve port. It returns nil when there is nothing to route. The proxy has
-// its own limits (16 MiB messages, ...): PeerJS's apply to PeerJS only.
-//
-// Under --lan, a route from a committed file is served to clients on this
-// machine only: the file may name a loopback backend, but putting it on
-// the network is the developer's call (--route, or rtdev.local.toml).
-func serveRoutes(flags []string, tables []project.Route, lan bool, logger *slog.Logger) (*proxy.Server, error) {
+// routeFlags parses --route PATH=URL flags (the user's own: any target).
+func routeFlags(flags []string) ([]proxy.Route, error) {
 	var routes []proxy.Route
 	for _, f := range flags {
 		path, to, ok := strings.Cut(f, "=")
@@ -36,7 +28,22 @@ func serveRoutes(flags []string, tables []project.Route, lan bool, logger *slog.
 		}
 		routes = append(routes, proxy.Route{Path: clean, Target: tg, From: "--route " + f})
 	}
-	if len(flags) == 0 {
+	return routes, nil
+}
+
+// serveRoutes turns the routes typed as --route flags (parsed by
+// routeFlags) or, without them, the [[serve.route]] tables of rtdev.toml
+// (this machine only, checked when the file was loaded) into one proxy
+// mounted on the serve port. It returns nil when there is nothing to
+// route. The proxy has its own limits (16 MiB messages, ...): PeerJS's
+// apply to PeerJS only.
+//
+// Under --lan, a route from a committed file is served to clients on this
+// machine only: the file may name a loopback backend, but putting it on
+// the network is the developer's call (--route, or rtdev.local.toml).
+func serveRoutes(typed []proxy.Route, tables []project.Route, lan bool, logger *slog.Logger) (*proxy.Server, error) {
+	routes := typed
+	if len(typed) == 0 {
 		for _, t := range tables {
 			tg, err := target.Parse(t.To)
 			if err != nil {

@@ -72,12 +72,17 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if len(args) > 1 {
 		return usageErr(`run "rtdev snippet TARGET" once per target`, "rtdev snippet takes one TARGET, got %d", len(args))
 	}
+	if o.relative && o.absolute {
+		return usageErr("pass --absolute alone", "--relative and --absolute contradict each other")
+	}
+	// Before the project is loaded, so a typo'd target is named as one
+	// even in a folder with no certificate set yet.
+	if err := templates.CheckTarget(args[0], o.behindServe); err != nil {
+		return usageIf[*templates.BehindServeError](usageIf[*templates.UnknownTargetError](err))
+	}
 	p, err := a.loadProject()
 	if err != nil {
 		return err
-	}
-	if o.relative && o.absolute {
-		return usageErr("pass --absolute alone", "--relative and --absolute contradict each other")
 	}
 	data, err := snippetData(p, o.lan, o.absolute)
 	if err != nil {
@@ -86,7 +91,7 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	data.BehindServe = o.behindServe
 	text, err := templates.Render(args[0], data)
 	if err != nil {
-		return usageIf[*templates.BehindServeError](usageIf[*templates.UnknownTargetError](err))
+		return err
 	}
 	out := a.newStatus(false)
 	if aside := templates.Aside(args[0], data); aside != "" {

@@ -67,6 +67,12 @@ func newCmdTrustAction(a *app, action string) *cobra.Command {
 }
 
 func runTrustCmd(ctx context.Context, a *app, o *trustOptions, action string) error {
+	// Before the CA is loaded: a typo'd store is named as one even
+	// before "rtdev init".
+	env := a.newTrustEnv(false)
+	if _, err := trust.SelectionFor(o.stores, env); err != nil {
+		return usageErr(storeHint(env), "%v", err)
+	}
 	authority, err := a.loadCA(ca.LoadCert)
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@
 //
 // # WebSocket library
 //
-// gorilla/websocket, chosen by BenchmarkWSLib* (wslib_bench_test.go): a
+// gorilla/websocket, chosen by BenchmarkWSLib* (bench/wslib): a
 // 4 KiB text message relayed A -> server -> B over TLS on loopback, each
 // side using the library under test, Go 1.26, 2 shared cores, -count 3:
 //

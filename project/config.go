@@ -7,12 +7,14 @@ import (
 	"github.com/rtdev/rtdev/internal/defaults"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/rtdev/rtdev/internal/closest"
 	"github.com/rtdev/rtdev/internal/netaddr"
 	"github.com/rtdev/rtdev/internal/target"
 )
@@ -210,10 +212,56 @@ func decodeFile(path string, cfg *Config) (md toml.MetaData, data []byte, found 
 		return md, data, true, &ConfigError{
 			Path: path,
 			Line: keyLine(data, k[len(k)-1]),
-			Err:  fmt.Errorf("unknown key %q", k.String()),
+			Err:  unknownKey(k),
 		}
 	}
 	return md, data, true, nil
+}
+
+// unknownKey names an undecoded key and, as `rtdev snippet` does for a
+// target, the keys of the same table it is nearest to.
+func unknownKey(k toml.Key) error {
+	table, name := k[:len(k)-1], k[len(k)-1]
+	var cands []closest.Candidate
+	for _, known := range keysIn(reflect.TypeFor[Config](), table) {
+		cands = append(cands, closest.Candidate{Name: known})
+	}
+	near := closest.Find(name, 3, cands)
+	if len(near) == 0 {
+		return fmt.Errorf("unknown key %q", k.String())
+	}
+	for i, n := range near {
+		near[i] = strings.Join(append(append([]string{}, table...), n), ".")
+	}
+	return fmt.Errorf("unknown key %q (did you mean %s?)", k.String(), strings.Join(near, ", "))
+}
+
+// keysIn lists the TOML keys of the table at path inside t (a struct, or a
+// slice of structs for an array of tables such as [[proxy]]); nil when the
+// path names no table.
+func keysIn(t reflect.Type, path []string) []string {
+	for t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var keys []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		if len(path) > 0 && name == path[0] {
+			return keysIn(f.Type, path[1:])
+		}
+		keys = append(keys, name)
+	}
+	if len(path) > 0 {
+		return nil
+	}
+	return keys
 }
 
 func (c Config) validate(path string) error {

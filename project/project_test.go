@@ -136,12 +136,15 @@ func TestLoadConfig(t *testing.T) {
 	}
 
 	cases := []struct{ text, want string }{
-		{"hosts = []\n[serve]\nprot = 1\n", `rtdev.toml:3: unknown key "serve.prot"`},
+		{"hosts = []\n[serve]\nprot = 1\n", `rtdev.toml:3: unknown key "serve.prot" (did you mean serve.port?)`},
+		{"host = [\"a.test\"]\n", `rtdev.toml:1: unknown key "host" (did you mean hosts?)`},
+		{"[serv]\nport = 1\n", `unknown key "serv" (did you mean serve?)`},
+		{"[serve]\nzzzzzzzz = 1\n", `unknown key "serve.zzzzzzzz"`},
 		{"key_type = \"dsa\"\n", `key_type "dsa"`},
 		{"[serve]\nport = 70000\n", "serve.port 70000"},
 		{"[serve]\nalive_timeout = \"soon\"\n", `duration "soon"`},
 		{"hosts = [\n", "rtdev.toml:"},
-		{"[onboarding]\ninstal = \"go\"\n", `rtdev.toml:2: unknown key "onboarding.instal"`},
+		{"[onboarding]\ninstal = \"go\"\n", `rtdev.toml:2: unknown key "onboarding.instal" (did you mean onboarding.install?)`},
 		{"[onboarding]\ninstall = \"brew\"\n", `onboarding.install "brew"`},
 		{"[onboarding]\ninstall = \"release\"\n", "needs release_url"},
 		{"[onboarding]\ninstall = \"go\"\nrelease_url = \"https://example.com/\"\n", "only with install"},
@@ -394,6 +397,7 @@ func TestLoadConfigProxyTables(t *testing.T) {
 		{"[[proxy]]\nto = \"8000\"\npath = \"api\"\n", "must start with /", "rtdev.toml"},
 		{"[[proxy]]\nto = \"8000\"\n[[proxy]]\nto = \"8001\"\npath = \"/\"\n", "two [[proxy]] tables for port 8443", "rtdev.toml"},
 		{"[[proxy]]\nto = \"8000\"\nhost = \"x\"\n", `unknown key "proxy.host"`, "rtdev.toml"},
+		{"[[serve.route]]\nto = \"8000\"\npaht = \"/\"\n", `unknown key "serve.route.paht" (did you mean serve.route.path?)`, "rtdev.toml"},
 	} {
 		write(c.text)
 		_, _, err := loadCommitted(path)

@@ -55,38 +55,63 @@ func EnvVars(d Data) ([]EnvVar, error) {
 // Shells are the shells RenderEnv writes for.
 func Shells() []string { return []string{"sh", "fish", "powershell"} }
 
+// CheckShell says whether RenderEnv writes for shell, so a command can
+// refuse a typo before it loads or writes anything: nil, or an
+// *UnknownShellError.
+func CheckShell(shell string) error {
+	_, err := syntaxFor(shell)
+	return err
+}
+
+// envSyntax is how one shell loads, sets and appends to a variable.
+type envSyntax struct {
+	usage    string
+	set      func(name, value string) string
+	appendTo func(name, value string) string
+}
+
+// syntaxFor is the syntax of shell: sh (also bash and zsh), fish or
+// powershell (also pwsh).
+func syntaxFor(shell string) (envSyntax, error) {
+	switch shell {
+	case "sh", "bash", "zsh":
+		return envSyntax{
+			usage: `eval "$(rtdev env)"`,
+			set:   func(n, v string) string { return "export " + n + "=" + quoteSh(v) },
+			// ${VAR:+$VAR } is empty when VAR is unset or empty (POSIX 2.6.2).
+			appendTo: func(n, v string) string {
+				return "export " + n + `="${` + n + ":+$" + n + ` }"` + quoteSh(v)
+			},
+		}, nil
+	case "fish":
+		return envSyntax{
+			usage: "rtdev env --shell fish | source",
+			set:   func(n, v string) string { return "set -gx " + n + " " + quoteFish(v) },
+			appendTo: func(n, v string) string {
+				return "set -gx " + n + ` (string trim -- "$` + n + ` "` + quoteFish(v) + ")"
+			},
+		}, nil
+	case "powershell", "pwsh":
+		return envSyntax{
+			usage: "rtdev env --shell powershell | Out-String | Invoke-Expression",
+			set:   func(n, v string) string { return "$env:" + n + " = " + quotePowerShell(v) },
+			appendTo: func(n, v string) string {
+				return "$env:" + n + " = (\"$env:" + n + " \" + " + quotePowerShell(v) + ").Trim()"
+			},
+		}, nil
+	}
+	return envSyntax{}, &UnknownShellError{Shell: shell}
+}
+
 // RenderEnv is what `rtdev env --shell SHELL` prints: the EnvVars as
 // assignments for sh (also bash and zsh), fish or powershell, each value
 // quoted for that shell.
 func RenderEnv(shell string, d Data) (string, error) {
-	var (
-		usage    string
-		set      func(name, value string) string
-		appendTo func(name, value string) string
-	)
-	switch shell {
-	case "sh", "bash", "zsh":
-		usage = `eval "$(rtdev env)"`
-		set = func(n, v string) string { return "export " + n + "=" + quoteSh(v) }
-		// ${VAR:+$VAR } is empty when VAR is unset or empty (POSIX 2.6.2).
-		appendTo = func(n, v string) string {
-			return "export " + n + `="${` + n + ":+$" + n + ` }"` + quoteSh(v)
-		}
-	case "fish":
-		usage = "rtdev env --shell fish | source"
-		set = func(n, v string) string { return "set -gx " + n + " " + quoteFish(v) }
-		appendTo = func(n, v string) string {
-			return "set -gx " + n + ` (string trim -- "$` + n + ` "` + quoteFish(v) + ")"
-		}
-	case "powershell", "pwsh":
-		usage = "rtdev env --shell powershell | Out-String | Invoke-Expression"
-		set = func(n, v string) string { return "$env:" + n + " = " + quotePowerShell(v) }
-		appendTo = func(n, v string) string {
-			return "$env:" + n + " = (\"$env:" + n + " \" + " + quotePowerShell(v) + ").Trim()"
-		}
-	default:
-		return "", &UnknownShellError{Shell: shell}
+	syn, err := syntaxFor(shell)
+	if err != nil {
+		return "", err
 	}
+	usage, set, appendTo := syn.usage, syn.set, syn.appendTo
 	vars, err := EnvVars(d)
 	if err != nil {
 		return "", fmt.Errorf("env: %w", err)

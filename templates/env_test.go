@@ -192,3 +192,17 @@ func TestEnvVarsJavaOnlyWithTrustStore(t *testing.T) {
 		t.Errorf("%d variables replace the default roots, want 3: %+v", replacing, vars)
 	}
 }
+
+// CheckShell takes the shells RenderEnv writes for, aliases included, and
+// refuses the rest as RenderEnv does.
+func TestCheckShell(t *testing.T) {
+	for _, sh := range []string{"sh", "bash", "zsh", "fish", "powershell", "pwsh"} {
+		if err := CheckShell(sh); err != nil {
+			t.Errorf("CheckShell(%q) = %v", sh, err)
+		}
+	}
+	var e *UnknownShellError
+	if err := CheckShell("tcsh"); !errors.As(err, &e) || e.Shell != "tcsh" {
+		t.Errorf("CheckShell(tcsh) = %v, want an UnknownShellError", err)
+	}
+}

@@ -11,18 +11,36 @@ import (
 //go:embed snippets/*.tmpl
 var snippetFS embed.FS
 
+// CheckTarget says whether Render has a snippet for name (and, with
+// behindServe, a --behind-serve form of it), so a command can refuse a typo
+// before it loads or writes anything: nil, an *UnknownTargetError or a
+// *BehindServeError.
+func CheckTarget(name string, behindServe bool) error {
+	_, err := target(name, behindServe)
+	return err
+}
+
+// target looks name up as Render needs it.
+func target(name string, behindServe bool) (Target, error) {
+	t, ok := Lookup(name)
+	if !ok {
+		return Target{}, &UnknownTargetError{Name: name, Suggestions: Closest(name, 3)}
+	}
+	if behindServe && !t.BehindServe && t.Name != "env" {
+		return Target{}, &BehindServeError{Target: t.Name}
+	}
+	return t, nil
+}
+
 // Render returns the snippet for the target called name (or one of its
 // aliases), rendered from d.
 func Render(name string, d Data) (string, error) {
-	t, ok := Lookup(name)
-	if !ok {
-		return "", &UnknownTargetError{Name: name, Suggestions: Closest(name, 3)}
+	t, err := target(name, d.BehindServe)
+	if err != nil {
+		return "", err
 	}
 	if t.Name == "env" {
 		return RenderEnv("sh", d)
-	}
-	if d.BehindServe && !t.BehindServe {
-		return "", &BehindServeError{Target: t.Name}
 	}
 	src, err := snippetFS.ReadFile("snippets/" + t.Name + ".tmpl")
 	if err != nil {

@@ -91,20 +91,6 @@ func TestClosest(t *testing.T) {
 	}
 }
 
-func TestLevenshtein(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"a", "", 1}, {"kitten", "sitting", 3}, {"vite", "vite", 0}, {"ünï", "uni", 2},
-	}
-	for _, tt := range tests {
-		if got := levenshtein(tt.a, tt.b); got != tt.want {
-			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func TestRenderErrors(t *testing.T) {
 	d := goldenData()
 	var unknown *UnknownTargetError
@@ -289,5 +275,22 @@ func TestProxyAlternative(t *testing.T) {
 	}
 	if a := Aside("vite", d); a != "" {
 		t.Errorf("vite aside = %q", a)
+	}
+}
+
+// CheckTarget refuses what Render would, without the project's data.
+func TestCheckTarget(t *testing.T) {
+	var unknown *UnknownTargetError
+	if err := CheckTarget("vitee", false); !errors.As(err, &unknown) || unknown.Hint() != "rtdev snippet vite" {
+		t.Errorf("CheckTarget(vitee) = %v", err)
+	}
+	var behind *BehindServeError
+	if err := CheckTarget("nginx", true); !errors.As(err, &behind) {
+		t.Errorf("CheckTarget(nginx, behind serve) = %v", err)
+	}
+	for _, name := range []string{"vite", "VITE", "env"} {
+		if err := CheckTarget(name, name != "VITE"); err != nil {
+			t.Errorf("CheckTarget(%q) = %v", name, err)
+		}
 	}
 }

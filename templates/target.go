@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/rtdev/rtdev/internal/closest"
 )
 
 // Kinds of target.
@@ -121,6 +123,16 @@ func Lookup(name string) (Target, bool) {
 		}
 	}
 	return Target{}, false
+}
+
+// Closest returns up to n target names nearest to name, over names and
+// aliases, for "unknown target" messages.
+func Closest(name string, n int) []string {
+	cands := make([]closest.Candidate, len(registry))
+	for i, t := range registry {
+		cands[i] = closest.Candidate{Name: t.Name, Aliases: t.Aliases}
+	}
+	return closest.Find(name, n, cands)
 }
 
 // SnippetPath is where init and `snippet --write` save t's snippet under

@@ -5,8 +5,9 @@ import (
 	"math"
 )
 
-// Goal is one of the targets the issue sets, judged on ratios measured in
-// the same run.
+// Goal is one of the targets rtdev serve is held to (goals lists them:
+// relay throughput at least 5× peerjs-server's, p99 latency at most 0.20×,
+// ...), judged on ratios measured in the same run.
 type Goal struct {
 	Name   string  `json:"name"`
 	Target string  `json:"target"`

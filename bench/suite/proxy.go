@@ -11,8 +11,8 @@ import (
 	"github.com/rtdev/rtdev/bench/report"
 )
 
-// ScenarioProxy is the proxy-overhead benchmark (issue 15): the same echo
-// load straight to a plain backend and through `rtdev proxy`, in one run.
+// ScenarioProxy is the proxy-overhead benchmark: the same echo load
+// straight to a plain backend and through `rtdev proxy`, in one run.
 const ScenarioProxy = "proxy"
 
 // ProxyPlan is what the proxy scenario runs: each test Runs times on each

@@ -22,7 +22,7 @@ type proxyOptions struct {
 
 func (p *proxyOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&p.on, "proxy", false, "also run the proxy-overhead scenario (bench/run.sh sets it; -scenarios proxy runs it alone)")
-	fs.StringVar(&p.echoBin, "echo", "bin/rtdev-bench-echo", "echo backend binary for the proxy scenario (go build ./bench/echo)")
+	fs.StringVar(&p.echoBin, "echo", "bin/rtdev-bench-echo", "echo backend binary for the proxy scenario (cd bench && go build ./echo)")
 	fs.IntVar(&p.runs, "proxy-runs", 0, "repetitions of each proxy-scenario test on each path (preset's if 0)")
 }
 

@@ -1,38 +1,65 @@
-package devserver
+package wslib
 
 import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
+	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	cws "github.com/coder/websocket"
 	"github.com/gorilla/websocket"
+
+	"github.com/rtdev/rtdev/ca"
 )
 
-// These benchmarks chose the WebSocket library (see doc.go for the numbers):
-// a 4 KiB text message goes A -> server -> B over TLS on loopback, the path
-// every OFFER/ANSWER/CANDIDATE takes. Each side uses the library under test.
+// These benchmarks chose the WebSocket library (devserver's doc comment
+// has the numbers): a 4 KiB text message goes A -> server -> B over TLS on
+// loopback, the path every OFFER/ANSWER/CANDIDATE takes. Each side uses the
+// library under test.
 //
-//	go test -run XXX -bench WSLib -benchtime 3s ./devserver
+//	cd bench && go test -run XXX -bench WSLib -benchtime 3s ./wslib
 
 const benchMsgSize = 4 << 10
 
 // benchServer starts a TLS server whose handler pairs the first two
-// connections and relays everything the first sends to the second.
+// connections and relays everything the first sends to the second. Its
+// certificate is what `rtdev init` gives a project: an ECDSA leaf from a
+// fresh rtdev CA, made by the ca package.
 func benchServer(b *testing.B, h http.Handler) (addr string, clientTLS *tls.Config) {
 	b.Helper()
-	pki := newTestPKI(b, "bench.localhost")
-	ln := listen(b)
-	conf := pki.serverConfig()
-	conf.NextProtos = []string{"http/1.1"}
+	authority, err := ca.Create(filepath.Join(b.TempDir(), "ca"), ca.CreateOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	names, err := ca.ParseNames([]string{"bench.localhost", "localhost", "127.0.0.1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	leaf, err := authority.Issue(ca.LeafOptions{Names: names})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(leaf.CertPEM, leaf.KeyPEM)
+	if err != nil {
+		b.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(authority.Cert)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	conf := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(tls.NewListener(ln, conf)) }()
 	b.Cleanup(func() { _ = srv.Close() })
-	return ln.Addr().String(), pki.clientConfig()
+	return ln.Addr().String(), &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 }
 
 // pairer hands the second arriving connection to the first.

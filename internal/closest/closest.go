@@ -1,31 +1,40 @@
-package templates
+package closest
 
 import (
 	"sort"
 	"strings"
 )
 
-// Closest returns up to n target names nearest to name by edit distance over
-// names and aliases, for "unknown target" messages. A name that is a prefix
-// of a target (or the other way round) counts as near.
-func Closest(name string, n int) []string {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if n <= 0 || name == "" {
+// Candidate is a name the user may have meant, with the other spellings
+// (aliases) that lead to it.
+type Candidate struct {
+	Name    string
+	Aliases []string
+}
+
+// Find returns up to n candidate names nearest to typed by edit distance
+// over names and aliases, best first (ties by name). A name that is a
+// prefix of a candidate (or the other way round) counts as near. Case and
+// surrounding space are ignored.
+func Find(typed string, n int, cands []Candidate) []string {
+	typed = strings.ToLower(strings.TrimSpace(typed))
+	if n <= 0 || typed == "" {
 		return nil
 	}
-	limit := maxDistance(name)
-	best := map[string]int{} // target name -> smallest distance
-	for _, t := range registry {
-		for _, cand := range append([]string{t.Name}, t.Aliases...) {
-			d := levenshtein(name, cand)
-			if strings.HasPrefix(cand, name) || strings.HasPrefix(name, cand) {
+	limit := maxDistance(typed)
+	best := map[string]int{} // candidate name -> smallest distance
+	for _, c := range cands {
+		for _, spelling := range append([]string{c.Name}, c.Aliases...) {
+			spelling = strings.ToLower(spelling)
+			d := levenshtein(typed, spelling)
+			if strings.HasPrefix(spelling, typed) || strings.HasPrefix(typed, spelling) {
 				d = min(d, 1)
 			}
 			if d > limit {
 				continue
 			}
-			if old, ok := best[t.Name]; !ok || d < old {
-				best[t.Name] = d
+			if old, ok := best[c.Name]; !ok || d < old {
+				best[c.Name] = d
 			}
 		}
 	}
