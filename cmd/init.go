@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
 	"slices"
 	"strings"
 	"time"
@@ -201,7 +200,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if o.json {
 		return writeJSON(a.io.Out, rep)
 	}
-	out.next("rtdev serve", fmt.Sprintf("then open https://localhost:%d%s", p.config.Serve.Port, defaults.PagePrefix))
+	out.next("rtdev serve", fmt.Sprintf("then open https://localhost:%d%s", p.config.Serve.Port, project.PagePrefix))
 	return nil
 }
 

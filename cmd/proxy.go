@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
 	"github.com/rtdev/rtdev/internal/netaddr"
 	"log/slog"
 	"net"
@@ -91,7 +90,7 @@ func proxyFlags(cmd *cobra.Command, o *proxyOptions) ([]proxyListener, error) {
 		return nil, usageErr("use a size such as --max-message-bytes 16777216 (16 MiB)", "--max-message-bytes %d must be at least 1", o.maxMessage)
 	}
 	if !netaddr.ValidPort(o.port) {
-		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ProxyPort), "--port %d is out of range", o.port)
+		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, project.DefaultProxyPort), "--port %d is out of range", o.port)
 	}
 	if set("to") {
 		tg, err := target.Parse(o.to)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
 	"github.com/rtdev/rtdev/internal/netaddr"
 	"log/slog"
 	"net/http"
@@ -74,12 +73,12 @@ after the open connections are closed.`,
 	}
 	f := c.Flags()
 	f.SetNormalizeFunc(underscoresAsDashes)
-	f.IntVarP(&o.port, "port", "p", 0, fmt.Sprintf("`PORT` to listen on (rtdev.toml serve.port, default %d)", defaults.ServePort))
-	f.StringVar(&o.path, "path", "", fmt.Sprintf("`PATH` the PeerJS routes live under (default %s)", defaults.ServePath))
-	f.StringVarP(&o.key, "key", "k", "", fmt.Sprintf("the `KEY` clients must send (default %s)", defaults.ServeKey))
-	f.Var(msDuration{&o.expireTimeout}, "expire-timeout", fmt.Sprintf("how long messages for an offline peer are kept (%v; bare numbers are milliseconds)", defaults.ExpireTimeout))
-	f.Var(msDuration{&o.aliveTimeout}, "alive-timeout", fmt.Sprintf("how long a peer may go without a HEARTBEAT (%ds)", defaults.AliveTimeout/time.Second))
-	f.IntVarP(&o.concurrentLimit, "concurrent-limit", "c", 0, fmt.Sprintf("most peers connected at once (%d)", defaults.ConcurrentLimit))
+	f.IntVarP(&o.port, "port", "p", 0, fmt.Sprintf("`PORT` to listen on (rtdev.toml serve.port, default %d)", project.DefaultServePort))
+	f.StringVar(&o.path, "path", "", fmt.Sprintf("`PATH` the PeerJS routes live under (default %s)", project.DefaultServePath))
+	f.StringVarP(&o.key, "key", "k", "", fmt.Sprintf("the `KEY` clients must send (default %s)", project.DefaultServeKey))
+	f.Var(msDuration{&o.expireTimeout}, "expire-timeout", fmt.Sprintf("how long messages for an offline peer are kept (%v; bare numbers are milliseconds)", project.DefaultExpireTimeout))
+	f.Var(msDuration{&o.aliveTimeout}, "alive-timeout", fmt.Sprintf("how long a peer may go without a HEARTBEAT (%ds)", project.DefaultAliveTimeout/time.Second))
+	f.IntVarP(&o.concurrentLimit, "concurrent-limit", "c", 0, fmt.Sprintf("most peers connected at once (%d)", project.DefaultConcurrentLimit))
 	f.BoolVar(&o.allowDiscovery, "allow-discovery", false, "serve the list of connected ids at PATH/KEY/peers")
 	f.BoolVar(&o.allowOverride, "allow-override", false, "let a new connection take over a taken id instead of getting ID-TAKEN")
 	// The names used for the override request upstream (peers/peerjs#1203
@@ -89,7 +88,7 @@ after the open connections are closed.`,
 	_ = f.MarkHidden("allow-override-connect")
 	_ = f.MarkHidden("allow-override-connection")
 	f.StringArrayVar(&o.cors, "cors", nil, "allow only this `ORIGIN` to read the HTTP routes (repeatable; default: reflect any)")
-	f.StringVar(&o.bind, "bind", "", fmt.Sprintf("`ADDRESS` to listen on (default %s and ::1)", defaults.ServeBind))
+	f.StringVar(&o.bind, "bind", "", fmt.Sprintf("`ADDRESS` to listen on (default %s and ::1)", project.DefaultServeBind))
 	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
 	f.StringArrayVar(&o.routes, "route", nil, "mount a plain backend on the serve port: `PATH=URL` such as /=http://localhost:5173 (repeatable), so the app, its HMR and PeerJS share one origin")
 	f.BoolVar(&o.qr, "qr", true, "with --lan, print a QR code of the phone setup page (on a terminal)")
@@ -182,7 +181,7 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func
 func serveFlags(cmd *cobra.Command, o *serveOptions) ([]proxy.Route, error) {
 	set := cmd.Flags().Changed
 	if set("port") && !netaddr.ValidPort(o.port) {
-		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, defaults.ServePort), "--port %d is out of range", o.port)
+		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, project.DefaultServePort), "--port %d is out of range", o.port)
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return nil, usageErr("use --log-format text or --log-format json", "--log-format %q is not text or json", o.logFormat)
@@ -217,7 +216,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	logger := ui.NewLogger(a.io, opts.logFormat, slog.LevelInfo)
 	// Plain HTTP on the port serves only the phone setup page and the
 	// public CA files; Handler and Hosts are filled in below, before Serve.
-	plain := &devserver.PlainHTTP{Paths: checkpage.PlainPaths(""), SetupPath: defaults.PagePrefix + "phone"}
+	plain := &devserver.PlainHTTP{Paths: checkpage.PlainPaths(""), SetupPath: project.PagePrefix + "phone"}
 	cfg := devserver.Config{
 		PlainHTTP:       plain,
 		Path:            opts.path,

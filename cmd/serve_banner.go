@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
 	"net"
 	"slices"
 	"strconv"
@@ -25,11 +24,11 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	st := a.io.StylesErr()
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
-	urls := []string{fmt.Sprintf("https://localhost:%d%s", o.port, defaults.PagePrefix)}
+	urls := []string{fmt.Sprintf("https://localhost:%d%s", o.port, project.PagePrefix)}
 	pasteHost := "localhost"
 	if o.lan {
 		for _, h := range lan {
-			urls = append(urls, fmt.Sprintf("https://%s%s", net.JoinHostPort(h, strconv.Itoa(o.port)), defaults.PagePrefix))
+			urls = append(urls, fmt.Sprintf("https://%s%s", net.JoinHostPort(h, strconv.Itoa(o.port)), project.PagePrefix))
 		}
 		if len(lan) > 0 {
 			// A phone on the Wi-Fi cannot reach "localhost": the paste
@@ -59,7 +58,7 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))
 	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet(pasteHost, o.port, srv.Config())))
 	if o.lan && len(lan) > 0 {
-		printPhoneSetup(a, st, fmt.Sprintf("http://%s%sphone", net.JoinHostPort(lan[0], strconv.Itoa(o.port)), defaults.PagePrefix), res.CA.CertPEM, o.qr)
+		printPhoneSetup(a, st, fmt.Sprintf("http://%s%sphone", net.JoinHostPort(lan[0], strconv.Itoa(o.port)), project.PagePrefix), res.CA.CertPEM, o.qr)
 	}
 }
 

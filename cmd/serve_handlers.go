@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"github.com/rtdev/rtdev/internal/defaults"
 	"net/http"
 	"time"
 
@@ -33,7 +32,7 @@ func checkPage(srv *devserver.Server, renewer *project.Renewer, reloader *tlsser
 // app; both get only what the PeerJS routes do not claim.
 func serveExtras(page, app http.Handler) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle(defaults.PagePrefix, page)
+	mux.Handle(project.PagePrefix, page)
 	mux.Handle("/", app)
 	return mux
 }

@@ -2,7 +2,7 @@ package devserver
 
 import (
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/project"
 	"log/slog"
 	"math"
 	"strings"
@@ -186,11 +186,11 @@ type Config struct {
 
 // Defaults applied by New.
 const (
-	DefaultPath              = defaults.ServePath
-	DefaultKey               = defaults.ServeKey
-	DefaultExpireTimeout     = defaults.ExpireTimeout
-	DefaultAliveTimeout      = defaults.AliveTimeout
-	DefaultConcurrentLimit   = defaults.ConcurrentLimit
+	DefaultPath              = project.DefaultServePath
+	DefaultKey               = project.DefaultServeKey
+	DefaultExpireTimeout     = project.DefaultExpireTimeout
+	DefaultAliveTimeout      = project.DefaultAliveTimeout
+	DefaultConcurrentLimit   = project.DefaultConcurrentLimit
 	DefaultMaxMessageBytes   = 64 << 10
 	DefaultSendQueueLen      = 256
 	DefaultOfflineQueueLen   = 256

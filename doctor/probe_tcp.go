@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/rtdev/rtdev/project"
 	"net"
 	"os"
 	"slices"
@@ -84,8 +85,8 @@ func portHint(port string) (usual, fix string) {
 		// peerjs defaults port to 443 whatever secure is (peers/peerjs
 		// lib/peer.ts): new Peer({host: "localhost"}) ends up here.
 		return "443 is where the PeerJS client connects when new Peer() gets no port option",
-			"pass port: " + strconv.Itoa(templates.DefaultServePort) + " (rtdev serve) to new Peer(): rtdev snippet peerjs"
-	case templates.DefaultServePort:
+			"pass port: " + strconv.Itoa(project.DefaultServePort) + " (rtdev serve) to new Peer(): rtdev snippet peerjs"
+	case project.DefaultServePort:
 		return "rtdev serve and peerjs-server listen here by default", "rtdev serve"
 	}
 	names := portTargets(n)
@@ -112,7 +113,7 @@ func portTargets(n int) []string {
 // the project certificate.
 func snippetFix(port string) string {
 	n, _ := strconv.Atoi(port)
-	if n == templates.DefaultServePort {
+	if n == project.DefaultServePort {
 		return "rtdev serve"
 	}
 	if names := portTargets(n); len(names) > 0 {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
 	"net/url"
 	"os"
 	"reflect"
@@ -95,8 +94,28 @@ type Route struct {
 	From Source `toml:"-"`
 }
 
-// DefaultProxyPort is where `rtdev proxy` listens unless told otherwise.
-const DefaultProxyPort = defaults.ProxyPort
+// The value each rtdev serve and rtdev proxy setting takes when neither a
+// flag nor rtdev.toml sets it, written once: Defaults, devserver.Config's
+// defaults, templates and the flag help text all read these. The serve
+// settings are peerjs-server's defaults, so an unmodified peerjs client's
+// options work as they are.
+const (
+	DefaultServePort       = 9000
+	DefaultServePath       = "/"
+	DefaultServeKey        = "peerjs"
+	DefaultExpireTimeout   = 5 * time.Second
+	DefaultAliveTimeout    = 60 * time.Second
+	DefaultConcurrentLimit = 5000
+	// DefaultServeBind is loopback: the LAN is opt-in (--lan).
+	DefaultServeBind = "127.0.0.1"
+	// DefaultProxyPort is 8443, the usual alternative HTTPS port, which
+	// needs no privileges.
+	DefaultProxyPort = 8443
+)
+
+// PagePrefix is where rtdev serve mounts its own pages (the check page,
+// /rtdev/health, the phone setup and the CA files), beside PeerJS's.
+const PagePrefix = "/rtdev/"
 
 // Serve holds the `rtdev serve` settings; names follow peerjs-server's flags.
 type Serve struct {
@@ -150,13 +169,13 @@ func Defaults() Config {
 		KeyType:  "ecdsa",
 		Validity: "90d",
 		Serve: Serve{
-			Port:            defaults.ServePort,
-			Path:            defaults.ServePath,
-			Key:             defaults.ServeKey,
-			ExpireTimeout:   Duration{defaults.ExpireTimeout},
-			AliveTimeout:    Duration{defaults.AliveTimeout},
-			ConcurrentLimit: defaults.ConcurrentLimit,
-			Bind:            defaults.ServeBind,
+			Port:            DefaultServePort,
+			Path:            DefaultServePath,
+			Key:             DefaultServeKey,
+			ExpireTimeout:   Duration{DefaultExpireTimeout},
+			AliveTimeout:    Duration{DefaultAliveTimeout},
+			ConcurrentLimit: DefaultConcurrentLimit,
+			Bind:            DefaultServeBind,
 		},
 	}
 }

@@ -1,7 +1,7 @@
 package templates
 
 import (
-	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/project"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -56,16 +56,12 @@ type Data struct {
 	BehindServe bool
 }
 
-// Defaults for the zero values of Data.
+// Defaults for the zero values of Data that are the templates' own; the
+// serve and proxy ones are project's.
 const (
-	DefaultServePort    = defaults.ServePort
-	DefaultServePath    = defaults.ServePath
-	DefaultServeKey     = defaults.ServeKey
 	DefaultPagePort     = 5173
 	DefaultUpstreamPort = 3000
 	DefaultHost         = "localhost"
-	// DefaultProxyPort is where `rtdev proxy` listens by default.
-	DefaultProxyPort = defaults.ProxyPort
 )
 
 // withDefaults fills the zero values that have a default for target t.
@@ -74,13 +70,13 @@ func (d Data) withDefaults(t Target) Data {
 		d.Host = DefaultHost
 	}
 	if d.ServePort == 0 {
-		d.ServePort = DefaultServePort
+		d.ServePort = project.DefaultServePort
 	}
 	if d.ServePath == "" {
-		d.ServePath = DefaultServePath
+		d.ServePath = project.DefaultServePath
 	}
 	if d.ServeKey == "" {
-		d.ServeKey = DefaultServeKey
+		d.ServeKey = project.DefaultServeKey
 	}
 	if d.AppPort == 0 {
 		d.AppPort = t.DefaultPort

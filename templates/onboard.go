@@ -3,7 +3,7 @@ package templates
 import (
 	_ "embed"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/project"
 	"strings"
 	"text/template"
 
@@ -86,7 +86,7 @@ func nextCommands(o Onboard) []string {
 		serve = "npx rtdev serve  "
 	}
 	next = append(next, serve+" # PeerJS signaling on wss://localhost:"+fmt.Sprint(o.ServePort))
-	next = append(next, "open https://localhost:"+fmt.Sprint(o.ServePort)+defaults.PagePrefix+" to check everything")
+	next = append(next, "open https://localhost:"+fmt.Sprint(o.ServePort)+project.PagePrefix+" to check everything")
 	for i, n := range next {
 		next[i] = strings.ReplaceAll(n, `"`, `'`)
 	}

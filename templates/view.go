@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"github.com/rtdev/rtdev/project"
 	"net"
 	"strings"
 )
@@ -125,5 +126,5 @@ func (v view) ProxyNote() string {
 		return ""
 	}
 	return fmt.Sprintf("No change to the server instead: %s, run `rtdev proxy --to %d` and connect to wss://%s (same paths).",
-		v.Target.NoTLS, v.Port(), hostPort(v.Host, DefaultProxyPort))
+		v.Target.NoTLS, v.Port(), hostPort(v.Host, project.DefaultProxyPort))
 }

@@ -5,7 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"encoding/pem"
-	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/project"
 	"html/template"
 	"net/http"
 	"time"
@@ -20,7 +20,7 @@ var page = template.Must(template.ParseFS(assets, "assets/index.html"))
 
 // Config is what the page needs to know about the server it checks.
 type Config struct {
-	// Prefix is where the page is mounted; defaults.PagePrefix when empty.
+	// Prefix is where the page is mounted; project.PagePrefix when empty.
 	Prefix string
 	// PeerPath and PeerKey are the signaling server's --path and --key, so
 	// the page talks to it exactly as a peerjs client configured by the
@@ -47,7 +47,7 @@ type Config struct {
 // document.
 func Handler(cfg Config) http.Handler {
 	if cfg.Prefix == "" {
-		cfg.Prefix = defaults.PagePrefix
+		cfg.Prefix = project.PagePrefix
 	}
 	if cfg.PeerPath == "" {
 		cfg.PeerPath = devserver.DefaultPath

@@ -3,7 +3,7 @@ package checkpage
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"github.com/rtdev/rtdev/internal/defaults"
+	"github.com/rtdev/rtdev/project"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -22,12 +22,12 @@ var phoneScript, phoneScriptHash = func() (string, string) {
 	return js, "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }()
 
-// PlainPaths are the paths under prefix (defaults.PagePrefix when empty) that may be
+// PlainPaths are the paths under prefix (project.PagePrefix when empty) that may be
 // served over plain HTTP: the phone setup page and the public CA files.
 // Nothing else in Handler is public before trust.
 func PlainPaths(prefix string) []string {
 	if prefix == "" {
-		prefix = defaults.PagePrefix
+		prefix = project.PagePrefix
 	}
 	return []string{prefix + "phone", prefix + "rtdev-ca.mobileconfig", prefix + "rtdev-ca.crt", prefix + "ca.pem"}
 }
