@@ -35,15 +35,12 @@ type app struct {
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runMainAs(ctx, systemSelf(), os.Args[1:], ui.System(os.Getenv), os.Getenv)
+	return runMain(ctx, systemSelf(), os.Args[1:], ui.System(os.Getenv), os.Getenv)
 }
 
-func runMain(ctx context.Context, args []string, ios *ui.IOStreams, getenv func(string) string) int {
-	return runMainAs(ctx, "rtdev", args, ios, getenv)
-}
-
-// runMainAs is runMain for a program the user runs as self (selfCommand).
-func runMainAs(ctx context.Context, self string, args []string, ios *ui.IOStreams, getenv func(string) string) int {
+// runMain runs rtdev with args for a user who runs it as self
+// (selfCommand).
+func runMain(ctx context.Context, self string, args []string, ios *ui.IOStreams, getenv func(string) string) int {
 	a := &app{io: ios, getenv: getenv, now: time.Now, self: self}
 	root := newRootCmd(a)
 	root.SetArgs(args)
