@@ -178,7 +178,7 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func
 
 // serveFlags checks what the flags alone decide, before rtdev.toml is read
 // (project.Load checks the file's values), and parses the --route flags.
-func serveFlags(cmd *cobra.Command, o *serveOptions) ([]proxy.Route, error) {
+func serveFlags(cmd *cobra.Command, o *serveOptions, getenv func(string) string) ([]proxy.Route, error) {
 	set := cmd.Flags().Changed
 	if set("port") && !netaddr.ValidPort(o.port) {
 		return nil, usageErr(fmt.Sprintf("use a port from %s, such as --port %d", netaddr.PortRange, project.DefaultServePort), "--port %d is out of range", o.port)
@@ -189,11 +189,46 @@ func serveFlags(cmd *cobra.Command, o *serveOptions) ([]proxy.Route, error) {
 	if o.lan && set("bind") {
 		return nil, usageErr("give either --lan or --bind", "--lan listens on every interface; it cannot be combined with --bind %s", o.bind)
 	}
+	// The server's own checks on what was typed (limits, --cors, --path,
+	// --key, a --cluster URL, the forward token); what is not typed yet
+	// takes the server's defaults, which pass.
+	if err := o.serverConfig(getenv).Check(); err != nil {
+		return nil, serveConfigError(err)
+	}
 	return routeFlags(o.routes)
 }
 
+// serverConfig is the signaling server's configuration from the resolved
+// options; PlainHTTP and Logger are the caller's.
+func (o serveOptions) serverConfig(getenv func(string) string) devserver.Config {
+	return devserver.Config{
+		Path:            o.path,
+		Key:             o.key,
+		ExpireTimeout:   o.expireTimeout,
+		AliveTimeout:    o.aliveTimeout,
+		ConcurrentLimit: o.concurrentLimit,
+		AllowDiscovery:  o.allowDiscovery,
+		AllowOverride:   o.allowOverride,
+		CORSOrigins:     o.cors,
+		MaxMessageBytes: o.maxMessage,
+		// A browser's peerjs client sends a HEARTBEAT every 5 s and a burst
+		// of ICE candidates per call; the limit only stops a runaway client.
+		MessagesPerSecond: o.rateLimit, // negative: no limit (devserver.NoRateLimit)
+		Burst:             o.rateBurst,
+		BytesPerSecond:    o.byteRate, // negative: no limit, as for MessagesPerSecond
+		MaxQueuedBytes:    o.maxQueued,
+		ClusterURL:        o.cluster,
+		ClusterPassword:   o.clusterPassword,
+		ClusterClaimTTL:   o.clusterClaimTTL,
+		// The Vite plugin's proxy proves itself with this token; an
+		// environment variable, because a command line is in every
+		// process listing.
+		ForwardToken: getenv(envForwardToken),
+	}
+}
+
 func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) error {
-	typedRoutes, err := serveFlags(cmd, o)
+	typedRoutes, err := serveFlags(cmd, o, a.getenv)
 	if err != nil {
 		return err
 	}
@@ -217,32 +252,8 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	// Plain HTTP on the port serves only the phone setup page and the
 	// public CA files; Handler and Hosts are filled in below, before Serve.
 	plain := &devserver.PlainHTTP{Paths: checkpage.PlainPaths(""), SetupPath: project.PagePrefix + "phone"}
-	cfg := devserver.Config{
-		PlainHTTP:       plain,
-		Path:            opts.path,
-		Key:             opts.key,
-		ExpireTimeout:   opts.expireTimeout,
-		AliveTimeout:    opts.aliveTimeout,
-		ConcurrentLimit: opts.concurrentLimit,
-		AllowDiscovery:  opts.allowDiscovery,
-		AllowOverride:   opts.allowOverride,
-		CORSOrigins:     opts.cors,
-		MaxMessageBytes: opts.maxMessage,
-		// A browser's peerjs client sends a HEARTBEAT every 5 s and a burst
-		// of ICE candidates per call; the limit only stops a runaway client.
-		MessagesPerSecond: opts.rateLimit, // negative: no limit (devserver.NoRateLimit)
-		Burst:             opts.rateBurst,
-		BytesPerSecond:    opts.byteRate, // negative: no limit, as for MessagesPerSecond
-		MaxQueuedBytes:    opts.maxQueued,
-		ClusterURL:        opts.cluster,
-		ClusterPassword:   opts.clusterPassword,
-		ClusterClaimTTL:   opts.clusterClaimTTL,
-		// The Vite plugin's proxy proves itself with this token; an
-		// environment variable, because a command line is in every
-		// process listing.
-		ForwardToken: a.getenv(envForwardToken),
-		Logger:       logger,
-	}
+	cfg := opts.serverConfig(a.getenv)
+	cfg.PlainHTTP, cfg.Logger = plain, logger
 	for _, n := range p.settings.Notices {
 		if flag, ok := noticeFlags[n.Key]; ok && cmd.Flags().Changed(flag) {
 			continue // the developer typed it: the file's value is moot

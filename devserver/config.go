@@ -227,6 +227,13 @@ func (e *ConfigError) Error() string { return "devserver config: " + e.Field + "
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // withDefaults validates c and fills in every zero field.
+// Check reports what New would refuse in c, without starting anything:
+// callers check typed settings before they load or write anything else.
+func (c Config) Check() error {
+	_, err := c.withDefaults()
+	return err
+}
+
 func (c Config) withDefaults() (Config, error) {
 	bad := func(field, format string, args ...any) (Config, error) {
 		return Config{}, &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
