@@ -4,8 +4,13 @@ package devserver
 
 import (
 	"encoding/json"
+	"errors"
 	"unicode/utf8"
 )
+
+// errTrailing refuses a frame with more than one JSON value; encoding/json
+// has its own error for that.
+var errTrailing = errors.New("data after the JSON object")
 
 // decode parses one inbound frame in a single pass that also validates it.
 // Only "type", "dst" and "payload" are read: the server stamps "src" itself
