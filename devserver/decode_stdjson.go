@@ -36,10 +36,8 @@ func decode(data []byte) (message, error) {
 		if err := json.Unmarshal(data, &fields); err != nil {
 			return message{}, err
 		}
-		raw.Type, raw.Dst = fields["type"], fields["dst"]
-		if p, ok := fields["payload"]; ok {
-			raw.Payload = p
-		}
+		// A present value is never nil (null is "null"), an absent one is.
+		raw.Type, raw.Dst, raw.Payload = fields["type"], fields["dst"], fields["payload"]
 	} else if err := json.Unmarshal(data, &raw); err != nil {
 		return message{}, err
 	}
