@@ -12,7 +12,7 @@ BENCH     := cd bench &&
 # go1.26): a year-style tag such as 2026.1 is refused on a fresh machine.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: build dist npm run test test-fresh test-go cross lint bench deps clean fuzz
+.PHONY: build dist npm run test test-fresh test-go cross lint bench bench-decoder deps clean fuzz
 
 # The one version rtdev is stamped with: VERSION=1.2.3 when given, else git
 # describe, else 0.0.0-dev.COMMIT (scripts/version.sh says why).
@@ -81,6 +81,11 @@ lint:
 # minutes on 2 cores); the table, JSON and chart land in bench/results/.
 bench: build deps
 	./bench/run.sh
+
+# Only the relay on rtdev and on rtdev built with encoding/json as its
+# frame decoder, 3 rounds each (about 2 minutes).
+bench-decoder: build deps
+	./bench/run.sh -preset decoder
 
 fuzz:
 	$(GO) test -run XXX -fuzz 'FuzzDecode$$' -fuzztime 30s ./devserver

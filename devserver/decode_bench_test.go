@@ -13,7 +13,9 @@ func offerFrame() []byte {
 		`"},"type":"media","connectionId":"mc_x1y2z3","browser":"chrome","label":"mc_x1y2z3","reliable":false,"serialization":"binary","metadata":{"n":1}},"dst":"5f1c7a0e-2b7d-4d55-9a3e-2f1d6a8b9c01"}`)
 }
 
-// go test -run XXX -bench Decode ./devserver
+// go test -run XXX -bench Decode ./devserver; with -tags rtdev_stdjson,
+// BenchmarkDecode measures encoding/json into a struct (decode_stdjson.go)
+// and BenchmarkDecodeStdlib stays json.Unmarshal into a map.
 func BenchmarkDecode(b *testing.B) {
 	frame := offerFrame()
 	b.SetBytes(int64(len(frame)))

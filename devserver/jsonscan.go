@@ -13,9 +13,8 @@ import (
 const maxJSONDepth = 10000
 
 var (
-	errSyntax   = errors.New("invalid JSON")
-	errTooDeep  = errors.New("JSON nested too deeply")
-	errTrailing = errors.New("data after the JSON object")
+	errSyntax  = errors.New("invalid JSON")
+	errTooDeep = errors.New("JSON nested too deeply")
 )
 
 // jsonScanner validates JSON in place, one pass, no allocation unless the

@@ -14,16 +14,17 @@ import (
 // Env is where the servers run: one scratch folder holding the rtdev CA,
 // a project with its certificate set, a HOME, and the server logs.
 type Env struct {
-	Dir          string   // scratch folder, owned by the caller
-	RtdevBin     string   // the rtdev binary under test
-	RtdevArgs    []string // extra `rtdev serve` flags
-	FloorBin     string   // the floor server binary (bench/floor)
-	PeerJSDir    string   // bench/peerjs-server, after npm ci
-	DevprofBin   string   // bench/devprof, for the rtdev-pprof kind
-	ProfilePeers int      // rtdev-pprof writes its heap profile at this many peers (0: at exit)
-	Node         string   // node binary; default "node" from PATH
-	CPUs         []int    // cores the servers are pinned to (taskset); nil: no pinning
-	RedisBin     string   // redis-server for the rtdev-cluster kind; default: from PATH
+	Dir             string   // scratch folder, owned by the caller
+	RtdevBin        string   // the rtdev binary under test
+	RtdevStdJSONBin string   // rtdev built with -tags rtdev_stdjson, for the rtdev-stdjson kind
+	RtdevArgs       []string // extra `rtdev serve` flags
+	FloorBin        string   // the floor server binary (bench/floor)
+	PeerJSDir       string   // bench/peerjs-server, after npm ci
+	DevprofBin      string   // bench/devprof, for the rtdev-pprof kind
+	ProfilePeers    int      // rtdev-pprof writes its heap profile at this many peers (0: at exit)
+	Node            string   // node binary; default "node" from PATH
+	CPUs            []int    // cores the servers are pinned to (taskset); nil: no pinning
+	RedisBin        string   // redis-server for the rtdev-cluster kind; default: from PATH
 
 	certs Certs
 	pool  *x509.CertPool

@@ -30,6 +30,10 @@ const (
 	// their redis-server (cluster.go): the relay load is split so that
 	// every message crosses instances.
 	RtdevCluster Kind = "rtdev-cluster"
+	// RtdevStdJSON is rtdev serve built with -tags rtdev_stdjson, whose
+	// frame decoder is encoding/json rather than the hand-written scanner:
+	// the pair measures what the scanner buys the relay.
+	RtdevStdJSON Kind = "rtdev-stdjson"
 )
 
 // Kinds lists the compared servers in table order.
@@ -37,12 +41,12 @@ var Kinds = []Kind{Rtdev, PeerJS, Floor, RtdevCluster}
 
 // ParseKind accepts a Kind's name.
 func ParseKind(s string) (Kind, error) {
-	for _, k := range append(Kinds, RtdevPprof) {
+	for _, k := range append(Kinds, RtdevStdJSON, RtdevPprof) {
 		if string(k) == s {
 			return k, nil
 		}
 	}
-	return "", fmt.Errorf("unknown server %q (want one of rtdev, peerjs-server, floor, rtdev-cluster, rtdev-pprof)", s)
+	return "", fmt.Errorf("unknown server %q (want one of rtdev, peerjs-server, floor, rtdev-cluster, rtdev-stdjson, rtdev-pprof)", s)
 }
 
 // ServerName is the TLS name every client uses: the rtdev project cert
@@ -166,11 +170,19 @@ func (e *Env) command(kind Kind, port, seq int) (name string, args []string, dir
 	p := strconv.Itoa(port)
 	env = os.Environ()
 	switch kind {
-	case Rtdev:
+	case Rtdev, RtdevStdJSON:
 		env = append(env, e.rtdevEnv()...)
 		args = append([]string{"serve", "--port", p, "--bind", "127.0.0.1",
 			"--concurrent-limit", "20000", "--alive-timeout", "120s"}, e.RtdevArgs...)
-		return e.RtdevBin, args, e.projectDir(), env, nil
+		bin := e.RtdevBin
+		if kind == RtdevStdJSON {
+			if _, err := os.Stat(e.RtdevStdJSONBin); err != nil {
+				return "", nil, "", nil, &MissingError{What: "rtdev built with -tags rtdev_stdjson", Err: err,
+					Fix: "go build -tags rtdev_stdjson -o " + e.RtdevStdJSONBin + " ."}
+			}
+			bin = e.RtdevStdJSONBin
+		}
+		return bin, args, e.projectDir(), env, nil
 	case PeerJS:
 		bin := filepath.Join(e.PeerJSDir, "node_modules", "peer", "dist", "bin", "peerjs.js")
 		if _, err := os.Stat(bin); err != nil {

@@ -16,6 +16,9 @@ const (
 	// nameCluster's column is compared with rtdev's the other way round
 	// (cluster/rtdev): the price of crossing instances.
 	nameCluster = string(harness.RtdevCluster)
+	// nameStdJSON's column is compared as rtdev/stdjson: what the
+	// hand-written frame decoder buys over encoding/json.
+	nameStdJSON = string(harness.RtdevStdJSON)
 )
 
 // Stat is one metric over the repeated runs. P99 is by nearest rank, so with

@@ -107,3 +107,17 @@ func TestTextTable(t *testing.T) {
 		}
 	}
 }
+
+// rtdev-stdjson gets its own column and an rtdev/stdjson ratio: what the
+// hand-written decoder buys the relay.
+func TestTextTableStdJSON(t *testing.T) {
+	r := fixture()
+	sj := r.Server(nameStdJSON)
+	sj.Relay = []loadgen.RelayResult{{MessagesPerSec: 40000, LatencyP99Ms: 4, WindowSeconds: 1}}
+	out := Text(r)
+	for _, want := range []string{"rtdev-stdjson", "rtdev/stdjson", "1.38×"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}

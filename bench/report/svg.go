@@ -14,7 +14,7 @@ type panel struct {
 	value func(*ServerSummary) float64
 }
 
-var serverColors = map[string]string{nameRtdev: "#2b6cb0", namePeerJS: "#dd6b20", nameFloor: "#718096", nameCluster: "#63b3ed"}
+var serverColors = map[string]string{nameRtdev: "#2b6cb0", namePeerJS: "#dd6b20", nameFloor: "#718096", nameCluster: "#63b3ed", nameStdJSON: "#9f7aea"}
 
 // SVG draws the headline metrics as four bar groups, one per metric, each
 // with its own scale; the numbers are printed on the bars, so the chart

@@ -119,8 +119,9 @@ func grid(s *Summary) [][]string {
 	for _, ss := range s.Servers {
 		header = append(header, ss.Name)
 	}
-	rt, pj, fl, cl := s.Find(nameRtdev), s.Find(namePeerJS), s.Find(nameFloor), s.Find(nameCluster)
+	rt, pj, fl, cl, sj := s.Find(nameRtdev), s.Find(namePeerJS), s.Find(nameFloor), s.Find(nameCluster), s.Find(nameStdJSON)
 	withPJ, withFloor, withCluster := rt != nil && pj != nil, rt != nil && fl != nil, rt != nil && cl != nil
+	withStdJSON := rt != nil && sj != nil
 	if withPJ {
 		header = append(header, "rtdev/peerjs")
 	}
@@ -129,6 +130,9 @@ func grid(s *Summary) [][]string {
 	}
 	if withCluster {
 		header = append(header, "cluster/rtdev")
+	}
+	if withStdJSON {
+		header = append(header, "rtdev/stdjson")
 	}
 	out := [][]string{header}
 	for _, r := range rows(s) {
@@ -155,6 +159,9 @@ func grid(s *Summary) [][]string {
 		}
 		if withCluster {
 			line = append(line, ratioCell(cl, rt))
+		}
+		if withStdJSON {
+			line = append(line, ratioCell(rt, sj))
 		}
 		out = append(out, line)
 	}

@@ -16,6 +16,10 @@ const (
 	ScenarioChurn   = "churn"
 )
 
+// PresetDecoder runs only rtdev against rtdev-stdjson on relay: what the
+// hand-written frame decoder buys, about 2 minutes.
+const PresetDecoder = "decoder"
+
 // Plan is what to run.
 type Plan struct {
 	Servers      []harness.Kind        `json:"servers"`
@@ -31,19 +35,24 @@ type Plan struct {
 // Has reports whether the plan includes scenario.
 func (p Plan) Has(scenario string) bool { return slices.Contains(p.Scenarios, scenario) }
 
-// Presets: "full" is `make bench` (about 10 minutes on two cores), "tiny" is
-// the smoke run of the Go test (well under a minute of load).
+// Presets: "full" is `make bench` (about 11 minutes on two cores), "tiny" is
+// the smoke run of the Go test (well under a minute of load), "decoder" the
+// relay of "full" on rtdev and rtdev-stdjson only.
 func Preset(name string) (Plan, error) {
 	// Each peer stays under rtdev serve's default per-connection limit of
 	// 100 messages/s; enough peers make up the load (see RelayConfig.PeerRate).
 	negotiation := loadgen.RelayConfig{Candidates: 10, SDPBytes: 4096, CandidateBytes: 200,
 		Concurrency: 32, FetchIDs: true, PeerRate: 90}
 	switch name {
-	case "full":
+	case "full", PresetDecoder:
 		relay := negotiation
 		relay.Peers, relay.Warmup, relay.Duration = 1000, 2*time.Second, 10*time.Second
+		if name == PresetDecoder {
+			return Plan{Servers: []harness.Kind{harness.Rtdev, harness.RtdevStdJSON},
+				Scenarios: []string{ScenarioRelay}, Runs: 3, Relay: relay}, nil
+		}
 		return Plan{
-			Servers:      harness.Kinds,
+			Servers:      append(slices.Clone(harness.Kinds), harness.RtdevStdJSON),
 			Scenarios:    []string{ScenarioRelay, ScenarioConnect, ScenarioChurn},
 			Runs:         3,
 			ChurnRuns:    2,
@@ -76,5 +85,5 @@ func Preset(name string) (Plan, error) {
 			},
 		}, nil
 	}
-	return Plan{}, fmt.Errorf("unknown preset %q (want full or tiny)", name)
+	return Plan{}, fmt.Errorf("unknown preset %q (want full, tiny or decoder)", name)
 }

@@ -48,8 +48,11 @@ func Run(ctx context.Context, env *harness.Env, plan Plan, m report.Machine, log
 	}
 	// The cluster is measured on relay only: its point is the cost of a
 	// message crossing instances; connections and churn are each
-	// instance's own, as on one server.
-	servers := slices.DeleteFunc(slices.Clone(plan.Servers), func(k harness.Kind) bool { return k == harness.RtdevCluster })
+	// instance's own, as on one server. rtdev-stdjson differs from rtdev
+	// only in how it decodes a relayed frame.
+	servers := slices.DeleteFunc(slices.Clone(plan.Servers), func(k harness.Kind) bool {
+		return k == harness.RtdevCluster || k == harness.RtdevStdJSON
+	})
 	if plan.Has(ScenarioConnect) {
 		for _, size := range plan.ConnectSizes {
 			cfg := plan.Connect
@@ -130,7 +133,7 @@ func (r *runner) one(ctx context.Context, kind harness.Kind, what string, f func
 	}
 	t := loadgen.Target{Addr: srv.addrs[0], Addrs: srv.addrs, ServerName: harness.ServerName, Path: "/", Key: "peerjs", TLS: r.env.TLSConfig(), Meter: srv}
 	runErr := f(t, sr)
-	if kind == harness.Rtdev || kind == harness.RtdevCluster {
+	if kind == harness.Rtdev || kind == harness.RtdevCluster || kind == harness.RtdevStdJSON {
 		if st, err := rtdevStats(ctx, r.env, srv.addrs[0]); err == nil {
 			sr.Stats = append(sr.Stats, st)
 		}

@@ -30,6 +30,7 @@ type options struct {
 	relayDuration, churnDuration             time.Duration
 	relayPeerRate                            float64
 	rtdevBin, floorBin, peerjsDir, node      string
+	rtdevStdJSONBin                          string
 	devprofBin                               string
 	rtdevArgs                                multiFlag
 	out, work                                string
@@ -46,7 +47,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 func run(args []string) int {
 	var o options
 	fs := flag.NewFlagSet("rtdev-bench", flag.ContinueOnError)
-	fs.StringVar(&o.preset, "preset", "full", "full (make bench, ~10 min on 2 cores) or tiny (smoke test)")
+	fs.StringVar(&o.preset, "preset", "full", "full (make bench, ~11 min on 2 cores), tiny (smoke test) or decoder (relay on rtdev and rtdev-stdjson, ~2 min)")
 	fs.StringVar(&o.servers, "servers", "", "comma list of servers (default rtdev,peerjs-server,floor)")
 	fs.StringVar(&o.scenarios, "scenarios", "", "comma list of scenarios (default relay,connect,churn)")
 	fs.IntVar(&o.runs, "runs", 0, "repetitions of relay and of each connect size (preset's if 0)")
@@ -57,6 +58,7 @@ func run(args []string) int {
 	fs.DurationVar(&o.churnDuration, "churn-duration", 0, "how long peers join and leave in a churn run (preset's if 0)")
 	fs.StringVar(&o.connectSizes, "connect-sizes", "", "comma list of connect sizes (preset's if empty)")
 	fs.StringVar(&o.rtdevBin, "rtdev", "bin/rtdev", "rtdev binary under test")
+	fs.StringVar(&o.rtdevStdJSONBin, "rtdev-stdjson", "bin/rtdev-stdjson", "rtdev built with -tags rtdev_stdjson, for -servers rtdev-stdjson")
 	fs.Var(&o.rtdevArgs, "rtdev-arg", "extra `rtdev serve` flag (repeatable)")
 	fs.StringVar(&o.floorBin, "floor", "bin/rtdev-bench-floor", "floor server binary (cd bench && go build ./floor)")
 	fs.StringVar(&o.devprofBin, "devprof", "bin/rtdev-bench-devprof", "devserver under pprof, for -servers rtdev-pprof (cd bench && go build ./devprof)")
@@ -142,7 +144,8 @@ func buildPlan(o options) (suite.Plan, error) {
 }
 
 func bench(o options, plan suite.Plan) error {
-	withProxy := takeProxy(&plan, o.proxy.on)
+	// The decoder preset is one comparison, without the proxy's.
+	withProxy := takeProxy(&plan, o.proxy.on && o.preset != suite.PresetDecoder)
 	machine := suite.DescribeMachine()
 	limit, err := harness.RaiseFDLimit()
 	if err != nil {
@@ -181,7 +184,7 @@ func bench(o options, plan suite.Plan) error {
 		return a
 	}
 	env := &harness.Env{
-		Dir: work, RtdevBin: abs(o.rtdevBin), RtdevArgs: o.rtdevArgs, FloorBin: abs(o.floorBin),
+		Dir: work, RtdevBin: abs(o.rtdevBin), RtdevStdJSONBin: abs(o.rtdevStdJSONBin), RtdevArgs: o.rtdevArgs, FloorBin: abs(o.floorBin),
 		PeerJSDir: abs(o.peerjsDir), Node: o.node, CPUs: machine.ServerCPUs,
 		DevprofBin: abs(o.devprofBin), ProfilePeers: maxConnect(plan),
 	}

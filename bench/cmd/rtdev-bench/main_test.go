@@ -48,3 +48,25 @@ func TestBuildPlanOverrides(t *testing.T) {
 		}
 	}
 }
+
+// The decoder preset is the relay of the full one on rtdev and
+// rtdev-stdjson only; the full preset measures rtdev-stdjson too.
+func TestDecoderPreset(t *testing.T) {
+	full, err := buildPlan(options{preset: "full", relayPeerRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := buildPlan(options{preset: suite.PresetDecoder, relayPeerRate: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Servers, []harness.Kind{harness.Rtdev, harness.RtdevStdJSON}) || !slices.Equal(p.Scenarios, []string{suite.ScenarioRelay}) {
+		t.Errorf("servers %v, scenarios %v", p.Servers, p.Scenarios)
+	}
+	if p.Runs != 3 || p.Relay != full.Relay {
+		t.Errorf("decoder preset runs %d, relay %+v; want 3 and the full preset's %+v", p.Runs, p.Relay, full.Relay)
+	}
+	if !slices.Contains(full.Servers, harness.RtdevStdJSON) {
+		t.Errorf("full preset servers %v lack rtdev-stdjson", full.Servers)
+	}
+}
