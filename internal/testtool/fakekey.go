@@ -2,7 +2,7 @@ package testtool
 
 import "encoding/pem"
 
-// FakeKeyPEM is key-shaped PEM text ("-----BEGIN PRIVATE KEY-----") made at
+// FakeKeyPEM is key-shaped PEM text (a PRIVATE KEY block) made at
 // run time, for tests of what must never ship or be committed: written
 // into a source file, it would itself be a key-looking file in git.
 func FakeKeyPEM() string {
