@@ -41,10 +41,14 @@ npm:
 	$(GO) run ./scripts/dist -npm -out $(DIST) $(if $(NPM_TARGETS),-targets $(NPM_TARGETS))
 
 # The main job: a CA and cert set for this folder, then the signaling server
-# with its check page at https://localhost:9000/rtdev/.
+# with its check page at https://localhost:9000/rtdev/. make run PORT=9001
+# picks the port; without it serve takes 9000 or the next free port. PORT is
+# read only from make's command line: a PORT in the environment (many
+# platforms set one for an app) must not move rtdev's port.
+SERVE_PORT := $(if $(filter command line,$(origin PORT)),--port $(PORT))
 run: build
 	./$(BIN) init
-	./$(BIN) serve
+	./$(BIN) serve $(SERVE_PORT)
 
 deps:
 	./scripts/test-deps.sh

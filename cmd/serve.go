@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"slices"
 	"time"
 
@@ -287,13 +288,18 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		return err
 	}
 	res, reloader, renewer := cs.res, cs.reloader, cs.renewer
-	lns, _, err := tlsserve.Listen(tlsserve.ListenOptions{Port: opts.port, Bind: opts.bind, LAN: opts.lan})
+	// A port not typed moves on to the next free one, as Vite's server.port
+	// does without strictPort: a second project's serve (or make run on a
+	// busy machine) then starts instead of failing, and says which port
+	// it took. A typed --port is kept: the developer asked for it.
+	tryNext := !cmd.Flags().Changed("port")
+	lns, port, err := tlsserve.Listen(tlsserve.ListenOptions{Port: opts.port, Bind: opts.bind, LAN: opts.lan, TryNext: tryNext})
 	if err != nil {
-		var le *tlsserve.ListenError
-		if errors.As(err, &le) {
-			return withHint(err, fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", le.Port, le.Port+1))
-		}
-		return err
+		return serveListenError(err, opts.port, tryNext)
+	}
+	if port != opts.port {
+		logger.Warn(fmt.Sprintf("port %d is taken: serving on %d (snippets that name %d need %s)", opts.port, port, opts.port, a.cmdline("serve", "--port", strconv.Itoa(port))))
+		opts.port = port
 	}
 	started := a.now()
 	var lan []string // the LAN addresses a phone can open, default route first
@@ -326,6 +332,18 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 // envForwardToken holds the secret the Vite plugin's proxy sends with the
 // client address and host it forwards (devserver.Config.ForwardToken).
 const envForwardToken = "RTDEV_FORWARD_TOKEN"
+
+// serveListenError says how to get a port when serve cannot listen.
+func serveListenError(err error, first int, triedNext bool) error {
+	var le *tlsserve.ListenError
+	if !errors.As(err, &le) || !le.InUse() {
+		return err
+	}
+	if triedNext {
+		return withHint(err, fmt.Sprintf("ports %d to %d are taken: pick a free one with rtdev serve --port PORT", first, le.Port))
+	}
+	return withHint(err, fmt.Sprintf("another program uses port %d: stop it, or run rtdev serve --port %d", le.Port, le.Port+1))
+}
 
 func serveConfigError(err error) error {
 	if cerr := clusterStartError(err); cerr != nil {

@@ -68,25 +68,36 @@ func OnboardScript(o Onboard) ([]byte, error) {
 }
 
 // nextCommands are the commands a new developer runs next: the app's own
-// dev server (from package.json scripts) and the signaling server. They
-// are echoed inside double quotes, so a double quote becomes a single one.
+// dev server (from package.json scripts) and the signaling server, unless
+// the app's Vite config runs rtdev serve itself through the rtdev plugin.
+// They are echoed inside double quotes, so a double quote becomes a single
+// one, and "$show" is how the script reaches rtdev (a folder not on PATH,
+// or npx), so the line works as pasted.
 func nextCommands(o Onboard) []string {
 	var next []string
+	plugin := UsesVitePlugin(o.ProjectDir)
 	// An unreadable package.json only costs the npm line; Detect reports it.
 	if pkg, err := readPackageJSON(o.ProjectDir); err == nil && pkg != nil {
 		for _, s := range []string{"dev", "start", "serve"} {
 			if _, ok := pkg.Scripts[s]; ok {
-				next = append(next, "npm run "+s+"    # your app's dev server, now over HTTPS")
+				why := "your app's dev server, now over HTTPS"
+				if plugin {
+					why = "your app over HTTPS; the rtdev Vite plugin starts the signaling server with it"
+				}
+				next = append(next, "npm run "+s+"    # "+why)
 				break
 			}
 		}
 	}
-	serve := "rtdev serve      "
-	if o.Install == "npm" {
-		serve = "npx rtdev serve  "
+	if plugin && len(next) > 0 {
+		return quoteNext(next)
 	}
-	next = append(next, serve+" # PeerJS signaling on wss://localhost:"+fmt.Sprint(o.ServePort))
+	next = append(next, "$show serve       # PeerJS signaling on wss://localhost:"+fmt.Sprint(o.ServePort))
 	next = append(next, "open https://localhost:"+fmt.Sprint(o.ServePort)+project.PagePrefix+" to check everything")
+	return quoteNext(next)
+}
+
+func quoteNext(next []string) []string {
 	for i, n := range next {
 		next[i] = strings.ReplaceAll(n, `"`, `'`)
 	}

@@ -10,18 +10,31 @@ import (
 func TestOnboardScript(t *testing.T) {
 	for _, tc := range []struct {
 		name, pkg string
+		viteConf  string // a vite.config.mjs, when not empty
+		plugin    bool
 		want      []string
 		not       []string
 	}{
-		{"dev script", `{"scripts":{"start":"node .","dev":"vite"}}`, []string{`echo "  npm run dev    # your app's dev server, now over HTTPS"`}, []string{"npm run start"}},
-		{"start script", `{"scripts":{"start":"node ."}}`, []string{"npm run start"}, []string{"npm run dev"}},
-		{"no package.json", "", nil, []string{"npm run"}},
-		{"unparseable package.json", "{", nil, []string{"npm run"}},
+		{"dev script", `{"scripts":{"start":"node .","dev":"vite"}}`, "", false, []string{`echo "  npm run dev    # your app's dev server, now over HTTPS"`}, []string{"npm run start"}},
+		{"start script", `{"scripts":{"start":"node ."}}`, "", false, []string{"npm run start"}, []string{"npm run dev"}},
+		{"no package.json", "", "", false, nil, []string{"npm run"}},
+		{"unparseable package.json", "{", "", false, nil, []string{"npm run"}},
+		// The plugin starts rtdev serve with vite: the dev script is the
+		// whole next step.
+		{"vite plugin", `{"scripts":{"dev":"vite"}}`, "import rtdev from 'rtdev/vite'\nexport default { plugins: [rtdev()] }\n", true,
+			[]string{`echo "  npm run dev    # your app over HTTPS; the rtdev Vite plugin starts the signaling server with it"`},
+			[]string{" serve       # PeerJS", "to check everything"}},
+		{"vite without the plugin", `{"scripts":{"dev":"vite"}}`, "export default {}\n", false, []string{"npm run dev    # your app's dev server"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tc.pkg != "" {
 				if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(tc.pkg), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.viteConf != "" {
+				if err := os.WriteFile(filepath.Join(dir, "vite.config.mjs"), []byte(tc.viteConf), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -37,9 +50,11 @@ func TestOnboardScript(t *testing.T) {
 				"RTDEV_MODULE=example.com/rtdev\n",
 				`go install "$RTDEV_MODULE@v$RTDEV_VERSION"`,
 				`cd "$(dirname "$0")/.."`,
-				`echo "  rtdev serve       # PeerJS signaling on wss://localhost:9443"`,
-				`echo "  open https://localhost:9443/rtdev/ to check everything"`,
 			}, tc.want...)
+			if !tc.plugin {
+				want = append(want, `echo "  $show serve       # PeerJS signaling on wss://localhost:9443"`,
+					`echo "  open https://localhost:9443/rtdev/ to check everything"`)
+			}
 			for _, w := range want {
 				if !strings.Contains(s, w) {
 					t.Errorf("script lacks %q:\n%s", w, s)
@@ -68,7 +83,7 @@ func TestOnboardScriptReleaseURL(t *testing.T) {
 		}
 	}
 	b, err = OnboardScript(Onboard{Version: "1.2.3", Module: "m", Install: "npm", ProjectDir: t.TempDir(), ServePort: 9000})
-	if err != nil || !strings.Contains(string(b), `echo "  npx rtdev serve   # PeerJS`) {
+	if err != nil || !strings.Contains(string(b), `echo "  $show serve       # PeerJS`) {
 		t.Errorf("npm projects run rtdev with npx: %v\n%s", err, b)
 	}
 }
