@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
