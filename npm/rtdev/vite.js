@@ -153,6 +153,41 @@ function forwardClient(proxyReq, req, token) {
   proxyReq.setHeader(tokenHeader, token)
 }
 
+// peerLeftCodes are the errors of a socket whose other end went away: a
+// PeerJS tab closed, or serve ended a peer, while the other side was still
+// writing ("This socket has been ended by the other party" is EPIPE).
+const peerLeftCodes = new Set(['EPIPE', 'ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED'])
+
+// quietWhenPeersLeave keeps a peer going away from reaching Vite's proxy
+// error handlers, which log each one as an error with its stack trace
+// (twice: once for the proxy, once for the client socket). The socket is
+// ended as the handler would; any other error still reaches Vite. Vite
+// registers its handlers after configure runs, so they are filtered at
+// emit rather than by order.
+function quietWhenPeersLeave(proxy) {
+  const left = (event, err) => event === 'error' && peerLeftCodes.has(err?.code)
+  const emit = proxy.emit
+  proxy.emit = function (event, err, req, res, ...rest) {
+    // A WebSocket's error carries the client socket where an HTTP
+    // request's carries its response (which has .req).
+    if (left(event, err) && res && !('req' in res)) {
+      res.destroy()
+      return true
+    }
+    return emit.call(this, event, err, req, res, ...rest)
+  }
+  proxy.on('proxyReqWs', (_proxyReq, _req, socket) => {
+    const socketEmit = socket.emit
+    socket.emit = function (event, err, ...rest) {
+      if (left(event, err)) {
+        socket.destroy()
+        return true
+      }
+      return socketEmit.call(this, event, err, ...rest)
+    }
+  })
+}
+
 // proxyEntries sends PeerJS (its WebSocket at /peerjs and its HTTP at
 // /peerjs/id, /peerjs/peers) and serve's own /rtdev/ pages to rtdev serve.
 // The target is https: with ws: true, because Vite's proxy picks TLS for
@@ -176,6 +211,7 @@ function proxyEntries(port, ca, token, user = {}) {
     // served to this machine only stays refused to a phone that asks for
     // it here.
     configure(proxy) {
+      quietWhenPeersLeave(proxy)
       proxy.on('proxyReq', (proxyReq, req) => forwardClient(proxyReq, req, token))
       proxy.on('proxyReqWs', (proxyReq, req) => forwardClient(proxyReq, req, token))
     },
