@@ -11,6 +11,7 @@ import (
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/devserver"
 	"github.com/rtdev/rtdev/devserver/checkpage"
+	"github.com/rtdev/rtdev/devserver/cluster"
 	"github.com/rtdev/rtdev/internal/qr"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
@@ -41,6 +42,11 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+	if o.cluster != "" {
+		// Which Redis holds the realm: instances on another URL are a
+		// realm of their own, with ids and messages that never meet.
+		fmt.Fprintf(w, "  %s %s %s\n", st.Key.Render("cluster   "), cluster.RedactURL(o.cluster), st.Muted.Render("(one PeerJS realm with every serve on this Redis, path and key)"))
+	}
 	if o.static != "" {
 		fmt.Fprintf(w, "  %s %s %s\n", st.Key.Render("static    "), p.relPath(o.static), st.Muted.Render("("+o.staticFrom+")"))
 	}

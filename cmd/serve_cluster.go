@@ -3,10 +3,12 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"net/url"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/devserver"
+	"github.com/rtdev/rtdev/internal/netaddr"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -58,5 +60,21 @@ func clusterStartError(err error) error {
 	if !errors.As(err, &ce) {
 		return nil
 	}
-	return withHint(err, fmt.Sprintf("start Redis 7 or newer at %s (for a local one: redis-server --port 6379 --save '' --appendonly no; Debian's package is redis-server), or run without --cluster", ce.URL))
+	return withHint(err, redisStartHint(ce.URL))
+}
+
+// redisStartHint says how to start the Redis a cluster URL names: on this
+// machine, redis-server on the URL's own port (6379 when it names none),
+// as a command that works as printed.
+func redisStartHint(shown string) string {
+	hint := fmt.Sprintf("start Redis 7 or newer at %s", shown)
+	u, err := url.Parse(shown)
+	if err == nil && netaddr.Loopback(u.Hostname()) {
+		port := u.Port()
+		if port == "" {
+			port = "6379"
+		}
+		hint += fmt.Sprintf(" (here: redis-server --port %s --save '' --appendonly no; Debian's package is redis-server)", port)
+	}
+	return hint + ", or run without --cluster"
 }

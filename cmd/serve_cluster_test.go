@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
@@ -45,5 +46,25 @@ func TestClusterPasswordOnlyForTypedURL(t *testing.T) {
 				t.Errorf("cluster %q with password %q, want %q with %q", o.cluster, o.clusterPassword, tc.wantURL, tc.wantPW)
 			}
 		})
+	}
+}
+
+// The hint starts Redis on this machine only for a loopback URL, on the
+// URL's own port.
+func TestRedisStartHint(t *testing.T) {
+	for url, want := range map[string]string{
+		"redis://127.0.0.1:6390/0":        "here: redis-server --port 6390 ",
+		"redis://localhost/0":             "here: redis-server --port 6379 ",
+		"redis://:xxxxx@[::1]:7000/2":     "here: redis-server --port 7000 ",
+		"redis://redis.internal:6380/0":   "",
+		"rediss://cache.example.com:6380": "",
+	} {
+		got := redisStartHint(url)
+		if !strings.Contains(got, "start Redis 7 or newer at "+url) {
+			t.Errorf("%s: %q does not name the URL", url, got)
+		}
+		if want == "" && strings.Contains(got, "redis-server --port") || want != "" && !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want %q", url, got, want)
+		}
 	}
 }
