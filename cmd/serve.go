@@ -261,7 +261,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 		}
 		// WARN, so the Vite plugin (which shows serve's warnings) shows
 		// them: under npm run dev they are all the developer sees.
-		logger.Warn(n.String())
+		logger.Warn(a.asRun(n.String()))
 	}
 	routes, err := serveRoutes(typedRoutes, p.config.Serve.Routes, opts.lan, logger)
 	if err != nil {
