@@ -37,6 +37,9 @@ have redis-server || [ -x /usr/bin/redis-server ] || need_apt="$need_apt redis-s
 have fish       || need_apt="$need_apt fish"
 have php        || need_apt="$need_apt php-cli"
 have zbarimg    || need_apt="$need_apt zbar-tools"
+# The fake images of imagetrust's tests (Alpine, Fedora, openSUSE, Arch
+# layouts) run busybox as their shell and tools under chroot.
+have busybox    || need_apt="$need_apt busybox-static"
 have ip         || [ -x /usr/sbin/ip ] || need_apt="$need_apt iproute2"
 have unshare    || need_apt="$need_apt util-linux"
 have taskset    || need_apt="$need_apt util-linux"
