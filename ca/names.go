@@ -1,6 +1,7 @@
 package ca
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -325,6 +326,12 @@ func sanNames(names []Name) (dns []string, ips []net.IP, emails []string, uris [
 		}
 	}
 	return dns, ips, emails, uris
+}
+
+// LeafNames lists the SAN names of an issued certificate as Names, as
+// RenewalReason compares them.
+func LeafNames(c *x509.Certificate) []Name {
+	return certNames(c.DNSNames, c.IPAddresses, c.EmailAddresses, c.URIs)
 }
 
 // certNames lists the SAN names of a certificate as Names, in the order DNS,

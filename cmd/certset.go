@@ -20,13 +20,16 @@ type servedCertSet struct {
 // when it is missing), says what it did, and prepares the reloader and the
 // renewer; the caller starts renewer.Run.
 func (a *app) serveCertSet(p *projectCtx, out *status, logger *slog.Logger) (*servedCertSet, error) {
-	opts := project.EnsureOptions{
+	opts := p.ensureOptions(project.EnsureOptions{
 		Layout: p.layout, Config: p.config, CADir: p.caDir,
 		System: project.OSSystem(), Owner: owner(), Now: a.now(),
-	}
+	})
 	res, err := project.Ensure(opts)
 	if err != nil {
-		return nil, err
+		return nil, hostOnlyError(err)
+	}
+	if opts.Borrowed {
+		reportBorrowed(out, p, res)
 	}
 	switch res.LeafAction {
 	case project.LeafIssued:

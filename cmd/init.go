@@ -122,6 +122,9 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	}
 	out := a.newStatus(o.json)
 	rep := initReport{Project: p.layout.Root, Config: p.layout.ConfigFile}
+	if p.container != "" {
+		return a.initBorrowed(p, o, out, rep)
+	}
 
 	detected, err := templates.Detect(p.layout.Root)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/internal/incontainer"
 	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/project"
 )
@@ -24,6 +25,10 @@ type projectCtx struct {
 	// settings says where each setting came from, and what the
 	// committed-file rule left out (printed by notices).
 	settings *project.Settings
+	// container is what rtdev runs inside when the project came in on a
+	// mount from a host ("" otherwise): the certificate set is the host's
+	// (containerHost).
+	container incontainer.Kind
 }
 
 // loadProject finds the project root from the working folder, reads
@@ -46,7 +51,11 @@ func (a *app) loadProject() (*projectCtx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &projectCtx{layout: lay, config: s.Config, configExists: s.Exists, caDir: caDir, settings: s}, nil
+	p := &projectCtx{layout: lay, config: s.Config, configExists: s.Exists, caDir: caDir, settings: s}
+	if k, ok := incontainer.Borrowed(a.containerEnv(), root); ok {
+		p.container = k
+	}
+	return p, nil
 }
 
 // notices prints, as one warning line each, what the committed-file rule

@@ -57,6 +57,12 @@ func sealedEnv(env *testscript.Env) error {
 	// (PATH, /usr/lib/jvm) and their shared cacerts.
 	env.Setenv("RTDEV_JAVA_HOMES", "none")
 	env.Setenv("NO_COLOR", "1")
+	// No project of a script came in on a mount, whatever this machine
+	// is (a CI runner may itself be a container): in_container.txtar
+	// writes its own table.
+	env.Setenv("RTDEV_MOUNTINFO", os.DevNull)
+	env.Setenv("REMOTE_CONTAINERS", "")
+	env.Setenv("CODESPACES", "")
 	return nil
 }
 

@@ -30,6 +30,10 @@ type EnsureOptions struct {
 	// CA keeps what it has).
 	Unconstrained bool
 	Now           time.Time
+	// Borrowed uses the certificate set the host made in the mounted
+	// project folder, as EnsureBorrowed does: inside a container no CA is
+	// created, loaded with its key, or renewed.
+	Borrowed bool
 }
 
 // LeftOut is a detected host that is not in the certificate, and why.
@@ -77,6 +81,9 @@ func (r *EnsureResult) Changed() bool {
 // changed, it writes nothing. It holds the project lock throughout, so two
 // rtdev runs at once cannot interleave their writes.
 func Ensure(o EnsureOptions) (*EnsureResult, error) {
+	if o.Borrowed {
+		return EnsureBorrowed(o.Layout, o.Now)
+	}
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}

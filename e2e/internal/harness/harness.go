@@ -158,6 +158,11 @@ func NewSandbox(t testing.TB) *Sandbox {
 		"RTDEV_TRUST_STORES": "nss",
 		"RTDEV_JAVA_HOMES":   "none", // never this machine's JDKs, even read-only
 		"NO_COLOR":           "1",
+		// Never "inside a container" by accident: the machine running
+		// the tests may itself be one (internal/incontainer).
+		"RTDEV_MOUNTINFO":   os.DevNull,
+		"REMOTE_CONTAINERS": "",
+		"CODESPACES":        "",
 	})
 	return sb
 }
