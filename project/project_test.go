@@ -36,8 +36,8 @@ func TestWantedHostsDetection(t *testing.T) {
 		{Name: "lo", Up: true, Loopback: true, Addrs: []*net.IPNet{cidr(t, "127.0.0.1/8")}},
 		{Name: "wlan0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.168.1.20/24"), cidr(t, "fe80::1/64"), cidr(t, "2001:db8::5/64")}},
 		{Name: "eth1", Up: false, Addrs: []*net.IPNet{cidr(t, "10.1.1.1/24")}},
-		{Name: "docker0", Up: true, Addrs: []*net.IPNet{cidr(t, "172.17.0.1/16")}},
-		{Name: "veth12ab", Up: true, Addrs: []*net.IPNet{cidr(t, "172.18.0.1/16")}},
+		{Name: "docker0", Up: true, Kind: KindBridge, Addrs: []*net.IPNet{cidr(t, "172.17.0.1/16")}},
+		{Name: "veth12ab", Up: true, Kind: KindVeth, Addrs: []*net.IPNet{cidr(t, "172.18.0.1/16")}},
 		{Name: "eth0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.0.2.2/24"), cidr(t, "169.254.3.3/16")}},
 	}}
 	cfg := Defaults()
