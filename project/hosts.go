@@ -164,7 +164,10 @@ type LANAddr struct {
 // reach this machine, IPv4 first, from the interfaces that can be on it
 // (Interface.lanCandidate). Link-local addresses (fe80::/10, 169.254/16)
 // are skipped: they need a zone and differ per link; so are temporary IPv6
-// addresses.
+// addresses. Of IPv6, only unique local addresses (fc00::/7, RFC 4193)
+// count: a global address (which every home network with IPv6 hands out)
+// is one the CA's constraints never cover, and a phone on the Wi-Fi
+// reaches this machine by its IPv4 or ULA address anyway.
 func LANAddrs(sys System) []LANAddr {
 	ifs, err := sys.Interfaces()
 	if err != nil {
@@ -182,6 +185,8 @@ func LANAddrs(sys System) []LANAddr {
 			}
 			if v4 := ip.To4(); v4 != nil {
 				ip = v4
+			} else if !ip.IsPrivate() {
+				continue
 			}
 			out = append(out, LANAddr{Interface: i.Name, IP: ip, Mask: n.Mask})
 		}
