@@ -37,7 +37,7 @@ func (a *app) serveCertSet(p *projectCtx, out *status, logger *slog.Logger) (*se
 	case project.LeafRenewed:
 		out.line("ok", "renewed %s: %s", p.relPath(p.layout.Cert), res.Reason)
 	}
-	reportLeftOut(out, res.LeftOut)
+	reportLeftOut(out, res)
 	reloader, err := tlsserve.NewCertReloader(p.layout.Cert, p.layout.Key)
 	if err != nil {
 		return nil, withHint(err, "run \"rtdev init\" to issue the project certificate")

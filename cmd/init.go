@@ -317,7 +317,7 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 	default:
 		out.line("ok", "%s is up to date (valid until %s)", p.relPath(p.layout.Cert), res.Leaf.Cert.NotAfter.Format("2006-01-02"))
 	}
-	reportLeftOut(out, res.LeftOut)
+	reportLeftOut(out, res)
 	if res.GitignoreUpdated {
 		out.line("ok", "added /%s/ and /%s to %s", project.DirName, project.LocalConfigFileName, p.relPath(p.layout.GitIgnore))
 	}
@@ -328,9 +328,16 @@ func reportEnsure(out *status, p *projectCtx, res *project.EnsureResult) {
 	}
 }
 
-// reportLeftOut warns about each detected host the CA does not permit,
-// with the command that makes a CA which does.
-func reportLeftOut(out *status, left []project.LeftOut) {
+// reportLeftOut warns about each host left out of the certificate, with
+// the command that makes a CA which does cover it: once per CA and
+// left-out set (project.LeftOutToSay), not on every run. --json lists
+// them in its document instead and marks nothing.
+func reportLeftOut(out *status, res *project.EnsureResult) {
+	if out.quiet {
+		return
+	}
+	// A mark that cannot be written only means the warning comes again.
+	left, _ := project.LeftOutToSay(res.CA, res.LeftOut)
 	for _, l := range left {
 		out.line("warn", "left %s (%s) out of the certificate: %v", l.Host.Name, l.Host.Source, l.Err)
 		var re *project.RefusedHostError

@@ -66,6 +66,16 @@ func TestCheckLeaf(t *testing.T) {
 		{name: "wifi address changed", prepare: func(t *testing.T, p *testProject) {
 			p.opts.System = fakeSystem{hostname: "devbox", wifi: "10.1.2.3"}
 		}, want: IDLeafLANChanged},
+		{name: "container, VM and VPN interfaces came up", prepare: func(t *testing.T, p *testProject) {
+			// Incus, libvirt and WireGuard interfaces: not a LAN
+			// address that changed, so not a problem.
+			up := func(name string, kind project.InterfaceKind, addr string) project.Interface {
+				return project.Interface{Name: name, Up: true, Kind: kind, Addrs: []*net.IPNet{{IP: net.ParseIP(addr), Mask: net.CIDRMask(24, 32)}}}
+			}
+			p.opts.System = fakeSystem{hostname: "devbox", wifi: "192.168.1.20", virtual: []project.Interface{
+				up("incusbr0", project.KindBridge, "10.40.1.1"), up("vnet3", project.KindTun, "192.168.122.9"), up("wg0", project.KindWireGuard, "10.66.0.2"),
+			}}
+		}, want: IDLeafOK},
 		{name: "host added to rtdev.toml", prepare: func(t *testing.T, p *testProject) {
 			p.opts.Config.Hosts = []string{"chat.localhost"}
 		}, want: IDLeafHostMissing},

@@ -18,6 +18,8 @@ import (
 type fakeSystem struct {
 	hostname string
 	wifi     string // "" for no LAN
+	// virtual are more interfaces, as sysfs classified them.
+	virtual []project.Interface
 }
 
 func (s fakeSystem) Hostname() (string, error) { return s.hostname, nil }
@@ -29,7 +31,7 @@ func (s fakeSystem) Interfaces() ([]project.Interface, error) {
 		ifs = append(ifs, project.Interface{Name: "wlan0", Up: true,
 			Addrs: []*net.IPNet{{IP: net.ParseIP(s.wifi), Mask: net.CIDRMask(24, 32)}}})
 	}
-	return ifs, nil
+	return append(ifs, s.virtual...), nil
 }
 
 // testProject is a project set up by the real project.Ensure (what rtdev

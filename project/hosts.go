@@ -18,6 +18,12 @@ type Interface struct {
 	// they change daily, so a certificate listing them would be reissued
 	// every day, and a phone never needs them.
 	Temporary []net.IP
+	// Kind is what the interface is (a network card, a bridge, a veth,
+	// ...); Hardware is true when a network card is the interface or lies
+	// below it (a bridge, bond or VLAN on the NIC). Only such interfaces,
+	// and unclassified ones, count for LAN addresses.
+	Kind     InterfaceKind
+	Hardware bool
 }
 
 // System is what host detection reads from the machine. OSSystem reads the
@@ -29,13 +35,14 @@ type System interface {
 }
 
 // OSSystem is the machine rtdev runs on.
-func OSSystem() System { return osSystem{} }
+func OSSystem() System { return osSystem{sysfs: sysfsRoot} }
 
-type osSystem struct{}
+// osSystem reads interface kinds from the sysfs mounted at sysfs (Linux).
+type osSystem struct{ sysfs string }
 
 func (osSystem) Hostname() (string, error) { return os.Hostname() }
 
-func (osSystem) Interfaces() ([]Interface, error) {
+func (s osSystem) Interfaces() ([]Interface, error) {
 	ifs, err := net.Interfaces()
 	if err != nil {
 		return nil, err
@@ -48,6 +55,7 @@ func (osSystem) Interfaces() ([]Interface, error) {
 			continue
 		}
 		it := Interface{Name: i.Name, Up: i.Flags&net.FlagUp != 0, Loopback: i.Flags&net.FlagLoopback != 0, Temporary: temp[i.Name]}
+		it.Kind, it.Hardware = classify(s.sysfs, i.Name, i.Index)
 		for _, a := range addrs {
 			if n, ok := a.(*net.IPNet); ok {
 				it.Addrs = append(it.Addrs, n)
@@ -152,14 +160,14 @@ type LANAddr struct {
 	Mask      net.IPMask
 }
 
-// virtualPrefixes name container and VM bridges: their addresses are not
-// reachable from a phone on the Wi-Fi and change whenever a container starts.
-var virtualPrefixes = []string{"docker", "veth", "br-", "virbr", "cni", "flannel", "cali", "podman", "lxcbr", "lxdbr", "vmnet", "vboxnet", "tailscale", "utun"}
-
 // LANAddrs returns the addresses a device on the local network can use to
-// reach this machine, IPv4 first. Link-local addresses (fe80::/10,
-// 169.254/16) are skipped: they need a zone and differ per link; so are
-// temporary IPv6 addresses.
+// reach this machine, IPv4 first, from the interfaces that can be on it
+// (Interface.lanCandidate). Link-local addresses (fe80::/10, 169.254/16)
+// are skipped: they need a zone and differ per link; so are temporary IPv6
+// addresses. Of IPv6, only unique local addresses (fc00::/7, RFC 4193)
+// count: a global address (which every home network with IPv6 hands out)
+// is one the CA's constraints never cover, and a phone on the Wi-Fi
+// reaches this machine by its IPv4 or ULA address anyway.
 func LANAddrs(sys System) []LANAddr {
 	ifs, err := sys.Interfaces()
 	if err != nil {
@@ -167,7 +175,7 @@ func LANAddrs(sys System) []LANAddr {
 	}
 	var out []LANAddr
 	for _, i := range ifs {
-		if !i.Up || i.Loopback || isVirtual(i.Name) {
+		if !i.lanCandidate() {
 			continue
 		}
 		for _, n := range i.Addrs {
@@ -177,6 +185,8 @@ func LANAddrs(sys System) []LANAddr {
 			}
 			if v4 := ip.To4(); v4 != nil {
 				ip = v4
+			} else if !ip.IsPrivate() {
+				continue
 			}
 			out = append(out, LANAddr{Interface: i.Name, IP: ip, Mask: n.Mask})
 		}
@@ -196,13 +206,4 @@ func PrimaryLANAddr(sys System) string {
 		}
 	}
 	return ""
-}
-
-func isVirtual(name string) bool {
-	for _, p := range virtualPrefixes {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
-	}
-	return false
 }

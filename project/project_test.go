@@ -34,10 +34,10 @@ func cidr(t *testing.T, s string) *net.IPNet {
 func TestWantedHostsDetection(t *testing.T) {
 	sys := fakeSystem{host: "Dev-Box.corp.example.", ifs: []Interface{
 		{Name: "lo", Up: true, Loopback: true, Addrs: []*net.IPNet{cidr(t, "127.0.0.1/8")}},
-		{Name: "wlan0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.168.1.20/24"), cidr(t, "fe80::1/64"), cidr(t, "2001:db8::5/64")}},
+		{Name: "wlan0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.168.1.20/24"), cidr(t, "fe80::1/64"), cidr(t, "2001:db8::5/64"), cidr(t, "fd00::5/64")}},
 		{Name: "eth1", Up: false, Addrs: []*net.IPNet{cidr(t, "10.1.1.1/24")}},
-		{Name: "docker0", Up: true, Addrs: []*net.IPNet{cidr(t, "172.17.0.1/16")}},
-		{Name: "veth12ab", Up: true, Addrs: []*net.IPNet{cidr(t, "172.18.0.1/16")}},
+		{Name: "docker0", Up: true, Kind: KindBridge, Addrs: []*net.IPNet{cidr(t, "172.17.0.1/16")}},
+		{Name: "veth12ab", Up: true, Kind: KindVeth, Addrs: []*net.IPNet{cidr(t, "172.18.0.1/16")}},
 		{Name: "eth0", Up: true, Addrs: []*net.IPNet{cidr(t, "192.0.2.2/24"), cidr(t, "169.254.3.3/16")}},
 	}}
 	cfg := Defaults()
@@ -48,7 +48,7 @@ func TestWantedHostsDetection(t *testing.T) {
 		names = append(names, h.Name)
 	}
 	want := []string{"localhost", "127.0.0.1", "::1", "dev-box.corp.example", "dev-box.local",
-		"192.168.1.20", "192.0.2.2", "2001:db8::5", AndroidEmulatorHost, "api.test", "app.localhost"}
+		"192.168.1.20", "192.0.2.2", "fd00::5", AndroidEmulatorHost, "api.test", "app.localhost"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("hosts\n got %v\nwant %v", names, want)
 	}
@@ -104,6 +104,33 @@ func TestLANAddrsNetworksAndPrimary(t *testing.T) {
 	}
 	if got := PrimaryLANAddr(fakeSystem{}); got != "" {
 		t.Fatalf("PrimaryLANAddr without interfaces = %q", got)
+	}
+}
+
+// TestGlobalIPv6IsNoLANAddress: a home network with IPv6 gives the Wi-Fi
+// a global address (and a NAT64 or documentation one may be there too);
+// none of them is a LAN candidate, so no certificate wants them and
+// nothing is left out of it. The unique local address is one.
+func TestGlobalIPv6IsNoLANAddress(t *testing.T) {
+	sys := fakeSystem{host: "box", ifs: []Interface{{Name: "wlan0", Up: true, Addrs: []*net.IPNet{
+		cidr(t, "192.168.1.20/24"), cidr(t, "2a02:8070:6389:a100:1234:5678:9abc:def0/64"),
+		cidr(t, "2001:db8::5/64"), cidr(t, "64:ff9b::c000:221/96"), cidr(t, "fd12:3456:789a:1::20/64"),
+		cidr(t, "fe80::1/64"), cidr(t, "::ffff:192.168.1.21/120"),
+	}}}}
+	var got []string
+	for _, a := range LANAddrs(sys) {
+		got = append(got, a.IP.String())
+	}
+	if want := []string{"192.168.1.20", "192.168.1.21", "fd12:3456:789a:1::20"}; !slices.Equal(got, want) {
+		t.Fatalf("LANAddrs = %v, want %v", got, want)
+	}
+	dir := t.TempDir()
+	res, err := Ensure(EnsureOptions{Layout: NewLayout(dir), Config: Defaults(), CADir: filepath.Join(dir, "ca"), System: sys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.LeftOut) != 0 || !slices.Contains(nameValues(res.Names), "fd12:3456:789a:1::20") {
+		t.Errorf("names %v, left out %+v: want the ULA in and nothing left out", nameValues(res.Names), res.LeftOut)
 	}
 }
 

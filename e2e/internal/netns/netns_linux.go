@@ -147,10 +147,9 @@ type Device struct {
 // on a /24 of 198.18.0.0/15 (set aside for network tests, RFC 2544) that
 // this machine routes nowhere. Everything is deleted when the test ends.
 //
-// The bridge is named br-… and the host end of the pair veth…: rtdev
-// counts such interfaces as virtual, not as a LAN, so an rtdev run
-// elsewhere on the machine meanwhile never puts the test's address in a
-// certificate.
+// A bridge without a network card and a veth are never a LAN to rtdev
+// (project.InterfaceKind), so an rtdev run elsewhere on the machine
+// meanwhile never puts the test's address in a certificate.
 func NewDevice(t testing.TB) *Device {
 	t.Helper()
 	ip := Require(t)
