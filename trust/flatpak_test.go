@@ -27,7 +27,9 @@ func TestFlatpakBrowsers(t *testing.T) {
 		hostPKI   = "~/.pki/nssdb/cert9.db"
 		meta      = "/current/active/files/share/metainfo/"
 	)
-	old := func(root, id string) string { return root + id + meta + id + ".metainfo.xml=" + metainfo("145.0.7632.159") }
+	old := func(root, id string) string {
+		return root + id + meta + id + ".metainfo.xml=" + metainfo("145.0.7632.159")
+	}
 	for _, tc := range []struct {
 		name  string
 		goos  string
