@@ -85,8 +85,11 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			System: project.OSSystem(),
 			Getenv: a.getenv,
 			Trust:  stores,
-			Git:    run.ExecRunner(),
-			Now:    a.now(),
+			Flatpak: func() []trust.FlatpakBrowser {
+				return trust.FlatpakBrowsers(a.newTrustEnv(false))
+			},
+			Git: run.ExecRunner(),
+			Now: a.now(),
 		}))
 		stop()
 	}

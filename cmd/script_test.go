@@ -3,6 +3,7 @@ package cmd
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 // TestMain lets testscript run `rtdev` as this test binary re-executed,
@@ -74,7 +77,43 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"exits":    cmdExits,
 		"httpsget": cmdHTTPSGet,
 		"backend":  cmdBackend,
+		"standin":  cmdStandIn,
+		"runfix":   cmdRunFix,
 	}
+}
+
+// standin flatpak DIR writes the stand-in flatpak program into DIR, for
+// scripts that run a flatpak override rtdev printed.
+func cmdStandIn(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || args[0] != "flatpak" {
+		ts.Fatalf("usage: standin flatpak DIR")
+	}
+	_, err := testtool.StandInFlatpak(ts.MkAbs(args[1]))
+	ts.Check(err)
+}
+
+// runfix ID runs, with sh -c, the fix of the first finding ID in the
+// `rtdev doctor --json` document on the last command's stdout: the command
+// exactly as doctor printed it.
+func cmdRunFix(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: runfix ID")
+	}
+	var rep struct {
+		Findings []struct{ ID, Fix string }
+	}
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile("stdout")), &rep))
+	for _, f := range rep.Findings {
+		if f.ID == args[0] {
+			if f.Fix == "" {
+				ts.Fatalf("finding %s has no fix", args[0])
+			}
+			ts.Logf("running %q", f.Fix)
+			ts.Check(ts.Exec("sh", "-c", f.Fix))
+			return
+		}
+	}
+	ts.Fatalf("no finding %s on stdout", args[0])
 }
 
 // filemode PATH MODE asserts a file's permission bits, e.g. filemode key.pem 0600.

@@ -3,7 +3,7 @@
 //
 // CheckLocal looks at the files and the machine without touching the network:
 // the CA (present, key private, not expired), whether each trust store trusts
-// it, the project certificate (present, key matches, chains to the CA, dates,
+// it, whether each Flatpak Chromium or Chrome keeps an NSS database, the project certificate (present, key matches, chains to the CA, dates,
 // names covering rtdev.toml and the current LAN addresses), git hygiene (.rtdev/
 // ignored, no private key tracked) and the variables runtimes read to trust the
 // CA (NODE_EXTRA_CA_CERTS and friends).

@@ -30,6 +30,7 @@ const (
 	IDTrustCheckFailed  = "trust-check-failed"
 	IDTrustNotAvailable = "trust-unavailable" // the stores could not be listed
 	IDJavaHomeInvalid   = "java-home-invalid" // JAVA_HOME names a folder that does not exist
+	IDFlatpakNoNSSDB    = "flatpak-no-nssdb"  // a Flatpak browser whose NSS database does not outlive it
 )
 
 // Local checks: the project certificate in .rtdev/.

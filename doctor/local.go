@@ -29,6 +29,9 @@ type LocalOptions struct {
 	// Trust reports the CA's status in each trust store; nil skips the
 	// trust checks.
 	Trust TrustStatus
+	// Flatpak lists the Flatpak Chromium and Chrome installed; nil skips
+	// the check.
+	Flatpak FlatpakBrowsers
 	// Git runs git for the ignore and tracked-key checks
 	// (project.CheckGit); nil skips them.
 	Git run.Runner
@@ -49,15 +52,20 @@ func (o LocalOptions) withDefaults() LocalOptions {
 	return o
 }
 
-// CheckLocal checks the CA, its trust, the project certificate, git and the
-// runtime trust variables, in that order, without any network access. It
-// always returns at least one finding per area it checks.
+// CheckLocal checks the CA, its trust (the stores, then the Flatpak
+// browsers), the project certificate, git and the runtime trust variables,
+// in that order, without any network access. It always returns at least one
+// finding per area it checks, but for the Flatpak browsers, which only get
+// one for a problem.
 func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	o = o.withDefaults()
 	c, out := checkCA(o.CADir, o.Now, o.Config.Hosts)
 	out = append(out, checkDirs(o.Layout, o.CADir)...)
 	if c != nil && o.Trust != nil {
 		out = append(out, checkTrust(ctx, o.Trust, c)...)
+	}
+	if o.Flatpak != nil {
+		out = append(out, checkFlatpak(o.Flatpak, o.Getenv)...)
 	}
 	out = append(out, checkLeaf(o, c)...)
 	if o.Git != nil {

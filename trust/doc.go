@@ -1,7 +1,8 @@
 // Package trust installs, checks and removes rtdev's development CA in the
 // trust stores that browsers and runtimes read: the operating system's store
 // (Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE, the macOS System keychain, the
-// Windows current-user Root store), the NSS databases of Chromium and Firefox,
+// Windows current-user Root store), the NSS databases of Chromium and Firefox
+// (with the one each Flatpak Chromium or Chrome opens: [FlatpakBrowsers]),
 // and the cacerts of every JDK found (JAVA_HOME, java on PATH, /usr/lib/jvm,
 // macOS's java_home), each shared cacerts once.
 //

@@ -178,10 +178,16 @@ func browserEnv(home string) []string {
 
 func chromiumLoad(t *testing.T, chromium, home, url string) string {
 	t.Helper()
+	return chromiumLoadEnv(t, chromium, browserEnv(home), url)
+}
+
+// chromiumLoadEnv is chromiumLoad with the browser's whole environment.
+func chromiumLoadEnv(t *testing.T, chromium string, env []string, url string) string {
+	t.Helper()
 	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--user-data-dir="+t.TempDir(), "--dump-dom", url)
-	cmd.Env = browserEnv(home)
+	cmd.Env = env
 	out, err := within(t, browserTimeout, cmd)
 	if err != nil {
 		t.Logf("chromium exited with %v", err)
@@ -268,6 +274,58 @@ func TestE2EChromiumTrustsAfterNSSInstall(t *testing.T) {
 	wantAll(t, nss.Uninstall(ctx), Missing)
 	if again := chromiumLoad(t, tools["chromium"], home, srv.url); !strings.Contains(again, "ERR_CERT_AUTHORITY_INVALID") {
 		t.Fatalf("after uninstall Chromium should fail again; got:\n%s", tail(again))
+	}
+}
+
+// TestE2EFlatpakChromeTrustsAfterNSSInstall runs Chromium with the
+// environment Flatpak gives com.google.Chrome's sandbox (the host's HOME
+// path, XDG_DATA_HOME in the app's folder, no ~/.pki), against a system
+// installation of the app under a throwaway Root.
+func TestE2EFlatpakChromeTrustsAfterNSSInstall(t *testing.T) {
+	tools := need(t, "certutil", "chromium")
+	c := testCA(t)
+	srv := startTLSServer(t, c)
+	home := t.TempDir()
+	env := e2eEnv(map[string]string{"HOME": home})
+	env.Root = t.TempDir()
+	mkdirs(t, env.sys("/var/lib/flatpak/app/com.google.Chrome"))
+	appDB := filepath.Join(home, ".var", "app", "com.google.Chrome", "data", "pki", "nssdb")
+	hostDB := filepath.Join(home, ".local", "share", "pki", "nssdb")
+	sandbox := append(browserEnv(home), "XDG_DATA_HOME="+filepath.Dir(filepath.Dir(appDB)))
+	stores, err := Stores(env, c, []string{StoreNSS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nss := stores[0]
+	ctx := context.Background()
+
+	wantAll(t, nss.Status(ctx), Missing)
+	rs := nss.Install(ctx)
+	wantAll(t, rs, Installed)
+	if len(rs) != 2 || rs[0].Location != hostDB || rs[1].Location != appDB || !exists(filepath.Join(appDB, "cert9.db")) {
+		t.Fatalf("install should create the host and the Flatpak Chrome databases: %+v", rs)
+	}
+	if !strings.Contains(rs[1].Reason, "Flatpak Google Chrome") {
+		t.Errorf("reason %q does not name the browser", rs[1].Reason)
+	}
+	wantAll(t, nss.Status(ctx), Installed)
+
+	// Only the app's database keeps the CA: the page loading proves the
+	// sandbox reads that one.
+	if out, err := exec.Command(tools["certutil"], "-D", "-d", "sql:"+hostDB, "-n", c.UniqueName()).CombinedOutput(); err != nil {
+		t.Fatalf("certutil -D: %v\n%s", err, out)
+	}
+	n := srv.called()
+	if out := chromiumLoadEnv(t, tools["chromium"], sandbox, srv.url); !strings.Contains(out, pageMarker) || srv.called() == n {
+		t.Fatalf("Chromium with Flatpak's XDG_DATA_HOME should load the page; got:\n%s", tail(out))
+	}
+
+	st := nss.Uninstall(ctx)
+	if len(st) != 2 || st[0].State != Missing || st[1].State != Removed {
+		t.Fatalf("uninstall: %+v", st)
+	}
+	if out := chromiumLoadEnv(t, tools["chromium"], sandbox, srv.url); !strings.Contains(out, "ERR_CERT_AUTHORITY_INVALID") {
+		t.Fatalf("after uninstall Chromium should fail again; got:\n%s", tail(out))
 	}
 }
 

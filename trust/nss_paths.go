@@ -65,6 +65,13 @@ func (s *nssStore) databases() []nssDB {
 		if snap := filepath.Join(home, "snap", "chromium", "current", ".pki", "nssdb"); hasNSSDB(snap) {
 			add(snap, "Chromium", false)
 		}
+		// Flatpak Chromium and Chrome: the folder each sandbox opens
+		// (flatpak.go), created like the host's when it has no database.
+		for _, b := range FlatpakBrowsers(s.env) {
+			if b.DB != "" {
+				add(b.DB, "Flatpak "+b.Name, !hasNSSDB(b.DB))
+			}
+		}
 	}
 	for _, root := range s.firefoxRoots() {
 		// profiles.ini is what Firefox itself reads; a listed profile that
