@@ -8,7 +8,9 @@
 // with their rendered config (project-relative paths) and the peerjs
 // snippet, and their pages load trusted and get PeerJS OPEN; a Node ws client trusts
 // `rtdev serve` through nothing but the NODE_EXTRA_CA_CERTS that `rtdev env`
-// names; the rendered Python websockets client gets the PeerJS OPEN message;
+// names; the rendered Python websockets client gets the PeerJS OPEN message,
+// and the rendered Python websockets server, run with Debian's
+// python3-websockets, echoes over wss:// to a client trusting only the CA;
 // peerjs-server (npm peer) run from the rendered command line serves /id
 // over HTTPS that curl accepts with the project CA; and nginx with the
 // rendered server block carries a wss:// client through to a plain ws://
