@@ -120,17 +120,24 @@ func writeSnippet(p *projectCtx, target, text string) (string, error) {
 	return path, fsutil.WriteFileAtomic(path, []byte(text), 0o644)
 }
 
+// printTargets lists every target, then what each server snippet runs on:
+// the versions it is written for and what Debian 12, Ubuntu 22.04 and
+// Ubuntu 24.04 ship.
 func printTargets(a *app) error {
 	st := a.io.StylesOut()
-	var rows [][]string
+	var rows, runs [][]string
 	for _, t := range templates.Targets() {
 		name := t.Name
 		if len(t.Aliases) > 0 {
 			name += " (" + strings.Join(t.Aliases, ", ") + ")"
 		}
 		rows = append(rows, []string{name, t.Kind, t.Description, t.File})
+		if s, ok := templates.SupportOf(t.Name); ok {
+			runs = append(runs, []string{t.Name, s.Versions, s.Debian12, s.Ubuntu2204, s.Ubuntu2404})
+		}
 	}
-	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows))
+	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows), "\n",
+		st.Table([]string{"server", "runs on", "Debian 12", "Ubuntu 22.04", "Ubuntu 24.04"}, runs))
 	return err
 }
 

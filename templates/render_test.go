@@ -328,3 +328,28 @@ func TestPeerServerOwnPort(t *testing.T) {
 		}
 	}
 }
+
+// Every server snippet says what it runs on, for each release; no other
+// target does, and aliases find it.
+func TestSupportCoversServers(t *testing.T) {
+	for _, tg := range Targets() {
+		s, ok := SupportOf(tg.Name)
+		if tg.Kind != KindServer {
+			if ok {
+				t.Errorf("%s (%s) has support facts; only servers do", tg.Name, tg.Kind)
+			}
+			continue
+		}
+		if !ok || s.Versions == "" || s.Debian12 == "" || s.Ubuntu2204 == "" || s.Ubuntu2404 == "" {
+			t.Errorf("server %s: support %+v, want versions and what each release ships", tg.Name, s)
+		}
+	}
+	for name := range support {
+		if _, ok := Lookup(name); !ok {
+			t.Errorf("support names %s, which is no target", name)
+		}
+	}
+	if s, ok := SupportOf("websockets"); !ok || !strings.Contains(s.Versions, "10.1") {
+		t.Errorf("SupportOf(websockets) = %+v, %v: want python-websockets' facts by its alias", s, ok)
+	}
+}
