@@ -40,18 +40,19 @@ to stdout, so it can be redirected into a file; --write saves it as
 holding only that script, to merge into yours). Files you commit get paths
 relative to the project root, which is where their tools resolve them, so
 they work for every developer; --absolute gives absolute paths.
---list shows every target.`,
+--list shows every target, and the versions each server snippet runs on
+with what Debian 12, Ubuntu 22.04 and Ubuntu 24.04 ship.`,
 		Example: `  rtdev snippet --list
   rtdev snippet vite
-  rtdev snippet peerjs --lan     # for a phone on your network
+  rtdev snippet vite --lan       # a dev server a phone on your network can open
   rtdev snippet nginx --write
   rtdev snippet vite --behind-serve   # plain Vite behind rtdev serve --route /=http://localhost:5173`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(a, o, args) },
 	}
 	f := c.Flags()
-	f.BoolVar(&o.list, "list", false, "list the targets, one line each")
+	f.BoolVar(&o.list, "list", false, "list the targets, one line each, then what each server snippet runs on")
 	f.BoolVar(&o.write, "write", false, "write the snippet to .rtdev/snippets/TARGET/FILE instead of printing it")
-	f.BoolVar(&o.lan, "lan", false, "address clients to this machine's LAN IP instead of localhost")
+	f.BoolVar(&o.lan, "lan", false, "for a phone on your network: servers listen on every interface and clients use this machine's LAN IP (the peerjs and websocket snippets always use the page's own host)")
 	f.BoolVar(&o.behindServe, "behind-serve", false, "config for a dev server run plain behind rtdev serve --route /=http://localhost:PORT (vite, astro, nuxt): its HMR connects through the serve port")
 	f.BoolVar(&o.absolute, "absolute", false, "use absolute paths even where the tool resolves relative ones from the project root")
 	// --relative was the opt-in before relative paths became the default.
@@ -120,17 +121,24 @@ func writeSnippet(p *projectCtx, target, text string) (string, error) {
 	return path, fsutil.WriteFileAtomic(path, []byte(text), 0o644)
 }
 
+// printTargets lists every target, then what each server snippet runs on:
+// the versions it is written for and what Debian 12, Ubuntu 22.04 and
+// Ubuntu 24.04 ship.
 func printTargets(a *app) error {
 	st := a.io.StylesOut()
-	var rows [][]string
+	var rows, runs [][]string
 	for _, t := range templates.Targets() {
 		name := t.Name
 		if len(t.Aliases) > 0 {
 			name += " (" + strings.Join(t.Aliases, ", ") + ")"
 		}
 		rows = append(rows, []string{name, t.Kind, t.Description, t.File})
+		if s, ok := templates.SupportOf(t.Name); ok {
+			runs = append(runs, []string{t.Name, s.Versions, s.Debian12, s.Ubuntu2204, s.Ubuntu2404})
+		}
 	}
-	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows))
+	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows), "\n",
+		st.Table([]string{"server", "runs on", "Debian 12", "Ubuntu 22.04", "Ubuntu 24.04"}, runs))
 	return err
 }
 

@@ -14,7 +14,9 @@
 // snippet that parses.
 //
 // Each template cites the upstream documentation or source its option names
-// and version differences come from. Detect looks at a project folder and
+// and version differences come from. SupportOf says what a server snippet
+// runs on: the versions of its tool it is written for and what Debian 12,
+// Ubuntu 22.04 and Ubuntu 24.04 ship. Detect looks at a project folder and
 // says which targets apply.
 //
 // The package never prints and never exits; errors are wrapped, and those a

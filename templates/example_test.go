@@ -20,7 +20,7 @@ func ExampleRender() {
 	// Output:
 	// {
 	//   "scripts": {
-	//     "peer": "peerjs --host 127.0.0.1 --port 9000 --path / --key peerjs --sslkey .rtdev/key.pem --sslcert .rtdev/cert.pem"
+	//     "peer": "peerjs --host 127.0.0.1 --port 9500 --path / --key peerjs --sslkey .rtdev/key.pem --sslcert .rtdev/cert.pem"
 	//   }
 	// }
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/rtdev/rtdev/project"
 )
 
 func TestRegistry(t *testing.T) {
@@ -292,5 +294,62 @@ func TestCheckTarget(t *testing.T) {
 		if err := CheckTarget(name, name != "VITE"); err != nil {
 			t.Errorf("CheckTarget(%q) = %v", name, err)
 		}
+	}
+}
+
+// peerjs-server runs beside rtdev serve, so its snippet has a port of its
+// own, neither serve's nor the proxy's, and the peerjs client snippet says
+// which server it targets and which port reaches the other.
+func TestPeerServerOwnPort(t *testing.T) {
+	d := goldenData()
+	tg := mustLookup(t, "peerjs-server")
+	if p := tg.DefaultPort; p == 0 || p == project.DefaultServePort || p == project.DefaultProxyPort {
+		t.Fatalf("peerjs-server's port %d: want one of its own", p)
+	}
+	server, err := Render("peerjs-server", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(" --port %d ", tg.DefaultPort); !strings.Contains(server, want) {
+		t.Errorf("peerjs-server snippet lacks %q:\n%s", want, server)
+	}
+	client, err := Render("peerjs", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("Targets `rtdev serve` on port %d", d.ServePort),
+		fmt.Sprintf("port: %d,", d.ServePort),
+		"`rtdev snippet peerjs-server`",
+		fmt.Sprintf("change port to %d", tg.DefaultPort),
+	} {
+		if !strings.Contains(client, want) {
+			t.Errorf("peerjs snippet lacks %q:\n%s", want, client)
+		}
+	}
+}
+
+// Every server snippet says what it runs on, for each release; no other
+// target does, and aliases find it.
+func TestSupportCoversServers(t *testing.T) {
+	for _, tg := range Targets() {
+		s, ok := SupportOf(tg.Name)
+		if tg.Kind != KindServer {
+			if ok {
+				t.Errorf("%s (%s) has support facts; only servers do", tg.Name, tg.Kind)
+			}
+			continue
+		}
+		if !ok || s.Versions == "" || s.Debian12 == "" || s.Ubuntu2204 == "" || s.Ubuntu2404 == "" {
+			t.Errorf("server %s: support %+v, want versions and what each release ships", tg.Name, s)
+		}
+	}
+	for name := range support {
+		if _, ok := Lookup(name); !ok {
+			t.Errorf("support names %s, which is no target", name)
+		}
+	}
+	if s, ok := SupportOf("websockets"); !ok || !strings.Contains(s.Versions, "10.1") {
+		t.Errorf("SupportOf(websockets) = %+v, %v: want python-websockets' facts by its alias", s, ok)
 	}
 }

@@ -74,10 +74,12 @@ var registry = []Target{
 	{Name: "python-websockets-client", Description: "Python websockets client trusting the rtdev CA", File: "client.py", FileName: "client.py", Kind: KindClient, Lang: "py", DefaultPort: 8765},
 
 	// Servers.
-	{Name: "peerjs-server", Description: "peerjs-server (npm peer) CLI over HTTPS", File: `package.json "peer" script`, FileName: "package.json", Script: "peer", Kind: KindServer, Lang: "json", ProjectRelative: true, Aliases: []string{"peer"}},
+	// peerjs-server gets a port of its own: peer's default, 9000, is rtdev
+	// serve's, and the two would take each other's place.
+	{Name: "peerjs-server", Description: "peerjs-server (npm peer) CLI over HTTPS, on its own port beside rtdev serve", File: `package.json "peer" script`, FileName: "package.json", Script: "peer", Kind: KindServer, Lang: "json", DefaultPort: 9500, ProjectRelative: true, Aliases: []string{"peer"}},
 	{Name: "centrifugo-v5", Description: "Centrifugo v5 config with TLS (flat tls_cert/tls_key keys)", File: "config.json", FileName: "config.json", Kind: KindServer, Lang: "json", DefaultPort: 8000, NoTLS: "leave tls, tls_cert and tls_key out of config.json"},
 	{Name: "centrifugo-v6", Description: "Centrifugo v6 config with TLS (http_server.tls)", File: "config.json", FileName: "config.json", Kind: KindServer, Lang: "json", DefaultPort: 8000, Aliases: []string{"centrifugo"}, NoTLS: "leave http_server.tls out of config.json"},
-	{Name: "python-websockets", Description: "Python websockets (14+) server over TLS", File: "server.py", FileName: "server.py", Kind: KindServer, Lang: "py", DefaultPort: 8765, Aliases: []string{"websockets", "python"}, NoTLS: "call serve() without ssl="},
+	{Name: "python-websockets", Description: "Python websockets server over TLS (asyncio, either implementation)", File: "server.py", FileName: "server.py", Kind: KindServer, Lang: "py", DefaultPort: 8765, Aliases: []string{"websockets", "python"}, NoTLS: "call serve() without ssl="},
 	{Name: "ratchet", Description: "Ratchet WebSocket server on a ReactPHP TLS socket", File: "server.php", FileName: "server.php", Kind: KindServer, Lang: "php", DefaultPort: 8080, Aliases: []string{"reactphp", "php"}, NoTLS: "keep IoServer::factory() on plain TCP"},
 	{Name: "node-ws", Description: "Node https server with a ws WebSocketServer", File: "server.mjs", FileName: "server.mjs", Kind: KindServer, Lang: "js", DefaultPort: 8443, Aliases: []string{"ws", "node"}},
 	{Name: "socketio", Description: "Socket.IO 4 server on Node https", File: "server.mjs", FileName: "server.mjs", Kind: KindServer, Lang: "js", DefaultPort: 3000, Aliases: []string{"socket.io"}},

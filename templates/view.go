@@ -101,6 +101,13 @@ func (v view) ServeURL() string {
 	return "https://" + hostPort(v.Host, v.ServePort) + v.ServePath
 }
 
+// PeerServerPort is the peerjs-server snippet's port, which the peerjs
+// client snippet names as the other server it can target.
+func (v view) PeerServerPort() int {
+	t, _ := Lookup("peerjs-server")
+	return t.DefaultPort
+}
+
 // WSURL is the wss:// URL of the target's own server for the client host.
 func (v view) WSURL() string {
 	return "wss://" + hostPort(v.Host, v.AppPort) + "/"

@@ -4,11 +4,15 @@
 // vite.config.js serves a page (and its HMR WebSocket) that headless
 // Chromium loads with no certificate flag, and a page where the rendered
 // peerjs snippet opens to `rtdev serve` and, after destroy(), opens no other
-// socket; the committed Nuxt 4, Nuxt 3 and Next apps in e2e/testdata run
-// with their rendered config (project-relative paths) and the peerjs
-// snippet, and their pages load trusted and get PeerJS OPEN; a Node ws client trusts
+// socket; from a page at 127.0.0.1 instead of localhost, the peerjs and
+// websocket snippets connect to the page's own host and work there; the
+// committed Nuxt 4, Nuxt 3 and Next apps in e2e/testdata run with their
+// rendered config (project-relative paths) and the peerjs snippet, and
+// their pages load trusted and get PeerJS OPEN; a Node ws client trusts
 // `rtdev serve` through nothing but the NODE_EXTRA_CA_CERTS that `rtdev env`
-// names; the rendered Python websockets client gets the PeerJS OPEN message;
+// names; the rendered Python websockets client gets the PeerJS OPEN message,
+// and the rendered Python websockets server, run with Debian's
+// python3-websockets, echoes over wss:// to a client trusting only the CA;
 // peerjs-server (npm peer) run from the rendered command line serves /id
 // over HTTPS that curl accepts with the project CA; and nginx with the
 // rendered server block carries a wss:// client through to a plain ws://

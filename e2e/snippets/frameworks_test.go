@@ -67,6 +67,58 @@ func TestPeerJSSnippetNoReconnectAfterDestroy(t *testing.T) {
 	}
 }
 
+// TestClientSnippetsFollowPageHost opens the rendered peerjs and websocket
+// snippets from a page at https://127.0.0.1 rather than localhost: each
+// socket goes to the page's own host (what keeps a page opened at a LAN
+// address off localhost, which Chrome's Local Network Access holds for a
+// permission prompt) and works there: PeerJS gets OPEN from rtdev serve,
+// and the websocket snippet gets the echo of the rendered Python server.
+func TestClientSnippetsFollowPageHost(t *testing.T) {
+	sb := harness.NewSandbox(t)
+	sb.Init()
+	servePort := servePeerJS(t, sb)
+	echoPort, echo := startPythonServer(t, sb)
+	dialUntilUp(t, fmt.Sprintf("wss://localhost:%d/", echoPort), sb.CAPool(), echo).Close()
+	linkPackages(t, sb, "peerjs")
+	writeFile(t, filepath.Join(sb.Project, "peer.js"), sb.Rtdev("snippet", "peerjs"))
+	// The websocket snippet renders its target's default port, 8443.
+	socket := replaceN(t, sb.Rtdev("snippet", "websocket"), ":8443/", fmt.Sprintf(":%d/", echoPort), 1)
+	writeFile(t, filepath.Join(sb.Project, "socket.js"), socket)
+	base := strings.Replace(startVite(t, sb), "https://localhost:", "https://127.0.0.1:", 1)
+
+	tab := sb.Chromium(t)
+	harness.WatchTab(t, tab, "page-host")
+	sockets := watchWebSockets(t, tab, "wss://")
+	if err := harness.Navigate(tab, step, base+"peer.html"); err != nil {
+		t.Fatalf("navigate to %speer.html: %v", base, err)
+	}
+	waitPeerOpen(t, tab, step)
+	if err := harness.Navigate(tab, step, base+"socket.html"); err != nil {
+		t.Fatalf("navigate to %ssocket.html: %v", base, err)
+	}
+	harness.WaitJS(t, tab, step, `!!window.rt && window.rt.message !== null`)
+	if got := harness.Evaluate[string](t, tab, step, `window.rt.message`); got != "hello" {
+		t.Errorf("websocket snippet got %q, want the echo of its hello", got)
+	}
+
+	// Vite's HMR client opens a socket of its own to the page's port.
+	var peerjs, own int
+	for _, u := range sockets.created() {
+		switch {
+		case strings.HasPrefix(u, fmt.Sprintf("wss://127.0.0.1:%d/peerjs?", servePort)):
+			peerjs++
+		case u == fmt.Sprintf("wss://127.0.0.1:%d/", echoPort):
+			own++
+		case strings.HasPrefix(u, strings.Replace(base, "https://", "wss://", 1)):
+		default:
+			t.Errorf("a socket to %s, not to the page's host 127.0.0.1", u)
+		}
+	}
+	if peerjs != 1 || own != 1 {
+		t.Errorf("sockets %q: want one PeerJS and one websocket-snippet socket to 127.0.0.1", sockets.created())
+	}
+}
+
 // TestNuxtTrustedPeerOpen runs the committed Nuxt 4 and Nuxt 3 apps
 // (e2e/testdata/nuxt4, nuxt3: the pinned packages; the page is
 // testdata/nuxt/app.vue) with the rendered nuxt.config.ts and peerjs snippet: Chromium, trusting the CA

@@ -3,6 +3,7 @@ package snippets
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -149,6 +151,92 @@ asyncio.run(asyncio.wait_for(client.main(), 30))
 	})
 }
 
+// TestPythonWebsocketsServer runs the rendered server.py, unchanged but for
+// its port, with Debian's python3-websockets (10.4, the original asyncio
+// implementation: the snippet's fallback import), and dials it with a client
+// that trusts only the rtdev CA: the server answers over wss:// with its
+// echo. The rendered client.py gets the same echo, so the two snippets work
+// together. The control: a client with the system roots refuses it.
+func TestPythonWebsocketsServer(t *testing.T) {
+	sb := harness.NewSandbox(t)
+	sb.Init()
+	port, p := startPythonServer(t, sb)
+	url := fmt.Sprintf("wss://localhost:%d/", port)
+
+	t.Run("client trusting only the rtdev CA", func(t *testing.T) {
+		conn := dialUntilUp(t, url, sb.CAPool(), p)
+		defer conn.Close()
+		const msg = "hello from a client trusting only the rtdev CA"
+		if err := conn.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+		if _, got, err := conn.ReadMessage(); err != nil || string(got) != msg {
+			t.Fatalf("echo = %q, %v; want %q", got, err, msg)
+		}
+	})
+	t.Run("rendered client.py", func(t *testing.T) {
+		writeFile(t, filepath.Join(sb.Project, "client.py"), sb.Rtdev("snippet", "python-websockets-client"))
+		const wrapper = `import asyncio, sys
+import client
+client.URL = sys.argv[1]
+asyncio.run(asyncio.wait_for(client.main(), 30))
+`
+		out, errOut, err := sb.Run(python, "-c", wrapper, url)
+		if err != nil || strings.TrimSpace(out) != "hello" {
+			t.Fatalf("client.py against server.py: %v, stdout %q, want the echo %q\nstderr:\n%s", err, out, "hello", errOut)
+		}
+	})
+	t.Run("control with system roots", func(t *testing.T) {
+		dialer := websocket.Dialer{HandshakeTimeout: step}
+		conn, _, err := dialer.Dial(url, nil)
+		if err == nil {
+			conn.Close()
+			t.Fatal("a client with the system roots accepted the certificate")
+		}
+		var unknown x509.UnknownAuthorityError
+		if !errors.As(err, &unknown) {
+			t.Fatalf("dial with system roots: %v, want an unknown-authority error", err)
+		}
+	})
+}
+
+// startPythonServer runs the rendered server.py with Debian's
+// python3-websockets on a free port and returns the port.
+func startPythonServer(t *testing.T, sb *harness.Sandbox) (int, *harness.Process) {
+	t.Helper()
+	harness.RequireTool(t, python)
+	requirePythonModule(t, sb, "websockets")
+	// The snippet renders the target's default port; rtdev.toml has no
+	// setting for it, so the test moves it to a free one.
+	port := harness.FreePort(t)
+	server := replaceN(t, sb.Rtdev("snippet", "python-websockets"), ", 8765, ssl=ctx)", fmt.Sprintf(", %d, ssl=ctx)", port), 1)
+	writeFile(t, filepath.Join(sb.Project, "server.py"), server)
+	return port, sb.Start("", python, "server.py")
+}
+
+// dialUntilUp dials the WebSocket url, trusting roots, until the server
+// started as p listens (a step at most), with deadlines set on the
+// connection.
+func dialUntilUp(t *testing.T, url string, roots *x509.CertPool, p *harness.Process) *websocket.Conn {
+	t.Helper()
+	dialer := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: roots}, HandshakeTimeout: step}
+	deadline := time.Now().Add(step)
+	for {
+		conn, _, err := dialer.Dial(url, nil)
+		if err == nil {
+			if err := errors.Join(conn.SetReadDeadline(deadline.Add(step)), conn.SetWriteDeadline(deadline.Add(step))); err != nil {
+				t.Fatal(err)
+			}
+			return conn
+		}
+		// Only "nothing listens yet" is worth another try.
+		if !errors.Is(err, syscall.ECONNREFUSED) || time.Now().After(deadline) {
+			t.Fatalf("dial %s: %v\nserver output:\n%s", url, err, p.Output.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // TestPeerjsServerCommand runs the rendered "peer" script as npm would (sh -c
 // in the project folder), with `peerjs` from the pinned npm peer package,
 // and fetches an id with curl trusting only .rtdev/ca.pem.
@@ -157,14 +245,11 @@ func TestPeerjsServerCommand(t *testing.T) {
 	harness.RequireNPM(t, "peer")
 	sb := harness.NewSandbox(t)
 	sb.Init()
-	// The snippet takes its port from rtdev.toml, as rtdev serve does.
+	// The snippet renders peerjs-server's own port, never rtdev serve's
+	// 9000, so the two run side by side; the test moves it to a free one.
 	port := harness.FreePort(t)
-	cfgPath := filepath.Join(sb.Project, "rtdev.toml")
-	writeFile(t, cfgPath, replaceN(t, readFile(t, cfgPath), "\nport = 9000\n", fmt.Sprintf("\nport = %d\n", port), 1))
 	cmdline := packageScript(t, sb.Rtdev("snippet", "peerjs-server"), "peer")
-	if !strings.Contains(cmdline, fmt.Sprintf("--port %d ", port)) {
-		t.Fatalf("snippet does not use rtdev.toml's serve port %d:\n%s", port, cmdline)
-	}
+	cmdline = replaceN(t, cmdline, " --port 9500 ", fmt.Sprintf(" --port %d ", port), 1)
 	sb.Setenv("PATH", filepath.Join(harness.NPMDir(), "node_modules", ".bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
 	p := sb.Start("", "/bin/sh", "-c", cmdline)
 
