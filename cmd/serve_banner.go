@@ -26,15 +26,9 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
 	urls := []string{fmt.Sprintf("https://localhost:%d%s", o.port, project.PagePrefix)}
-	pasteHost := "localhost"
 	if o.lan {
 		for _, h := range lan {
 			urls = append(urls, fmt.Sprintf("https://%s%s", net.JoinHostPort(h, strconv.Itoa(o.port)), project.PagePrefix))
-		}
-		if len(lan) > 0 {
-			// A phone on the Wi-Fi cannot reach "localhost": the paste
-			// line names the address the page is opened at.
-			pasteHost = urlHost(lan[0])
 		}
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("check page"), st.Code.Render(urls[0]))
@@ -62,7 +56,7 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("websocket "), fmt.Sprintf("wss://localhost:%d%s", o.port, srv.WebSocketPath()))
 	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))
-	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet(pasteHost, o.port, srv.Config())))
+	fmt.Fprintf(w, "\n%s\n%s\n\n", st.Muted.Render("// paste into your app (peerjs 1.5.x):"), st.Code.Render(peerSnippet(o.port, srv.Config())))
 	if o.lan && len(lan) > 0 {
 		printPhoneSetup(a, st, fmt.Sprintf("http://%s%sphone", net.JoinHostPort(lan[0], strconv.Itoa(o.port)), project.PagePrefix), res.CA.CertPEM, o.qr)
 	}
@@ -102,20 +96,16 @@ func lanHostsInCert(res *project.EnsureResult, sys project.System) []string {
 	return out
 }
 
-// urlHost is host as it goes in a URL: an IPv6 address in brackets, which
-// the peerjs client needs because it joins host and port with a colon.
-func urlHost(host string) string {
-	if strings.Contains(host, ":") {
-		return "[" + host + "]"
-	}
-	return host
-}
 
 // peerSnippet is the client configuration that matches this server, with
 // the path as the server normalised it.
-func peerSnippet(host string, port int, cfg devserver.Config) string {
-	return fmt.Sprintf(`const peer = new Peer({ host: %q, port: %d, path: %q, secure: true, key: %q });`,
-		host, port, cfg.Path, cfg.Key)
+// The host is the page's own, as in the peerjs snippet: localhost on this
+// machine, the LAN address on a phone, and never a loopback socket from a
+// page at a LAN address, which Chrome's Local Network Access holds for a
+// permission prompt.
+func peerSnippet(port int, cfg devserver.Config) string {
+	return fmt.Sprintf(`const peer = new Peer({ host: location.hostname, port: %d, path: %q, secure: true, key: %q });`,
+		port, cfg.Path, cfg.Key)
 }
 
 func hostInCert(res *project.EnsureResult, host string) bool {

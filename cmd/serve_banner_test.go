@@ -37,7 +37,4 @@ func TestLANPasteHost(t *testing.T) {
 	if !slices.Equal(got, []string{"192.168.1.20", "fd00::2"}) {
 		t.Fatalf("lanHostsInCert = %v, want the covered addresses, IPv4 first", got)
 	}
-	if urlHost(got[0]) != "192.168.1.20" || urlHost("fd00::2") != "[fd00::2]" {
-		t.Errorf("urlHost: %s %s", urlHost(got[0]), urlHost("fd00::2"))
-	}
 }
