@@ -26,6 +26,7 @@ type proxyOptions struct {
 	port       int
 	bind       string
 	lan        bool
+	containers bool
 	keepHost   bool
 	logFormat  string
 	maxMessage int64
@@ -63,6 +64,7 @@ closes WebSockets with 1001 and exits 0.`,
 	f.IntVarP(&o.port, "port", "p", project.DefaultProxyPort, "`PORT` to listen on (the next free one when the default is taken)")
 	f.StringVar(&o.bind, "bind", "", "`ADDRESS` to listen on (default 127.0.0.1 and ::1)")
 	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
+	f.BoolVar(&o.containers, "containers", false, "also listen on the container bridges (docker0, compose networks, podman's), never on the LAN: containers reach it as host.docker.internal")
 	f.BoolVar(&o.keepHost, "keep-host", false, "send the client's Host header to the backend instead of the backend's address")
 	f.StringVar(&o.logFormat, "log-format", "text", "access log format: text or json")
 	f.Int64Var(&o.maxMessage, "max-message-bytes", proxy.DefaultMaxMessageBytes, "largest WebSocket message either way")
@@ -85,6 +87,9 @@ func proxyFlags(cmd *cobra.Command, o *proxyOptions) ([]proxyListener, error) {
 	}
 	if o.lan && set("bind") {
 		return nil, usageErr("give either --lan or --bind", "--lan listens on every interface; it cannot be combined with --bind %s", o.bind)
+	}
+	if o.containers && (o.lan || set("bind")) {
+		return nil, usageErr("give --containers alone: it adds the container bridges to loopback", "--containers cannot be combined with --lan or --bind")
 	}
 	if o.maxMessage < 1 {
 		return nil, usageErr("use a size such as --max-message-bytes 16777216 (16 MiB)", "--max-message-bytes %d must be at least 1", o.maxMessage)
@@ -171,6 +176,11 @@ func runProxy(ctx context.Context, a *app, o *proxyOptions, cmd *cobra.Command) 
 			closeAll(lns)
 			return proxyListenError(err, plan[i])
 		}
+		if o.containers {
+			follow := tlsserve.NewFollow(port, containerBridgeAddrs, logger)
+			defer follow.Close()
+			got = append(got, follow)
+		}
 		lns[i], plan[i].port = got, port
 	}
 	printProxyBanner(ctx, a, p, res, o, plan, lns)
@@ -240,6 +250,11 @@ func printProxyBanner(ctx context.Context, a *app, p *projectCtx, res *project.E
 			bound = append(bound, ln.Addr().String())
 		}
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+		for _, ln := range lns[i] {
+			if f, ok := ln.(*tlsserve.Follow); ok {
+				printContainers(w, st, f, l.port)
+			}
+		}
 	}
 	fmt.Fprintf(w, "  %s %s (%s)\n", st.Key.Render("cert      "), p.relPath(p.layout.Cert), strings.Join(nameStrings(res.Names), ", "))
 	fmt.Fprintf(w, "  %s %s\n\n", st.Key.Render("CA trusted"), trustSummary(ctx, a, res))

@@ -34,6 +34,7 @@ type serveOptions struct {
 	cors            []string
 	bind            string
 	lan             bool
+	containers      bool
 	static          string
 	staticFrom      string   // where static came from, for the banner
 	routes          []string // --route PATH=URL, as typed
@@ -91,6 +92,7 @@ after the open connections are closed.`,
 	f.StringArrayVar(&o.cors, "cors", nil, "allow only this `ORIGIN` to read the HTTP routes (repeatable; default: reflect any)")
 	f.StringVar(&o.bind, "bind", "", fmt.Sprintf("`ADDRESS` to listen on (default %s and ::1)", project.DefaultServeBind))
 	f.BoolVar(&o.lan, "lan", false, "listen on every interface so phones on your network can connect")
+	f.BoolVar(&o.containers, "containers", false, "also listen on the container bridges (docker0, compose networks, podman's), followed as they come and go, never on the LAN: containers reach serve as host.docker.internal")
 	f.StringArrayVar(&o.routes, "route", nil, "mount a plain backend on the serve port: `PATH=URL` such as /=http://localhost:5173 (repeatable), so the app, its HMR and PeerJS share one origin")
 	f.BoolVar(&o.qr, "qr", true, "with --lan, print a QR code of the phone setup page (on a terminal)")
 	f.StringVar(&o.static, "static", "", "also serve the files in `DIR` (your app's page)")
@@ -123,7 +125,7 @@ var serveFlagFor = map[string]string{
 
 // noticeFlags are the serve flags that set what a committed-file notice is
 // about: typed, they make the notice moot.
-var noticeFlags = map[string]string{"serve.lan": "lan", "serve.bind": "bind", "serve.static": "static", "serve.cluster": "cluster"}
+var noticeFlags = map[string]string{"serve.lan": "lan", "serve.containers": "containers", "serve.bind": "bind", "serve.static": "static", "serve.cluster": "cluster"}
 
 // resolveServe merges flags over rtdev.toml over the defaults; root is the
 // project folder, which relative paths in rtdev.toml are relative to.
@@ -166,6 +168,9 @@ func resolveServe(cmd *cobra.Command, o *serveOptions, s project.Serve, src func
 	if !set("lan") && !set("bind") {
 		r.lan = s.LAN
 	}
+	if !set("containers") && !set("bind") && !r.lan {
+		r.containers = s.Containers
+	}
 	r.staticFrom = "--static"
 	if !set("static") && s.Static != "" {
 		// The file's folder is the project's, wherever serve is started.
@@ -189,6 +194,9 @@ func serveFlags(cmd *cobra.Command, o *serveOptions, getenv func(string) string)
 	}
 	if o.lan && set("bind") {
 		return nil, usageErr("give either --lan or --bind", "--lan listens on every interface; it cannot be combined with --bind %s", o.bind)
+	}
+	if o.containers && (o.lan || set("bind")) {
+		return nil, usageErr("give --containers alone: it adds the container bridges to loopback", "--containers cannot be combined with --lan or --bind")
 	}
 	// The server's own checks on what was typed (limits, --cors, --path,
 	// --key, a --cluster URL, the forward token); what is not typed yet
@@ -297,6 +305,12 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if err != nil {
 		return serveListenError(err, opts.port, tryNext)
 	}
+	var follow *tlsserve.Follow
+	if opts.containers {
+		follow = tlsserve.NewFollow(port, containerBridgeAddrs, logger)
+		defer follow.Close()
+		lns = append(lns, follow)
+	}
 	if port != opts.port {
 		logger.Warn(fmt.Sprintf("port %d is taken: serving on %d (snippets that name %d need %s)", opts.port, port, opts.port, a.cmdline("serve", "--port", strconv.Itoa(port))))
 		opts.port = port
@@ -310,7 +324,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
 	plain.Certificate = reloader.Leaf
 	extra := serveExtras(page, appHandler(routes, static))
-	printServeBanner(ctx, a, p, srv, res, opts, tlsserve.Addrs(lns), lan, routes)
+	printServeBanner(ctx, a, p, srv, res, opts, tlsserve.Addrs(lns), lan, routes, follow)
 
 	go renewer.Run(ctx)
 	tlsConf := tlsserve.Config(reloader.GetCertificate)

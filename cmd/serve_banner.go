@@ -13,6 +13,7 @@ import (
 	"github.com/rtdev/rtdev/devserver/checkpage"
 	"github.com/rtdev/rtdev/devserver/cluster"
 	"github.com/rtdev/rtdev/internal/qr"
+	"github.com/rtdev/rtdev/internal/tlsserve"
 	"github.com/rtdev/rtdev/internal/ui"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/proxy"
@@ -21,7 +22,7 @@ import (
 
 // printServeBanner says where the server listens, what its certificate
 // covers and whether it is trusted, and gives the client options to paste.
-func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound, lan []string, routes *proxy.Server) {
+func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver.Server, res *project.EnsureResult, o serveOptions, bound, lan []string, routes *proxy.Server, follow *tlsserve.Follow) {
 	st := a.io.StylesErr()
 	w := a.io.ErrOut
 	fmt.Fprintf(w, "\n%s %s\n", st.Title.Render("rtdev serve"), st.Muted.Render("PeerJS-compatible signaling over HTTPS/WSS"))
@@ -36,6 +37,7 @@ func printServeBanner(ctx context.Context, a *app, p *projectCtx, srv *devserver
 		fmt.Fprintf(w, "  %s %s\n", st.Key.Render("on your LAN"), st.Code.Render(u))
 	}
 	fmt.Fprintf(w, "  %s %s\n", st.Key.Render("listening "), strings.Join(bound, ", "))
+	printContainers(w, st, follow, o.port)
 	if o.cluster != "" {
 		// Which Redis holds the realm: instances on another URL are a
 		// realm of their own, with ids and messages that never meet.

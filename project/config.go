@@ -137,6 +137,10 @@ type Serve struct {
 	// LAN listens on every interface (so phones on the Wi-Fi connect);
 	// only the developer may turn it on.
 	LAN bool `toml:"lan" policy:"local"`
+	// Containers also listens on the container bridges (docker0, compose's
+	// br-*, podman's), never the LAN; only the developer may turn it on,
+	// since it opens serve to every container on the machine.
+	Containers bool `toml:"containers" policy:"local"`
 	// Static is a folder served beside PeerJS; from the committed file,
 	// inside the project and out of every dot-folder.
 	Static string `toml:"static" policy:"loopback"`

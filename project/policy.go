@@ -153,6 +153,15 @@ var committedRules = map[string]committedRule{
 			Message: fmt.Sprintf("%s asks for lan = true, which a committed file cannot turn on (it would put this machine's server on the network)", s),
 			Fix:     "to reach it from other devices, pass --lan yourself (or set lan = true in " + LocalConfigFileName + ")"}
 	},
+	"serve.containers": func(c *Config, s Source, _ string) *Notice {
+		if !c.Serve.Containers {
+			return nil
+		}
+		c.Serve.Containers = false
+		return &Notice{Key: "serve.containers", Source: s,
+			Message: fmt.Sprintf("%s asks for containers = true, which a committed file cannot turn on (it would open this machine's server to every container on it)", s),
+			Fix:     "to reach it from containers, pass --containers yourself (or set containers = true in " + LocalConfigFileName + ")"}
+	},
 	"serve.bind": func(c *Config, s Source, _ string) *Notice {
 		if netaddr.Loopback(c.Serve.Bind) {
 			return nil

@@ -16,7 +16,7 @@ import (
 func TestEveryConfigFieldHasAClass(t *testing.T) {
 	got := classes()
 	for key, want := range map[string]Class{
-		"hosts": ClassFile, "serve.port": ClassFile, "serve.lan": ClassLocal, "serve.bind": ClassLoopback,
+		"hosts": ClassFile, "serve.port": ClassFile, "serve.lan": ClassLocal, "serve.containers": ClassLocal, "serve.bind": ClassLoopback,
 		"serve.static": ClassLoopback, "serve.route": ClassLoopback, "serve.cluster": ClassLoopback, "proxy": ClassLoopback,
 		"onboarding.release_url": ClassFile,
 	} {
@@ -76,6 +76,7 @@ func TestCommittedFileCannotOpenTheMachine(t *testing.T) {
 [serve]
 port = 9100
 lan = true
+containers = true
 bind = "0.0.0.0"
 static = "../.docker"
 cluster = "redis://127.0.0.1:6379/0?password=s3cretPW"
@@ -85,10 +86,10 @@ cluster = "redis://127.0.0.1:6379/0?password=s3cretPW"
 		t.Fatal(err)
 	}
 	c := s.Config.Serve
-	if c.Port != 9100 || c.LAN || c.Bind != "127.0.0.1" || c.Static != "" || c.Cluster != "" {
+	if c.Port != 9100 || c.LAN || c.Containers || c.Bind != "127.0.0.1" || c.Static != "" || c.Cluster != "" {
 		t.Errorf("serve settings %+v: want port 9100 and the rest left out", c)
 	}
-	fixes := map[string]string{"serve.lan": "--lan", "serve.bind": "--bind 0.0.0.0", "serve.static": "--static DIR", "serve.cluster": "--cluster URL"}
+	fixes := map[string]string{"serve.lan": "--lan", "serve.containers": "--containers", "serve.bind": "--bind 0.0.0.0", "serve.static": "--static DIR", "serve.cluster": "--cluster URL"}
 	if len(s.Notices) != len(fixes) {
 		t.Errorf("notices %+v, want one each for %v", s.Notices, fixes)
 	}

@@ -20,6 +20,12 @@ export interface RtdevOptions {
    * QR code). Default false.
    */
   lan?: boolean
+  /**
+   * Also serve the container bridges: `rtdev serve --containers`, so a
+   * compose service reaches PeerJS at https://host.docker.internal:PORT.
+   * Never the LAN. Default false.
+   */
+  containers?: boolean
   /** The project folder `rtdev init` runs in (default: Vite's root, else the cwd). */
   project?: string
   /** The rtdev binary (default: $RTDEV_BINARY, else this platform's @rtdev/cli-* package). */

@@ -52,6 +52,7 @@ export default function rtdev(options = {}) {
       for (const n of report.notices ?? []) {
         // The lan option passes --lan to rtdev serve: the file's request is moot.
         if (n.key === 'serve.lan' && options.lan) continue
+        if (n.key === 'serve.containers' && options.containers) continue
         console.warn(`[rtdev] ${oneLine(n.message)}; ${oneLine(n.fix)}`)
       }
       for (const l of report.left_out ?? []) console.warn(`[rtdev] left ${oneLine(l.host)} (${oneLine(l.source)}) out of the certificate: ${oneLine(l.reason)}`)
@@ -78,7 +79,7 @@ export default function rtdev(options = {}) {
 
     async configureServer(server) {
       if (!serveOpts) return
-      const args = ['serve', '--port', String(port), '--path', '/', ...(options.lan ? ['--lan'] : []), ...(serveOpts.args ?? [])]
+      const args = ['serve', '--port', String(port), '--path', '/', ...(options.lan ? ['--lan'] : []), ...(options.containers ? ['--containers'] : []), ...(serveOpts.args ?? [])]
       const child = await acquire({ bin, root, port, args, ca, token, logger: server.config.logger, passStderr: Boolean(options.lan && process.stderr.isTTY) })
       const user = {}
       child.users.add(user)
