@@ -98,7 +98,6 @@ func lanHostsInCert(res *project.EnsureResult, sys project.System) []string {
 	return out
 }
 
-
 // peerSnippet is the client configuration that matches this server, with
 // the path as the server normalised it.
 // The host is the page's own, as in the peerjs snippet: localhost on this
