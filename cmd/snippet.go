@@ -76,6 +76,13 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	if o.relative && o.absolute {
 		return usageErr("pass --absolute alone", "--relative and --absolute contradict each other")
 	}
+	if image, ok := imageSnippets[args[0]]; ok {
+		p, err := a.loadProject()
+		if err != nil {
+			return err
+		}
+		return image(a, p, o.write)
+	}
 	// Before the project is loaded, so a typo'd target is named as one
 	// even in a folder with no certificate set yet.
 	if err := templates.CheckTarget(args[0], o.behindServe); err != nil {

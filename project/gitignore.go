@@ -16,7 +16,7 @@ import (
 // and rtdev.local.toml (the developer's own settings, which are honoured
 // as theirs only while git ignores the file). Each is written with its
 // own comment when no line in any usual spelling already covers it.
-var ignoredEntries = []struct{ line, comment string }{
+var ignoredEntries = []IgnoreEntry{
 	{"/" + DirName + "/", "# rtdev: per-developer certificates and keys, never committed"},
 	{"/" + LocalConfigFileName, "# rtdev: your own settings (rtdev.local.toml), never committed"},
 }
@@ -26,13 +26,26 @@ var ignoredEntries = []struct{ line, comment string }{
 // anything; a line that already ignores an entry in any usual spelling is
 // left as it is.
 func EnsureGitignore(path string) (changed bool, err error) {
+	return EnsureIgnored(path, ignoredEntries...)
+}
+
+// IgnoreEntry is one line kept in .gitignore ("/name" or "/name/"), with
+// the comment written above it.
+type IgnoreEntry struct{ line, comment string }
+
+// Ignore is the entry for line, written under comment.
+func Ignore(line, comment string) IgnoreEntry { return IgnoreEntry{line, "# rtdev: " + comment} }
+
+// EnsureIgnored adds each entry to the .gitignore at path (creating it)
+// unless a line already ignores it, and reports whether it changed it.
+func EnsureIgnored(path string, entries ...IgnoreEntry) (changed bool, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, fmt.Errorf("read %s: %w", path, err)
 	}
 	var b bytes.Buffer
 	b.Write(data)
-	for _, e := range ignoredEntries {
+	for _, e := range entries {
 		if ignores(data, e.line) {
 			continue
 		}

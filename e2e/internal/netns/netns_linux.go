@@ -154,7 +154,7 @@ func NewDevice(t testing.TB) *Device {
 	t.Helper()
 	ip := Require(t)
 	tag := Tag()
-	net24 := freeNet(t, ip)
+	net24 := FreeNet(t, ip)
 	d := &Device{NS: Name(tag, "device"), HostIP: net24 + ".1", DeviceIP: net24 + ".2"}
 	br, hostEnd, devEnd := "br-rt"+tag, "vethrt"+tag, "rtd"+tag
 
@@ -177,11 +177,11 @@ func NewDevice(t testing.TB) *Device {
 	return d
 }
 
-// freeNet picks a /24 of 198.18.0.0/15 (its first three octets) that no
+// FreeNet picks a /24 of 198.18.0.0/15 (its first three octets) that no
 // route of this machine, in any table, covers or lies inside, other than
 // the default route: the test's bridge must not take over an address
 // anything else uses.
-func freeNet(t testing.TB, ip string) string {
+func FreeNet(t testing.TB, ip string) string {
 	t.Helper()
 	for range 32 {
 		n := mrand.IntN(512)
