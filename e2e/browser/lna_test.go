@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -57,39 +55,10 @@ func (l *laptop) in(argv ...string) []string { return netns.In(l.ip, l.ns, argv.
 func (l *laptop) waitHealth(t *testing.T, sb *harness.Sandbox, p *harness.Process, host string, port int) {
 	t.Helper()
 	client := netns.HTTPClient(l.ns, sb.CAPool(), host, 2*time.Second)
-	url := fmt.Sprintf("https://%s/rtdev/health", hostPort(host, port))
-	deadline := time.Now().Add(step)
-	for {
-		res, err := client.Get(url)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-			err = fmt.Errorf("status %d", res.StatusCode)
-		}
-		if time.Now().After(deadline) || p.Cmd.ProcessState != nil {
-			t.Fatalf("%s did not answer: %v\n%s", url, err, p.Output.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	harness.WaitHTTPSClient(t, client, fmt.Sprintf("https://%s/rtdev/health", hostPort(host, port)), p, step)
 }
 
 func hostPort(host string, port int) string { return host + ":" + strconv.Itoa(port) }
-
-// stop ends a serve started with sb.Start and waits for it, so its port
-// is free again.
-func stop(t *testing.T, p *harness.Process) {
-	t.Helper()
-	_ = p.Cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = p.Cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(step):
-		t.Fatalf("serve did not stop:\n%s", p.Output.String())
-	}
-}
 
 // lnaState is the check page's Local Network Access line and what the
 // page shows about the phone's setup.
@@ -185,7 +154,7 @@ func TestCheckPageLocalNetworkAccess(t *testing.T) {
 	}
 
 	// The command as printed, in the project folder, in the laptop.
-	stop(t, local)
+	local.Stop()
 	lan := sb.Start("", l.ip, l.in("/bin/sh", "-c", "exec "+st.LANCommand)...)
 	l.waitHealth(t, sb, lan, l.addr, port)
 
