@@ -320,7 +320,7 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	if opts.lan {
 		lan = lanHostsInCert(res, project.OSSystem())
 	}
-	page := checkPage(srv, renewer, reloader, started, lan)
+	page := checkPage(srv, renewer, reloader, started, checkpage.Config{LANHosts: lan, LANCommand: a.lanCommand(cmd), LoopbackPort: loopbackPort(lns)})
 	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
 	plain.Certificate = reloader.Leaf
 	extra := serveExtras(page, appHandler(routes, static))

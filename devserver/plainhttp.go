@@ -80,6 +80,12 @@ func (p *PlainHTTP) servesHost(r *http.Request, hostport string) bool {
 	return cert != nil && cert.VerifyHostname(host) == nil
 }
 
+// FromThisMachine reports whether the client of r (ClientAddr) runs on this
+// machine, whichever of its addresses the browser used to get here.
+func FromThisMachine(r *http.Request) bool {
+	return thisMachine(r, ClientAddr(r))
+}
+
 // thisMachine reports whether ip is an address of this machine: loopback,
 // the address the request reached, or one on an interface.
 func thisMachine(r *http.Request, ip netip.Addr) bool {

@@ -14,7 +14,10 @@
 // or a TLS server on a plain URL ("first record does not look like a TLS
 // handshake"), the certificate presented (authority, names, dates, chain,
 // key), the negotiated TLS version, cipher and ALPN, the WebSocket upgrade,
-// the PeerJS id fetch and OPEN, and CORS for an origin.
+// the PeerJS id fetch and OPEN, and CORS for an origin. Given a page origin on a
+// less private address than the URL (a page from a LAN address opening
+// localhost), it first names the Local Network Access prompt Chrome holds
+// such a request at, and the host to use instead.
 //
 // Both return []Finding. A Finding has a stable kebab-case ID (the ID*
 // constants; the README's "rtdev doctor --json" section documents them and

@@ -153,7 +153,8 @@ func Probe(ctx context.Context, target string, o ProbeOptions) []Finding {
 	}
 	o.Origin = strings.TrimSuffix(o.Origin, "/")
 	p := &prober{t: t, o: o}
-	return p.run(ctx)
+	// The browser holds the request at the prompt before it connects.
+	return append(checkLNA(t, o.Origin), p.run(ctx)...)
 }
 
 // prober holds one Probe's target and options.

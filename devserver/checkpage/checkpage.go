@@ -39,6 +39,17 @@ type Config struct {
 	// Machine names this computer ("dev@laptop") on the phone page and in
 	// the configuration profile's display name.
 	Machine string
+	// LANCommand starts this server again so a phone can reach it, as the
+	// developer can run it (rtdev serve passes its own path, which a page
+	// cannot know); shown instead of a QR code nobody could use when
+	// LANHosts is empty. Empty is "rtdev serve --lan".
+	LANCommand string
+	// LoopbackPort is the port this server answers on at localhost; 0 when
+	// it listens on no loopback address. A visitor on this machine who
+	// opened the page by another address (the LAN URL a phone uses) gets a
+	// probe of wss://localhost:LoopbackPort, the socket an app that names
+	// localhost opens from that page (see assets/check.js).
+	LoopbackPort int
 	// Now is the clock of pairing codes; nil means time.Now.
 	Now func() time.Time
 }
@@ -55,6 +66,9 @@ func Handler(cfg Config) http.Handler {
 	if cfg.PeerKey == "" {
 		cfg.PeerKey = devserver.DefaultKey
 	}
+	if cfg.LANCommand == "" {
+		cfg.LANCommand = "rtdev serve --lan"
+	}
 	// Decided once: only a PEM made of certificates is ever served, so a
 	// key handed in by mistake cannot leak through the download.
 	files := newCAFiles(cfg.CACertPEM, cfg.Machine)
@@ -64,19 +78,26 @@ func Handler(cfg Config) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		// The page runs only its own script: no inline code, no other origin.
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' wss: https:; style-src 'self'")
-		setup := setupURL(lanHostPort(r, cfg.LANHosts), cfg.Prefix)
-		_ = page.Execute(w, map[string]any{
-			"Prefix":   cfg.Prefix,
-			"Path":     cfg.PeerPath,
-			"Key":      cfg.PeerKey,
-			"Platform": platformOf(r.UserAgent()).Label,
-			"LAN":      len(cfg.LANHosts) > 0,
-			"SetupURL": setup,
-			"SetupQR":  qrSVG(setup, "QR code of "+setup),
-		})
+		data := map[string]any{
+			"Prefix":     cfg.Prefix,
+			"Path":       cfg.PeerPath,
+			"Key":        cfg.PeerKey,
+			"Platform":   platformOf(r.UserAgent()).Label,
+			"LAN":        len(cfg.LANHosts) > 0,
+			"LANCommand": cfg.LANCommand,
+			"Loopback":   loopbackProbe(r, cfg.LoopbackPort),
+		}
+		// Without --lan the only address is this machine's own: a QR code
+		// of it would send a phone to itself.
+		if len(cfg.LANHosts) > 0 {
+			setup := setupURL(lanHostPort(r, cfg.LANHosts), cfg.Prefix)
+			data["SetupURL"], data["SetupQR"] = setup, qrSVG(setup, "QR code of "+setup)
+		}
+		_ = page.Execute(w, data)
 	})
 	mux.HandleFunc("GET "+cfg.Prefix+"check.js", serveAsset("assets/check.js", "text/javascript; charset=utf-8"))
 	mux.HandleFunc("GET "+cfg.Prefix+"check.css", serveAsset("assets/check.css", "text/css; charset=utf-8"))
+	mux.HandleFunc("GET "+cfg.Prefix+"favicon.ico", ServeFavicon)
 	// application/x-x509-ca-cert makes Android and iOS offer to install
 	// the certificate instead of showing text.
 	mux.HandleFunc("GET "+cfg.Prefix+"ca.pem", serveFile(files, "application/x-x509-ca-cert", "rtdev-ca.pem", func(f *caFiles) []byte { return f.pem }))

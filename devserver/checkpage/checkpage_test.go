@@ -1,7 +1,9 @@
 package checkpage
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -109,5 +111,48 @@ func TestAssetsAndUnknownPaths(t *testing.T) {
 	}
 	if res := get(t, h, "/rtdev/nope"); res.StatusCode != 404 {
 		t.Fatalf("unknown path: %d", res.StatusCode)
+	}
+}
+
+// Without --lan the only address is this machine's own: the page shows the
+// command that makes a phone's setup possible, never a QR code of
+// localhost.
+func TestPageWithoutLANShowsTheCommand(t *testing.T) {
+	body, _ := io.ReadAll(get(t, Handler(Config{LANCommand: "./bin/rtdev serve --port=9001 --lan"}), "/rtdev/").Body)
+	page := string(body)
+	if strings.Contains(page, `id="setup-qr"`) || strings.Contains(page, "<svg") || strings.Contains(page, "http://localhost") {
+		t.Errorf("the page shows a QR code or a localhost setup link without --lan:\n%s", page)
+	}
+	if !strings.Contains(page, `<code id="lan-command">./bin/rtdev serve --port=9001 --lan</code>`) {
+		t.Errorf("the page lacks the command to run:\n%s", page)
+	}
+	body, _ = io.ReadAll(get(t, Handler(Config{}), "/rtdev/").Body)
+	if !strings.Contains(string(body), `<code id="lan-command">rtdev serve --lan</code>`) {
+		t.Errorf("the default command is missing:\n%s", body)
+	}
+	body, _ = io.ReadAll(get(t, Handler(Config{LANHosts: []string{"192.168.1.20"}}), "/rtdev/").Body)
+	if page := string(body); !strings.Contains(page, `id="setup-qr"`) || !strings.Contains(page, "<svg") || strings.Contains(page, `id="lan-note"`) {
+		t.Errorf("under --lan the page must show the QR code and no note:\n%s", page)
+	}
+}
+
+func TestFavicon(t *testing.T) {
+	h := Handler(Config{})
+	res := get(t, h, "/rtdev/favicon.ico")
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/x-icon" {
+		t.Fatalf("favicon: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	// One icon (ICONDIR 0, 1, 1) of 32x32 whose image is a PNG at offset 22.
+	if len(body) < 22 || string(body[:6]) != "\x00\x00\x01\x00\x01\x00" || body[6] != 32 || body[7] != 32 {
+		t.Fatalf("not a one-image ICO: % x", body[:min(len(body), 22)])
+	}
+	img, err := png.Decode(bytes.NewReader(body[22:]))
+	if err != nil || img.Bounds().Dx() != 32 || img.Bounds().Dy() != 32 {
+		t.Fatalf("the icon's PNG: %v %v", err, img)
+	}
+	page, _ := io.ReadAll(get(t, h, "/rtdev/").Body)
+	if !strings.Contains(string(page), `<link rel="icon" href="/rtdev/favicon.ico">`) {
+		t.Errorf("the page does not link the icon")
 	}
 }

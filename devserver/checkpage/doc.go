@@ -3,7 +3,12 @@
 // trusted HTTPS, that a WSS connection to the signaling server opens with
 // the PeerJS protocol, and — opened in two tabs, or on a laptop and a
 // phone paired by a short code through the server — that two peers
-// connect an RTCDataChannel and pass a message both ways.
+// connect an RTCDataChannel and pass a message both ways. Opened on this
+// machine by a LAN address, it also opens wss://localhost, as an app that
+// hard-codes localhost would, and says whether Chrome's Local Network
+// Access held or refused it and which host to use instead. Without a LAN
+// address it shows the command that adds one (Config.LANCommand), never a
+// QR code of localhost. Its icon is at favicon.ico (ServeFavicon).
 //
 // It also serves the phone setup page (/rtdev/phone: the CA's fingerprint,
 // install steps for the visitor's platform first, a QR code) and the public

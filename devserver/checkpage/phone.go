@@ -81,6 +81,7 @@ func servePhone(cfg Config, files *caFiles) http.HandlerFunc {
 			"Fingerprint": files.fingerprint,
 			"Machine":     machineName(cfg.Machine),
 			"LAN":         len(cfg.LANHosts) > 0,
+			"LANCommand":  cfg.LANCommand,
 			"SetupURL":    setup,
 			"QR":          qrSVG(setup, "QR code of "+setup),
 			"CheckURL":    (&url.URL{Scheme: "https", Host: hp, Path: cfg.Prefix}).String(),

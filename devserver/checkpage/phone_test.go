@@ -172,3 +172,17 @@ func TestCRTIsTheDER(t *testing.T) {
 		}
 	}
 }
+
+// Without --lan the phone page, too, names the command to run and shows
+// no QR code of localhost.
+func TestPhonePageWithoutLAN(t *testing.T) {
+	c := newCA(t)
+	h := Handler(Config{CACertPEM: c.CertPEM, LANCommand: "./bin/rtdev serve --lan"})
+	_, body := request(t, h, "GET", "/rtdev/phone", linuxUA, "127.0.0.1:9000")
+	if strings.Contains(body, "<svg") || strings.Contains(body, `id="setup-url"`) {
+		t.Errorf("a QR code of localhost without --lan:\n%s", body)
+	}
+	if !strings.Contains(body, `<code id="lan-command">./bin/rtdev serve --lan</code>`) {
+		t.Errorf("the page lacks the command to run:\n%s", body)
+	}
+}

@@ -115,6 +115,7 @@
         set("p2p", "wait", "waiting for a second tab, or a device paired by code");
         announce();
         startPairing();
+        probeLoopback();
         break;
       case "ERROR":
       case "ID-TAKEN":
@@ -136,6 +137,60 @@
         }
         break;
     }
+  }
+
+  // 4. Local Network Access. The server sets data-loopback only for a visitor
+  // on its own machine who opened this page by another address (the LAN URL
+  // a phone uses). An app on such a page that still opens wss://localhost
+  // meets Chrome's Local Network Access (142+, WebSockets from 147): the
+  // socket is held, neither open nor failed, until the user answers a
+  // permission prompt, or refused where no prompt can be shown. The probe
+  // opens that socket once this page's own socket is OPEN, so the server is
+  // known to be up, and says which host works instead.
+  const lnaWait = 4000;
+  async function lnaPermission() {
+    // Chrome names the permission loopback-network since it split local
+    // and loopback access; local-network-access before.
+    for (const name of ["loopback-network", "local-network-access"]) {
+      try {
+        return " (permission " + name + ": " + (await navigator.permissions.query({ name })).state + ")";
+      } catch (e) { /* not a name this browser knows */ }
+    }
+    return "";
+  }
+  function probeLoopback() {
+    const target = body.dataset.loopback;
+    if (!target) return;
+    $("lna").hidden = false;
+    const use = "wss://" + location.host + path + "peerjs";
+    const fix = ". Use this page's host in the socket URL: " + use +
+      " (build it from location.hostname); the certificate covers it, as this page shows.";
+    const url = target + path + "peerjs?key=" + encodeURIComponent(key) + "&id=rtdev-lna-" + randomToken() +
+      "&token=" + randomToken() + "&version=rtdev-check";
+    let settled = false;
+    const report = async (state, text) => {
+      settled = true;
+      const perm = state === "ok" ? "" : await lnaPermission();
+      const li = $("lna");
+      li.dataset.state = state;
+      li.querySelector(".detail").textContent = text + perm + (state === "ok" ? "" : fix);
+    };
+    const probe = new WebSocket(url);
+    const timer = setTimeout(() => {
+      if (!settled) report("warn", "a socket from " + location.hostname + " to " + target + " neither opened nor failed within " +
+        lnaWait / 1000 + " s: Chrome holds it for its Local Network Access prompt");
+    }, lnaWait);
+    // An open after the timeout is the user allowing the prompt.
+    probe.onopen = () => {
+      clearTimeout(timer);
+      probe.close();
+      report("ok", "a page from " + location.hostname + " may open " + target + " too");
+    };
+    probe.onerror = () => {
+      clearTimeout(timer);
+      report("warn", "a socket from " + location.hostname + " to " + target +
+        " failed while this page's own socket works: Chrome's Local Network Access blocks a page on this address from reaching localhost unless the user allows it");
+    };
   }
 
   // Tabs of one browser find each other over a BroadcastChannel; the tab with

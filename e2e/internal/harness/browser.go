@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,9 @@ type ChromiumOptions struct {
 	NetNS, IP string
 	// UserAgent, when set, replaces the browser's User-Agent.
 	UserAgent string
+	// Features are Chromium features to turn on (--enable-features), such
+	// as checks a Chromium build ships off.
+	Features []string
 }
 
 // StartChromium starts headless Chromium with the flags every e2e test
@@ -62,6 +66,9 @@ func StartChromium(t testing.TB, o ChromiumOptions) (context.Context, func()) {
 		chromedp.Flag("disable-features", "WebRtcHideLocalIpsWithMdns"),
 		chromedp.Env(o.Env...),
 		chromedp.NoInheritEnv,
+	}
+	if len(o.Features) > 0 {
+		opts = append(opts, chromedp.Flag("enable-features", strings.Join(o.Features, ",")))
 	}
 	if o.UserAgent != "" {
 		opts = append(opts, chromedp.UserAgent(o.UserAgent))

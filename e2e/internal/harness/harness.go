@@ -274,6 +274,25 @@ func FreePort(t testing.TB) int {
 type Process struct {
 	Cmd    *exec.Cmd
 	Output *SyncBuffer
+
+	stopOnce sync.Once
+}
+
+// Stop ends the program and what it started (SIGINT to its process group,
+// SIGKILL after 10 s) and waits for it. The cleanup calls it too, so a
+// test may stop a program early, to free its port.
+func (p *Process) Stop() {
+	p.stopOnce.Do(func() {
+		signalGroup(p.Cmd, false)
+		done := make(chan struct{})
+		go func() { _ = p.Cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			signalGroup(p.Cmd, true)
+			<-done
+		}
+	})
 }
 
 // SyncBuffer is safe for a process to write while a test reads.
@@ -297,15 +316,7 @@ func (sb *Sandbox) Start(dir, name string, args ...string) *Process {
 	}
 	p := &Process{Cmd: cmd, Output: buf}
 	sb.T.Cleanup(func() {
-		signalGroup(cmd, false)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			signalGroup(cmd, true)
-			<-done
-		}
+		p.Stop()
 		if sb.T.Failed() {
 			sb.T.Logf("%s output:\n%s", filepath.Base(name), buf.String())
 		}
@@ -339,6 +350,13 @@ func WaitHTTPSFor(t testing.TB, url string, roots *x509.CertPool, p *Process, ti
 func waitHTTPS(t testing.TB, url string, roots *x509.CertPool, p *Process, timeout, perRequest time.Duration) {
 	t.Helper()
 	client := &http.Client{Timeout: perRequest, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	WaitHTTPSClient(t, client, url, p, timeout)
+}
+
+// WaitHTTPSClient polls url with client until it answers 200, for a server
+// the test reaches its own way (from inside a network namespace).
+func WaitHTTPSClient(t testing.TB, client *http.Client, url string, p *Process, timeout time.Duration) {
+	t.Helper()
 	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
