@@ -76,6 +76,17 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 	var sections [][]doctor.Finding
 	stores := a.storeStatusOnce()
 	local := len(urls) == 0 || isProject(p)
+	if local && p.container != "" {
+		// The CA folder, trust stores and git are the host's: check what
+		// this container relies on instead.
+		stop := a.io.Progress("checking the host's certificate set and rtdev serve at host.docker.internal")
+		sections = append(sections, doctor.CheckContainer(ctx, doctor.ContainerOptions{
+			Layout: p.layout, Kind: string(p.container), Port: p.config.Serve.Port,
+			Getenv: a.getenv, Timeout: o.timeout, Now: a.now(),
+		}))
+		stop()
+		local = false
+	}
 	if local {
 		stop := a.io.Progress("checking the CA, the certificate set and the trust stores")
 		sections = append(sections, doctor.CheckLocal(ctx, doctor.LocalOptions{

@@ -67,6 +67,14 @@ const (
 	IDRuntimeTrustOK       = "runtime-trust-ok"
 )
 
+// Inside a container, on a project the host mounted (CheckContainer).
+const (
+	IDContainerSet    = "container-set"       // the host's certificate set in .rtdev/, as this container sees it
+	IDContainerTrust  = "container-trust"     // whether this container's processes trust the rtdev CA
+	IDContainerServe  = "container-serve"     // whether rtdev serve on the host answers at host.docker.internal
+	IDContainerNoName = "container-host-name" // host.docker.internal does not resolve here
+)
+
 // Live probes: reaching the port.
 const (
 	IDTargetInvalid = "target-invalid"
