@@ -301,7 +301,16 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	// busy machine) then starts instead of failing, and says which port
 	// it took. A typed --port is kept: the developer asked for it.
 	tryNext := !cmd.Flags().Changed("port")
-	lns, port, err := tlsserve.Listen(tlsserve.ListenOptions{Port: opts.port, Bind: opts.bind, LAN: opts.lan, TryNext: tryNext})
+	// Inside a container on its own network, serve listens on the
+	// container's interfaces too, so a published port (compose ports:)
+	// reaches it; loopback alone would answer only inside.
+	everyInterface := opts.lan
+	if p.container != "" && !opts.lan && !opts.containers && !cmd.Flags().Changed("bind") &&
+		p.settings.Source("serve.bind") == project.FromDefault && project.OwnNetworkOnly(project.OSSystem()) {
+		everyInterface = true
+		logger.Info("inside a container on its own network: listening on its interfaces too, for published ports")
+	}
+	lns, port, err := tlsserve.Listen(tlsserve.ListenOptions{Port: opts.port, Bind: opts.bind, LAN: everyInterface, TryNext: tryNext})
 	if err != nil {
 		return serveListenError(err, opts.port, tryNext)
 	}

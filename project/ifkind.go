@@ -63,3 +63,27 @@ func Bridges(sys System) []Interface {
 	}
 	return out
 }
+
+// OwnNetworkOnly reports whether every up interface but loopback is a veth
+// end: what a container on its own network (a compose service, a dev
+// container) sees. Such interfaces reach only the container's bridge, so
+// listening on them exposes nothing beyond what the engine publishes. A
+// container on the host's network sees the machine's NICs (or interfaces
+// rtdev cannot classify), and that is the LAN: false.
+func OwnNetworkOnly(sys System) bool {
+	ifs, err := sys.Interfaces()
+	if err != nil {
+		return false
+	}
+	seen := false
+	for _, i := range ifs {
+		if !i.Up || i.Loopback || i.Kind == KindLoopback {
+			continue
+		}
+		if i.Kind != KindVeth {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
