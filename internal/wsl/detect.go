@@ -35,6 +35,9 @@ type Info struct {
 	PowerShell string
 	// WSLPath is the wslpath program, "" when none was found.
 	WSLPath string
+	// Automount is where Windows drives are mounted ("/mnt/" unless
+	// /etc/wsl.conf moves it).
+	Automount string
 	// InteropOff says why Windows programs cannot run from here, when the
 	// configuration says so; "" when nothing says interop is off.
 	InteropOff string
@@ -70,6 +73,7 @@ func Detect(e Env) Info {
 		info.Version = 1
 	}
 	conf := parseINI(readSmall(e.path("/etc/wsl.conf")))
+	info.Automount = automount(conf)
 	info.PowerShell = e.findPowerShell(conf)
 	if e.LookPath != nil {
 		info.WSLPath, _ = e.LookPath("wslpath")
@@ -96,15 +100,40 @@ func (e Env) findPowerShell(conf ini) string {
 			return p
 		}
 	}
-	mount := conf.get("automount", "root")
-	if mount == "" {
-		mount = "/mnt/"
-	}
-	p := e.path(filepath.Join(mount, powerShellUnder))
+	p := e.path(filepath.Join(automount(conf), powerShellUnder))
 	if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
 		return p
 	}
 	return ""
+}
+
+// automount is [automount] root of wsl.conf, "/mnt/" by default.
+func automount(conf ini) string {
+	mount := conf.get("automount", "root")
+	if mount == "" {
+		mount = "/mnt/"
+	}
+	return strings.TrimSuffix(mount, "/") + "/"
+}
+
+// OnWindowsDrive reports whether p (absolute, cleaned) is on a Windows
+// drive mounted under the automount root (/mnt/c/...), where drvfs keeps
+// no Linux file modes unless mounted with metadata: a private key there
+// reads as everyone's.
+func (i Info) OnWindowsDrive(p string) (drive string, ok bool) {
+	mount := i.Automount
+	if mount == "" {
+		mount = "/mnt/"
+	}
+	rest, found := strings.CutPrefix(filepath.ToSlash(filepath.Clean(p))+"/", mount)
+	if !found {
+		return "", false
+	}
+	letter, _, _ := strings.Cut(rest, "/")
+	if len(letter) != 1 || !('a' <= letter[0] && letter[0] <= 'z' || 'A' <= letter[0] && letter[0] <= 'Z') {
+		return "", false
+	}
+	return strings.ToUpper(letter) + ":", true
 }
 
 // readSmall reads a small system file, or "" when it is missing. Bounded:

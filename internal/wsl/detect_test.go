@@ -82,3 +82,16 @@ func TestDetectPowerShellOnPath(t *testing.T) {
 		t.Errorf("info = %+v", info)
 	}
 }
+
+func TestOnWindowsDrive(t *testing.T) {
+	info := Info{Version: 2, Automount: "/mnt/"}
+	for p, want := range map[string]string{"/mnt/c/Users/dev/rtdev": "C:", "/mnt/d": "D:", "/mnt/wsl/x": "", "/home/dev/.local/share/rtdev": "", "/mnt/c/../../home": ""} {
+		got, ok := info.OnWindowsDrive(p)
+		if got != want || ok != (want != "") {
+			t.Errorf("OnWindowsDrive(%q) = %q, %v; want %q", p, got, ok, want)
+		}
+	}
+	if d, ok := (Info{Automount: "/win/"}).OnWindowsDrive("/win/e/ca"); !ok || d != "E:" {
+		t.Errorf("moved automount root: %q, %v", d, ok)
+	}
+}
