@@ -68,6 +68,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"exits":    cmdExits,
 		"httpsget": cmdHTTPSGet,
 		"backend":  cmdBackend,
+		"windows":  cmdWindows,
 	}
 }
 
