@@ -27,12 +27,7 @@ var inWSL = wsl.Info{Version: 2, Distro: "Ubuntu", Automount: "/mnt/"}
 // the served page over TLS, trusting exactly its fake Root store. Without
 // the CA there, Windows does not trust the certificate; with it, it does.
 func TestCheckWSLWindowsFetch(t *testing.T) {
-	testtool.Need(t, "python3")
-	w, err := wsltest.Install(filepath.Join(t.TempDir(), "bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", w.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	w := wsltest.New(t)
 	env := trust.Env{GOOS: "linux", Runner: run.ExecRunner(), Root: t.TempDir(),
 		Getenv: func(k string) string { return map[string]string{"WSL_DISTRO_NAME": "Ubuntu"}[k] }}
 	x := env.Interop()

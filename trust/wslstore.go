@@ -107,7 +107,14 @@ func (s *wslStore) Install(ctx context.Context) []Result {
 		return []Result{r}
 	}
 	if err != nil {
-		return []Result{failure(r, fmt.Errorf("add the CA to the Windows Root store: %w", err), WindowsInstallCommand)}
+		// Without interop the command cannot help: the error's Hint says
+		// how to get Windows back.
+		manual := WindowsInstallCommand
+		var ie *wsl.InteropError
+		if errors.As(err, &ie) {
+			manual = ""
+		}
+		return []Result{failure(r, fmt.Errorf("add the CA to the Windows Root store: %w", err), manual)}
 	}
 	if _, ok := ans.Find("present"); ok {
 		r.State = Already

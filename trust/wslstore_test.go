@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/rtdev/rtdev/ca"
 	"github.com/rtdev/rtdev/internal/run"
-	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/internal/wsl"
 	"github.com/rtdev/rtdev/internal/wsl/wsltest"
 )
@@ -23,12 +21,7 @@ import (
 // stand-in Windows programs first on PATH, run for real.
 func wslEnv(t *testing.T) (Env, *wsltest.Windows) {
 	t.Helper()
-	testtool.Need(t, "python3")
-	w, err := wsltest.Install(filepath.Join(t.TempDir(), "bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", w.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	w := wsltest.New(t)
 	env := testEnv(t, "linux", 1000, run.ExecRunner(), map[string]string{"WSL_DISTRO_NAME": "Ubuntu", "WSL_INTEROP": "/run/WSL/8_interop"})
 	return env, w
 }
@@ -187,7 +180,7 @@ func TestWSLStoreInteropHangs(t *testing.T) {
 	r := one(t, (&wslStore{env: env, ca: testCA(t)}).Install(t.Context()))
 	wantState(t, r, Failed)
 	var ie *wsl.InteropError
-	if !errors.As(r.Err, &ie) || !strings.Contains(r.Reason, "did not answer within 300ms") {
+	if !errors.As(r.Err, &ie) || !strings.Contains(r.Reason, "did not answer within 300ms") || r.Command != "" {
 		t.Errorf("result %+v", r)
 	}
 }

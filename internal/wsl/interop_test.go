@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/rtdev/rtdev/internal/run"
-	"github.com/rtdev/rtdev/internal/testtool"
 	"github.com/rtdev/rtdev/internal/wsl/wsltest"
 )
 
@@ -19,12 +18,7 @@ import (
 // Interop that runs them for real.
 func standIn(t *testing.T) (*wsltest.Windows, Interop) {
 	t.Helper()
-	testtool.Need(t, "python3")
-	w, err := wsltest.Install(filepath.Join(t.TempDir(), "bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", w.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	w := wsltest.New(t)
 	info := Info{Version: 2, Distro: "Ubuntu", PowerShell: filepath.Join(w.Bin, "powershell.exe"), WSLPath: filepath.Join(w.Bin, "wslpath")}
 	return w, Interop{Runner: run.ExecRunner(), Info: info}
 }

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing"
+
+	"github.com/rtdev/rtdev/internal/testtool"
 )
 
 //go:embed windows.py
@@ -126,4 +129,18 @@ func (w *Windows) Calls() ([]Call, error) {
 		out = append(out, c)
 	}
 	return out, sc.Err()
+}
+
+// New installs the stand-ins in a temporary folder and puts it first on
+// PATH for the rest of the test (so the test may not run in parallel).
+// It skips the test where python3 is missing.
+func New(t testing.TB) *Windows {
+	t.Helper()
+	testtool.Need(t, "python3")
+	w, err := Install(filepath.Join(t.TempDir(), "bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", w.Bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return w
 }
