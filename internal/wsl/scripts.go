@@ -74,9 +74,12 @@ var RootRemove = Script{Name: "root-remove", Dialog: true, Text: `# rtdev-script
 // HealthFetch has Windows itself fetch https://localhost:$rtdevPort/rtdev/health,
 // which succeeds only when Windows trusts the certificate served there.
 // A WebException's Status (TrustFailure, ConnectFailure, ...) says why it
-// failed in words that do not depend on the display language.
+// failed in words that do not depend on the display language. Windows
+// PowerShell draws a progress bar for every web request unless told not
+// to, which slows the call and writes to the console.
 var HealthFetch = Script{Name: "health-fetch", Text: `# rtdev-script: health-fetch
 & {
+  $ProgressPreference = 'SilentlyContinue'
   try { [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]'Tls12, Tls13' } catch { [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12 }
   try {
     $r = Invoke-WebRequest -UseBasicParsing -TimeoutSec 10 -Uri ('https://localhost:' + $rtdevPort + '/rtdev/health')

@@ -1,5 +1,6 @@
 # rtdev-script: health-fetch
 & {
+  $ProgressPreference = 'SilentlyContinue'
   try { [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]'Tls12, Tls13' } catch { [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12 }
   try {
     $r = Invoke-WebRequest -UseBasicParsing -TimeoutSec 10 -Uri ('https://localhost:' + $rtdevPort + '/rtdev/health')
