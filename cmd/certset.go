@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/rtdev/rtdev/internal/tlsserve"
@@ -14,15 +15,20 @@ type servedCertSet struct {
 	res      *project.EnsureResult
 	reloader *tlsserve.CertReloader
 	renewer  *project.Renewer
+	// sys is the machine the host list was read from (with the Windows
+	// host's addresses inside WSL2 under NAT).
+	sys project.System
 }
 
 // serveCertSet runs Ensure for a server (creating the set, without trust,
 // when it is missing), says what it did, and prepares the reloader and the
 // renewer; the caller starts renewer.Run.
 func (a *app) serveCertSet(p *projectCtx, out *status, logger *slog.Logger) (*servedCertSet, error) {
+	// hostSystem bounds its PowerShell calls with their own timeouts.
+	sys := a.hostSystem(context.Background())
 	opts := p.ensureOptions(project.EnsureOptions{
 		Layout: p.layout, Config: p.config, CADir: p.caDir,
-		System: project.OSSystem(), Owner: owner(), Now: a.now(),
+		System: sys, Owner: owner(), Now: a.now(),
 	})
 	res, err := project.Ensure(opts)
 	if err != nil {
@@ -44,5 +50,5 @@ func (a *app) serveCertSet(p *projectCtx, out *status, logger *slog.Logger) (*se
 	}
 	renewer := project.NewRenewer(opts, res)
 	renewer.Now, renewer.Log = a.now, logger
-	return &servedCertSet{res: res, reloader: reloader, renewer: renewer}, nil
+	return &servedCertSet{res: res, reloader: reloader, renewer: renewer, sys: sys}, nil
 }

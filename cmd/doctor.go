@@ -15,7 +15,6 @@ import (
 	"github.com/rtdev/rtdev/doctor"
 	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/internal/textsafe"
-	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/trust"
 )
 
@@ -93,13 +92,14 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			Layout: p.layout,
 			Config: p.config,
 			CADir:  p.caDir,
-			System: project.OSSystem(),
+			System: a.hostSystem(ctx),
 			Getenv: a.getenv,
 			Trust:  stores,
 			Flatpak: func() []trust.FlatpakBrowser {
 				return trust.FlatpakBrowsers(a.newTrustEnv(false))
 			},
 			Git: run.ExecRunner(),
+			WSL: a.wslDoctor(p, urls),
 			Now: a.now(),
 		}))
 		stop()

@@ -150,7 +150,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 		Layout: p.layout,
 		Config: p.config,
 		CADir:  p.caDir,
-		System: project.OSSystem(),
+		System: a.hostSystem(ctx),
 		// Also in Config.Hosts (saved after a successful issue); passed
 		// as typed so they are held to the --host rules, not rtdev.toml's.
 		FlagHosts:     o.hosts,

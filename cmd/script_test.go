@@ -79,6 +79,7 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"backend":  cmdBackend,
 		"standin":  cmdStandIn,
 		"runfix":   cmdRunFix,
+		"windows":  cmdWindows,
 	}
 }
 

@@ -327,13 +327,16 @@ func runServe(ctx context.Context, a *app, o *serveOptions, cmd *cobra.Command) 
 	started := a.now()
 	var lan []string // the LAN addresses a phone can open, default route first
 	if opts.lan {
-		lan = lanHostsInCert(res, project.OSSystem())
+		lan = lanHostsInCert(res, cs.sys)
 	}
 	page := checkPage(srv, renewer, reloader, started, checkpage.Config{LANHosts: lan, LANCommand: a.lanCommand(cmd), LoopbackPort: loopbackPort(lns)})
 	plain.Handler, plain.Hosts = page, append(slices.Clone(lan), "localhost")
 	plain.Certificate = reloader.Leaf
 	extra := serveExtras(page, appHandler(routes, static))
 	printServeBanner(ctx, a, p, srv, res, opts, tlsserve.Addrs(lns), lan, routes, follow)
+	if opts.lan {
+		printPortProxy(a, cs.sys, opts.port)
+	}
 
 	go renewer.Run(ctx)
 	tlsConf := tlsserve.Config(reloader.GetCertificate)

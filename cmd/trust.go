@@ -117,6 +117,12 @@ func (a *app) trustAction(ctx context.Context, authority *ca.CA, action, storeFl
 	// stop it before any command that may prompt (stop is idempotent).
 	stop := func() {}
 	env.BeforePrompt = func() { stop() }
+	// --yes: nobody may be watching for a Windows dialog (trust.ConfirmError).
+	env.Unattended = !canPrompt
+	env.BeforeDialog = func(what string) {
+		stop()
+		fmt.Fprintf(a.io.ErrOut, "%s %s\n", a.io.StylesErr().Mark("info"), what)
+	}
 	sel, err := trust.SelectionFor(storeFlag, env)
 	if err != nil {
 		return nil, usageErr(storeHint(env), "%v", err)
@@ -208,7 +214,7 @@ func printTrustResults(a *app, results []trust.Result) {
 	for _, r := range results {
 		note := r.Reason
 		if r.Command != "" && r.State != trust.Installed && r.State != trust.Already && r.State != trust.Removed {
-			note = strings.TrimSpace(note + " — run: " + r.Command)
+			note = strings.TrimSpace(note + " — run: " + a.asRun(r.Command))
 		}
 		rows = append(rows, []string{r.Store, stateMark(st.Mark, r.State), r.Location, note})
 	}
@@ -222,7 +228,7 @@ func stateMark(mark func(string) string, s trust.State) string {
 	switch s {
 	case trust.Installed, trust.Already, trust.Removed:
 		return mark("ok") + " " + string(s)
-	case trust.Missing, trust.Failed:
+	case trust.Missing, trust.Failed, trust.Declined:
 		return mark("error") + " " + string(s)
 	default:
 		return mark("info") + " " + string(s)

@@ -128,3 +128,17 @@ const (
 	IDCORSFailed        = "cors-failed"
 	IDCORSOK            = "cors-ok"
 )
+
+// Local checks: WSL and the Windows side (rtdev inside WSL, or rtdev on
+// Windows given a project inside WSL).
+const (
+	IDWSLMode              = "wsl-networking"           // the networking mode and how Windows and a phone reach serve
+	IDWSLInteropOff        = "wsl-interop-off"          // powershell.exe cannot be run or does not answer
+	IDWSLCAMismatch        = "wsl-ca-mismatch"          // the Windows store holds another rtdev CA, not this one
+	IDWSLWindowsFetchOK    = "wsl-windows-fetch-ok"     // Windows fetched serve's health page and trusted it
+	IDWSLWindowsUntrusted  = "wsl-windows-untrusted"    // Windows reached serve but does not trust its certificate
+	IDWSLWindowsUnreached  = "wsl-windows-unreachable"  // Windows cannot reach serve on localhost
+	IDWSLWindowsFetchError = "wsl-windows-fetch-failed" // the Windows-side fetch failed otherwise
+	IDWSLCARootOnWindows   = "wsl-caroot-windows-drive" // the CA folder is on a Windows drive (/mnt/c)
+	IDWSLProjectInWSL      = "wsl-project-from-windows" // rtdev on Windows, project inside a WSL distribution
+)

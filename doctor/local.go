@@ -35,6 +35,8 @@ type LocalOptions struct {
 	// Git runs git for the ignore and tracked-key checks
 	// (project.CheckGit); nil skips them.
 	Git run.Runner
+	// WSL is the Windows side when rtdev runs inside WSL; nil skips it.
+	WSL *WSLOptions
 	// Now is the time certificates are judged at; zero is time.Now().
 	Now time.Time
 }
@@ -61,12 +63,14 @@ func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	o = o.withDefaults()
 	c, out := checkCA(o.CADir, o.Now, o.Config.Hosts)
 	out = append(out, checkDirs(o.Layout, o.CADir)...)
+	out = append(out, checkProjectInWSL(o.Layout.Root)...)
 	if c != nil && o.Trust != nil {
 		out = append(out, checkTrust(ctx, o.Trust, c)...)
 	}
 	if o.Flatpak != nil {
 		out = append(out, checkFlatpak(o.Flatpak, o.Getenv)...)
 	}
+	out = append(out, checkWSL(ctx, o.WSL, o.CADir)...)
 	out = append(out, checkLeaf(o, c)...)
 	if o.Git != nil {
 		out = append(out, checkGit(ctx, o.Git, o.Layout)...)

@@ -65,7 +65,9 @@ func trustFinding(r trust.Result, selected bool) Finding {
 	case r.State == trust.Installed || r.State == trust.Already:
 		f.ID, f.Severity = IDCATrusted, SeverityOK
 		f.Message = "the rtdev CA is trusted by the " + r.Store + " store" + where
-	case r.State == trust.Missing:
+	case r.State == trust.Missing && len(r.OtherCAs) > 0:
+		f = mismatchFinding(r, subject, details)
+	case r.State == trust.Missing || r.State == trust.Declined:
 		f.ID, f.Severity = IDCANotTrusted, SeverityError
 		f.Message = "the rtdev CA is not trusted by the " + r.Store + " store" + where + ", so " + trust.Effect(r.Store)
 		f.Fix = fixTrust + " --store " + r.Store

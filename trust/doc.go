@@ -3,8 +3,10 @@
 // (Debian/Ubuntu, Fedora/RHEL, Arch, openSUSE, the macOS System keychain, the
 // Windows current-user Root store), the NSS databases of Chromium and Firefox
 // (with the one each Flatpak Chromium or Chrome opens: [FlatpakBrowsers]),
-// and the cacerts of every JDK found (JAVA_HOME, java on PATH, /usr/lib/jvm,
-// macOS's java_home), each shared cacerts once.
+// the cacerts of every JDK found (JAVA_HOME, java on PATH, /usr/lib/jvm,
+// macOS's java_home), each shared cacerts once, and, inside WSL, the Windows
+// user's Root store through powershell.exe (the windows store), where
+// Windows asks the user to confirm and a No is its own result (Declined).
 //
 // Every store is a [Store] that reports one [Result] per place it looked at
 // (NSS has one per database), so a caller can print a table or JSON and tell

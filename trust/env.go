@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"github.com/rtdev/rtdev/internal/run"
 )
@@ -30,6 +31,13 @@ type Env struct {
 	// redrawing the line would hide or garble the prompt. It may be called
 	// more than once.
 	BeforePrompt func()
+	// Unattended is set under --yes (the Vite plugin, an onboarding
+	// script): nobody may be watching the screen, so no store that shows a
+	// dialog (Windows' root warning, from WSL) is written.
+	Unattended bool
+	// BeforeDialog, when set, is called with one sentence before a
+	// platform dialog may appear, so the user knows to look for it.
+	BeforeDialog func(what string)
 	// Root prefixes the system paths rtdev reads and writes (anchor
 	// folders, bundles, /etc/os-release); "/" outside tests.
 	Root string
@@ -39,6 +47,8 @@ type Env struct {
 	verify func(*x509.Certificate) error
 	// winRoot is the Windows current-user Root store.
 	winRoot rootStore
+	// wslTimeout, when set, bounds every PowerShell call from WSL (tests).
+	wslTimeout time.Duration
 }
 
 // NewEnv describes the machine rtdev runs on. canPrompt is the caller's

@@ -23,6 +23,9 @@ const (
 	Failed State = "failed"
 	// Unsupported: rtdev cannot manage this store on this platform.
 	Unsupported State = "unsupported"
+	// Declined: the user answered No to the confirmation dialog the
+	// platform showed (Windows' root certificate warning); nothing changed.
+	Declined State = "declined"
 )
 
 // Names of the stores, as used by --store and RTDEV_TRUST_STORES.
@@ -30,6 +33,9 @@ const (
 	StoreSystem = "system"
 	StoreNSS    = "nss"
 	StoreJava   = "java"
+	// StoreWindows is the Windows user's Root store seen from inside WSL;
+	// on Windows itself that store is StoreSystem.
+	StoreWindows = "windows"
 )
 
 // Result is the outcome for one store location.
@@ -46,13 +52,19 @@ type Result struct {
 	// Output is what the failing command printed.
 	Output string `json:"output,omitempty"`
 	// RestartBrowser is set when a browser reads this store only at start.
-	RestartBrowser bool  `json:"restart_browser,omitempty"`
-	Err            error `json:"-"`
+	RestartBrowser bool `json:"restart_browser,omitempty"`
+	// OtherCAs are the SHA-1 thumbprints of other rtdev CAs the store
+	// holds (an old CA, or another machine's): the usual reason a store
+	// that "has the rtdev CA" still rejects this CA's certificates.
+	OtherCAs []string `json:"other_cas,omitempty"`
+	Err      error    `json:"-"`
 }
 
 // Problem reports whether r is something the user has to act on: the CA is
 // missing from a store that applies, or an operation failed.
-func (r Result) Problem() bool { return r.State == Missing || r.State == Failed }
+func (r Result) Problem() bool {
+	return r.State == Missing || r.State == Failed || r.State == Declined
+}
 
 // RestartNeeded reports whether any result asks for a browser restart.
 func RestartNeeded(results []Result) bool {

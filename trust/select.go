@@ -24,6 +24,9 @@ type storeKind struct {
 	// nil: every environment has it (a store that does not apply on
 	// this OS reports Unsupported in its result instead).
 	available func(env Env) bool
+	// unavailable says why a store is missing here, for a selection that
+	// names it anyway.
+	unavailable string
 }
 
 // registry lists the stores in the order they are listed and run. A new
@@ -41,6 +44,10 @@ var registry = []storeKind{
 	{name: StoreJava, open: func(env Env, c *ca.CA) Store { return &javaStore{env: env, ca: c} },
 		about:  "the cacerts of every JDK found (JAVA_HOME, java on PATH, /usr/lib/jvm, macOS java_home; RTDEV_JAVA_HOMES replaces that search, none skips Java)",
 		effect: "Java clients fail with \"PKIX path building failed\""},
+	{name: StoreWindows, open: func(env Env, c *ca.CA) Store { return &wslStore{env: env, ca: c} }, available: inWSL,
+		about:       "inside WSL: the Windows user's Root store (Chrome, Edge, Firefox 120+ on Windows), through powershell.exe",
+		effect:      "Chrome, Edge and Firefox on Windows show NET::ERR_CERT_AUTHORITY_INVALID for servers running in WSL",
+		unavailable: "the windows store is the Windows user's Root store seen from inside WSL, and this is not WSL (on Windows itself, the system store is that store)"},
 }
 
 // Names lists the stores this environment has, in the order they run: the
@@ -130,14 +137,25 @@ func ParseSelection(s string) ([]string, error) {
 	return out, nil
 }
 
+// ErrStoreUnavailable is wrapped by the error for a store selected where
+// this environment does not have it.
+var ErrStoreUnavailable = errors.New("trust store not available here")
+
 // SelectionFor is the selection from the --store flag value, else from
-// RTDEV_TRUST_STORES.
+// RTDEV_TRUST_STORES. A store this environment lacks is an error that says
+// why, not silently nothing.
 func SelectionFor(flag string, env Env) ([]string, error) {
+	env = env.withDefaults()
 	if flag == "" {
-		env = env.withDefaults()
 		flag = env.Getenv(EnvStores)
 	}
-	return ParseSelection(flag)
+	sel, err := ParseSelection(flag)
+	for _, name := range sel {
+		if k := kind(name); k.available != nil && !k.available(env) {
+			return nil, fmt.Errorf("%w: %s", ErrStoreUnavailable, k.unavailable)
+		}
+	}
+	return sel, err
 }
 
 // unknownStore is the error for a name that is not a store, listing the

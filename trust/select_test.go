@@ -21,7 +21,7 @@ func TestParseSelection(t *testing.T) {
 		{"system", []string{"system"}, ""},
 		{"nss, Java ,nss", []string{"nss", "java"}, ""},
 		{"system,nss,java", []string{"system", "nss", "java"}, ""},
-		{"firefox", nil, `unknown trust store "firefox" (valid: system, nss, java, or none)`},
+		{"firefox", nil, `unknown trust store "firefox" (valid: system, nss, java, windows, or none)`},
 		{"system,none", nil, `unknown trust store "none"`},
 		{",", nil, "empty list"},
 	} {
@@ -100,5 +100,5 @@ func ExampleParseSelection() {
 	// Output:
 	// [nss java]
 	// 0 true
-	// unknown trust store "keychain" (valid: system, nss, java, or none)
+	// unknown trust store "keychain" (valid: system, nss, java, windows, or none)
 }

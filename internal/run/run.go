@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"time"
 )
 
 // Runner runs external commands. [ExecRunner] is the real one; tests use
@@ -17,6 +18,10 @@ type Runner interface {
 	// LookPath finds an executable like exec.LookPath.
 	LookPath(file string) (string, error)
 }
+
+// waitDelay is how long Run waits for the output pipe after the context
+// ended and the program was killed.
+const waitDelay = 2 * time.Second
 
 // ExecRunner returns the Runner that runs real processes with os/exec. It is
 // the only place in rtdev where external commands are started.
@@ -32,6 +37,11 @@ func (execRunner) Run(ctx context.Context, name string, args []string, stdin []b
 	// certutil, keytool, update-ca-certificates and git localise their
 	// messages; the callers read English ones. sudo keeps LC_* by default.
 	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	// A program killed at the context's end can leave a child holding the
+	// output pipe (a shell script's sleep, a Windows program started
+	// through WSL interop); without a limit Wait would block on it, and
+	// the timeout the caller set would not end the call.
+	cmd.WaitDelay = waitDelay
 	return cmd.CombinedOutput()
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/rtdev/rtdev/internal/testtool"
 )
@@ -37,5 +38,21 @@ func TestExitCode(t *testing.T) {
 	}
 	if _, ran := ExitCode(nil); ran {
 		t.Error("ExitCode(nil) says the command failed")
+	}
+}
+
+// A program killed at its context's end returns even when a child it
+// started still holds the output pipe.
+func TestExecRunnerTimeoutWithChild(t *testing.T) {
+	testtool.Need(t, "sh")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := ExecRunner().Run(ctx, "sh", []string{"-c", "sleep 60; echo done"}, nil)
+	if err == nil {
+		t.Fatal("a killed command reported success")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("Run returned after %v, want about the timeout plus the wait delay", d)
 	}
 }
