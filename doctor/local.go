@@ -72,6 +72,9 @@ func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	}
 	out = append(out, checkWSL(ctx, o.WSL, o.CADir)...)
 	out = append(out, checkLeaf(o, c)...)
+	if c != nil {
+		out = append(out, checkFeatureCA(o.Layout, c.Cert)...)
+	}
 	if o.Git != nil {
 		out = append(out, checkGit(ctx, o.Git, o.Layout)...)
 	}
