@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/compose"
 	"github.com/rtdev/rtdev/internal/fsutil"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
@@ -40,13 +42,19 @@ to stdout, so it can be redirected into a file; --write saves it as
 holding only that script, to merge into yours). Files you commit get paths
 relative to the project root, which is where their tools resolve them, so
 they work for every developer; --absolute gives absolute paths.
---list shows every target.`,
+--list shows every target.
+
+"rtdev snippet compose" is generated from the project's compose file:
+an override giving every service the rtdev CA, the variables runtimes read to
+trust it and host.docker.internal; --write saves it as compose.rtdev.yaml at
+the project root (commit it) and lists it in COMPOSE_FILE in .env.`,
 		Example: `  rtdev snippet --list
   rtdev snippet vite
   rtdev snippet peerjs --lan     # for a phone on your network
   rtdev snippet nginx --write
+  rtdev snippet compose --write       # compose.rtdev.yaml + COMPOSE_FILE in .env
   rtdev snippet vite --behind-serve   # plain Vite behind rtdev serve --route /=http://localhost:5173`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(a, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(cmd.Context(), a, o, args) },
 	}
 	f := c.Flags()
 	f.BoolVar(&o.list, "list", false, "list the targets, one line each")
@@ -62,7 +70,7 @@ they work for every developer; --absolute gives absolute paths.
 	return c
 }
 
-func runSnippet(a *app, o *snippetOptions, args []string) error {
+func runSnippet(ctx context.Context, a *app, o *snippetOptions, args []string) error {
 	if o.list || len(args) == 0 {
 		if len(args) > 0 {
 			return usageErr(`run "rtdev snippet --list" or "rtdev snippet TARGET"`, "--list takes no TARGET")
@@ -74,6 +82,9 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	}
 	if o.relative && o.absolute {
 		return usageErr("pass --absolute alone", "--relative and --absolute contradict each other")
+	}
+	if args[0] == composeTarget {
+		return runSnippetCompose(ctx, a, o)
 	}
 	// Before the project is loaded, so a typo'd target is named as one
 	// even in a folder with no certificate set yet.
@@ -130,6 +141,7 @@ func printTargets(a *app) error {
 		}
 		rows = append(rows, []string{name, t.Kind, t.Description, t.File})
 	}
+	rows = append(rows, []string{composeTarget, "containers", "an override giving every compose service the CA, the trust variables and host.docker.internal", compose.OverrideFile})
 	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows))
 	return err
 }
