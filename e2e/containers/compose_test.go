@@ -3,6 +3,7 @@
 package containers
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -103,13 +104,42 @@ done`},
 			t.Errorf("group_add did not give the service group %d:\n%s", developerGID, r.Stdout)
 		}
 	})
-	t.Run("signal's command serves TLS", func(t *testing.T) {
-		got := []string(svc("signal").Command)
-		want := []string{"--sslkey", compose.KeyPath, "--sslcert", compose.CertPath}
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Errorf("peerjs-server command = %q, want %q", got, want)
-		}
+	t.Run("service to service over the alias", func(t *testing.T) {
+		// signal runs peerjs-server (npm peer, as its image does: the
+		// entrypoint node peerjs.js, PORT 9000) with the override's
+		// command, as uid 1000; curl reaches it as signal.rtdev.internal,
+		// which the leaf's *.rtdev.internal covers.
+		modules := filepath.Dir(harness.RequireNPM(t, "peer"))
+		addr := h.Start(t, "signal", svc("signal"), container.RunOptions{
+			Entrypoint: []string{"node", "/npm/node_modules/peer/dist/bin/peerjs.js"},
+			ImageEnv:   map[string]string{"PORT": "9000"},
+			Mounts:     []container.Mount{{Source: modules, Target: "/npm/node_modules"}},
+		})
+		waitTCP(t, h, addr+":9000")
+		r := h.Run(t, "curl", svc("curl"), container.RunOptions{Command: []string{"sh", "-c",
+			`curl -sS --max-time 10 https://signal.rtdev.internal:9000/ && echo
+echo | openssl s_client -connect signal.rtdev.internal:9000 -verify_hostname signal.rtdev.internal -verify_return_error 2>&1 | grep 'Verify return code'`}})
+		expectOut(t, r, "PeerJS", "Verify return code: 0 (ok)")
 	})
+}
+
+// waitTCP waits until addr accepts connections from the host's namespace.
+func waitTCP(t *testing.T, h *container.Host, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		c, err := netns.Dial(ctx, h.NS, "tcp", addr)
+		cancel()
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listens on %s: %v", addr, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // runIn runs argv in the project folder with the sandbox's environment.

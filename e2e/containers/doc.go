@@ -10,7 +10,9 @@
 // trusting only what the override mounted and set, curl's bundle still
 // holds the public roots, and without the override the same curl fails.
 // The non-root service, as uid 1000 with the group from group_add, reads
-// its key copy and neither key.pem nor the CA key.
+// its key copy and neither key.pem nor the CA key; run with the override's
+// command (npm peer as its image runs it), it serves TLS, and curl and
+// openssl in another container verify it as signal.rtdev.internal.
 //
 // It needs root, iproute2, unshare, chroot and the debootstrap rootfs that
 // scripts/test-deps.sh builds; in CI a missing one fails the test.

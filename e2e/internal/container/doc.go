@@ -16,6 +16,10 @@
 //     extra_hosts (host-gateway is the bridge address, as Docker maps it),
 //     and the service's user, group and group_add.
 //
+// Host.Start runs a service in the background; the containers started
+// after it resolve its name and network aliases, as the engine's DNS
+// would answer them.
+//
 // It needs root, ip, unshare and chroot; without them, or without the
 // rootfs, a test fails in CI and is skipped elsewhere (testtool.Missing).
 package container

@@ -23,6 +23,8 @@ type Host struct {
 
 	ip, tag, bridge, prefix string
 	next                    int
+	// names are the started services' names and aliases, by address.
+	names map[string]string
 }
 
 // NewHost makes the host namespace and its br-* bridge on a /24 of
@@ -30,7 +32,7 @@ type Host struct {
 // separate from this machine's, so any /24 of the range will do.
 func NewHost(t testing.TB) *Host {
 	t.Helper()
-	h := &Host{ip: netns.Require(t), tag: netns.Tag()}
+	h := &Host{ip: netns.Require(t), tag: netns.Tag(), names: map[string]string{}}
 	n := mrand.IntN(512)
 	h.prefix = fmt.Sprintf("198.%d.%d", 18+n/256, n%256)
 	h.NS, h.BridgeIP, h.bridge = netns.Name(h.tag, "host"), h.prefix+".1", "br-rt"+h.tag

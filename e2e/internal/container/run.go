@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,7 +31,13 @@ type RunOptions struct {
 	Command []string
 	// Mounts are added read-only to the service's volumes.
 	Mounts []Mount
-	// Timeout bounds the run; 60 s when zero.
+	// Entrypoint is the image's entrypoint, which the engine puts before
+	// the command (compose cannot read it from an image here).
+	Entrypoint []string
+	// ImageEnv is the image's own environment (its ENV lines); the
+	// service's environment wins over it.
+	ImageEnv map[string]string
+	// Timeout bounds Run; 60 s when zero.
 	Timeout time.Duration
 }
 
@@ -72,6 +79,57 @@ exec chroot --userspec="$userspec" --groups="$groups" "$m" "$@"
 // on h and waits for its command to end.
 func (h *Host) Run(t *testing.T, name string, svc types.ServiceConfig, o RunOptions) Result {
 	t.Helper()
+	timeout := o.Timeout
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd, _ := h.command(ctx, t, name, svc, o)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	return Result{Stdout: out.String(), Stderr: errOut.String(), Err: err}
+}
+
+// Start runs service name in the background until the test ends, and
+// returns its address. From then on the containers started on h resolve
+// its name and its network aliases to that address, as the engine's DNS
+// answers them.
+func (h *Host) Start(t *testing.T, name string, svc types.ServiceConfig, o RunOptions) string {
+	t.Helper()
+	cmd, addr := h.command(context.Background(), t, name, svc, o)
+	out := &testtool.SyncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so the cleanup ends the whole container.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start service %s: %v", name, err)
+	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-done
+		if t.Failed() {
+			t.Logf("service %s output:\n%s", name, out.String())
+		}
+	})
+	h.names[name] = addr
+	for _, n := range svc.Networks {
+		if n != nil {
+			for _, a := range n.Aliases {
+				h.names[a] = addr
+			}
+		}
+	}
+	return addr
+}
+
+// command is the command line that runs service name in a new container,
+// and the container's address.
+func (h *Host) command(ctx context.Context, t *testing.T, name string, svc types.ServiceConfig, o RunOptions) (*exec.Cmd, string) {
+	t.Helper()
 	rootfs := Rootfs(t)
 	unshare := testtool.Need(t, "unshare")
 	ns, addr := h.plug(t)
@@ -96,7 +154,7 @@ func (h *Host) Run(t *testing.T, name string, svc types.ServiceConfig, o RunOpti
 		fmt.Fprintf(&mounts, "ro\t%s\t%s\n", m.Source, m.Target)
 	}
 	mountsFile := writeFile(t, dir, "mounts", mounts.String())
-	hostsFile := writeFile(t, dir, "hosts", h.etcHosts(t, name, addr, svc.ExtraHosts))
+	hostsFile := writeFile(t, dir, "hosts", h.etcHosts(name, addr, svc.ExtraHosts))
 
 	uid, gid := "0", "0"
 	if svc.User != "" {
@@ -111,56 +169,61 @@ func (h *Host) Run(t *testing.T, name string, svc types.ServiceConfig, o RunOpti
 	}
 	groups := append([]string{gid}, svc.GroupAdd...)
 
-	argv := append([]string{"/usr/bin/env", "-i"}, environment(svc)...)
+	argv := append([]string{"/usr/bin/env", "-i"}, environment(svc, o.ImageEnv)...)
 	command := []string(svc.Command)
 	if o.Command != nil {
 		command = o.Command
 	}
+	command = append(append([]string{}, o.Entrypoint...), command...)
 	if len(command) == 0 {
 		t.Fatalf("service %s has no command", name)
 	}
 	argv = append(argv, command...)
-
-	timeout := o.Timeout
-	if timeout == 0 {
-		timeout = time.Minute
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
 	full := append(h.inNS(ns, unshare, "--mount", "--pid", "--fork", "--propagation", "private", "--kill-child",
 		"/bin/sh", "-c", setup, "setup", rootfs, scratch, mountsFile, hostsFile, uid+":"+gid, strings.Join(groups, ",")), argv...)
-	cmd := exec.CommandContext(ctx, full[0], full[1:]...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	return Result{Stdout: out.String(), Stderr: errOut.String(), Err: err}
+	return exec.CommandContext(ctx, full[0], full[1:]...), addr
 }
 
 func (h *Host) inNS(ns string, argv ...string) []string {
 	return append([]string{h.ip, "netns", "exec", ns}, argv...)
 }
 
-// environment is the service's variables as NAME=VALUE, sorted, plus what
-// an engine sets: PATH (from the image) and HOSTNAME.
-func environment(svc types.ServiceConfig) []string {
-	env := []string{"PATH=" + defaultPath, "HOME=/root"}
+// environment is the service's variables as NAME=VALUE, sorted, over the
+// image's own and what an engine sets: PATH (from the image) and HOME.
+func environment(svc types.ServiceConfig, image map[string]string) []string {
+	vars := map[string]string{"PATH": defaultPath, "HOME": "/root"}
+	for k, v := range image {
+		vars[k] = v
+	}
 	for k, v := range svc.Environment {
 		if v != nil {
-			env = append(env, k+"="+*v)
+			vars[k] = *v
 		}
 	}
-	sort.Strings(env[2:])
+	env := make([]string, 0, len(vars))
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	sort.Strings(env)
 	return env
 }
 
-// etcHosts is the container's /etc/hosts as Docker writes it: localhost,
+// etcHosts is the container's /etc/hosts: what Docker writes (localhost,
 // its own name and address, then extra_hosts, host-gateway replaced by the
-// bridge address.
-func (h *Host) etcHosts(t *testing.T, name, addr string, extra types.HostsList) string {
-	t.Helper()
+// bridge address), and the names and aliases of the services started so
+// far, which Docker's DNS would answer.
+func (h *Host) etcHosts(name, addr string, extra types.HostsList) string {
 	var b strings.Builder
 	b.WriteString("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n")
 	fmt.Fprintf(&b, "%s\t%s\n", addr, name)
+	others := make([]string, 0, len(h.names))
+	for n := range h.names {
+		others = append(others, n)
+	}
+	sort.Strings(others)
+	for _, n := range others {
+		fmt.Fprintf(&b, "%s\t%s\n", h.names[n], n)
+	}
 	hosts := make([]string, 0, len(extra))
 	for host := range extra {
 		hosts = append(hosts, host)
