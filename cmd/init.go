@@ -196,6 +196,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if err != nil {
 		return err
 	}
+	suggestCompose(p, out)
 
 	if o.json {
 		return writeJSON(a.io.Out, rep)

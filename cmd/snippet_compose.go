@@ -104,6 +104,20 @@ func writeComposeEnv(ctx context.Context, p *projectCtx, out *status, lines []st
 	return nil
 }
 
+// suggestCompose tells init's user, when the project has a compose file,
+// how its services get the CA and which COMPOSE_FILE uses the override.
+func suggestCompose(p *projectCtx, out *status) {
+	files, err := compose.Find(p.layout.Root)
+	if err != nil {
+		return
+	}
+	out.line("info", "%s: rtdev snippet compose --write gives its services your CA and host.docker.internal (%s), then sets in %s:",
+		files.Main, compose.OverrideFile, compose.DotEnvFile)
+	for _, l := range files.EnvLines() {
+		out.detail("%s", l)
+	}
+}
+
 func envNames(lines []string) []string {
 	names := make([]string, 0, len(lines))
 	for _, l := range lines {

@@ -20,10 +20,7 @@ const DotEnvFile = ".env"
 // COMPOSE_FILE listing every file with its separator, and, when a service
 // serves TLS, the group id of the key copy.
 func DotEnvLines(f Files, r *Result, gid int) []string {
-	lines := []string{
-		"COMPOSE_FILE=" + strings.Join(f.WithOverride(), PathSeparator),
-		"COMPOSE_PATH_SEPARATOR=" + PathSeparator,
-	}
+	lines := f.EnvLines()
 	if r.ServesTLS {
 		lines = append(lines, KeyGIDVar+"="+strconv.Itoa(gid))
 	}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 )
@@ -90,3 +91,12 @@ func (f Files) List() []string {
 // WithOverride is List plus OverrideFile last, so the rtdev settings win:
 // the value of COMPOSE_FILE.
 func (f Files) WithOverride() []string { return append(f.List(), OverrideFile) }
+
+// EnvLines are COMPOSE_FILE, listing WithOverride, and the separator it is
+// written with: what makes a plain `docker compose` use the override.
+func (f Files) EnvLines() []string {
+	return []string{
+		"COMPOSE_FILE=" + strings.Join(f.WithOverride(), PathSeparator),
+		"COMPOSE_PATH_SEPARATOR=" + PathSeparator,
+	}
+}
