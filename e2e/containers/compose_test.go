@@ -5,7 +5,6 @@ package containers
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"github.com/rtdev/rtdev/e2e/internal/container"
 	"github.com/rtdev/rtdev/e2e/internal/harness"
 	"github.com/rtdev/rtdev/e2e/internal/netns"
+	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/internal/testtool"
 )
 
@@ -83,7 +83,7 @@ func TestComposeServicesTrustServe(t *testing.T) {
 		r := h.Run(t, "curl", base, container.RunOptions{Command: []string{"curl", "-sS", "--max-time", "10",
 			"--resolve", "host.docker.internal:" + strconv.Itoa(servePort) + ":" + h.BridgeIP,
 			"https://host.docker.internal:" + strconv.Itoa(servePort) + "/rtdev/health"}})
-		if code := exitCode(r.Err); code != 60 {
+		if code, _ := run.ExitCode(r.Err); code != 60 {
 			t.Fatalf("curl without the override: exit %d (want 60, certificate not trusted)\n%s%s", code, r.Stdout, r.Stderr)
 		}
 	})
@@ -184,14 +184,4 @@ func expectOut(t *testing.T, r container.Result, want ...string) {
 			t.Errorf("output lacks %q\nstdout:\n%s\nstderr:\n%s", w, r.Stdout, r.Stderr)
 		}
 	}
-}
-
-func exitCode(err error) int {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode()
-	}
-	if err != nil {
-		return -1
-	}
-	return 0
 }
