@@ -51,7 +51,6 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 	if err != nil {
 		return err
 	}
-	defer reportComposeServices(out, res)
 	gid := os.Getgid()
 	if gid < 0 {
 		gid = 0 // Windows: Docker Desktop's mounts ignore groups
@@ -61,6 +60,7 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 		if _, err := fmt.Fprint(a.io.Out, string(res.YAML)); err != nil {
 			return err
 		}
+		reportComposeServices(out, res)
 		out.line("info", "to use it: rtdev snippet compose --write (writes %s, %s and the key copy)", compose.OverrideFile, compose.DotEnvFile)
 		return nil
 	}
@@ -79,6 +79,7 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 			out.line("ok", "wrote %s (mode 0640, group %d) for the services that serve TLS; %s stays 0600", p.relPath(p.layout.GroupKey), gid, p.relPath(p.layout.Key))
 		}
 	}
+	reportComposeServices(out, res)
 	return writeComposeEnv(ctx, p, out, envLines)
 }
 

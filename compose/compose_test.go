@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/sirupsen/logrus"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -266,5 +267,25 @@ func TestAlias(t *testing.T) {
 		if got := Alias(name); got != want {
 			t.Errorf("Alias(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// TestLoadPrintsNothing: compose-go warns through logrus on stderr (an
+// obsolete version key, an unset variable); Load keeps that off the CLI's
+// stderr and restores the logger after.
+func TestLoadPrintsNothing(t *testing.T) {
+	var buf bytes.Buffer
+	std := logrus.StandardLogger()
+	old := std.Out
+	std.SetOutput(&buf)
+	defer std.SetOutput(old)
+	root := writeProject(t, map[string]string{"compose.yaml": "version: \"3\"\nservices:\n  a:\n    image: x\n    command: echo ${RTDEV_TEST_UNSET_VARIABLE}\n"})
+	generate(t, root)
+	if buf.Len() > 0 {
+		t.Fatalf("Load printed:\n%s", buf.String())
+	}
+	logrus.Warn("after")
+	if !strings.Contains(buf.String(), "after") {
+		t.Fatal("the logger was not restored")
 	}
 }

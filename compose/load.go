@@ -3,6 +3,7 @@ package compose
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
 )
 
 // MaxServices bounds how many services a project may have here.
@@ -39,6 +41,7 @@ func Load(ctx context.Context, root string, files Files) (*Model, error) {
 	if fi, err := os.Stat(filepath.Join(root, DotEnvFile)); err == nil && fi.Size() > MaxFileBytes {
 		return nil, fmt.Errorf("%s is %d bytes, more than the %d rtdev reads", DotEnvFile, fi.Size(), MaxFileBytes)
 	}
+	defer quiet()()
 	paths := make([]string, 0, 2)
 	for _, f := range files.List() {
 		paths = append(paths, filepath.Join(root, f))
@@ -109,4 +112,20 @@ func projectName(root string) string {
 		return "rtdev"
 	}
 	return n
+}
+
+// quiet silences compose-go's logging (logrus's standard logger, on
+// stderr) until the returned function restores it. It warns about
+// variables unset in rtdev's environment, which do not matter here (the
+// override copies values uninterpolated), and a library must not print on
+// the CLI's stderr, unescaped, text taken from a committed file.
+func quiet() (restore func()) {
+	std := logrus.StandardLogger()
+	out, level := std.Out, std.GetLevel()
+	std.SetOutput(io.Discard)
+	std.SetLevel(logrus.PanicLevel)
+	return func() {
+		std.SetOutput(out)
+		std.SetLevel(level)
+	}
 }
