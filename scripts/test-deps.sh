@@ -92,7 +92,7 @@ if [ ! -d "$rootfs" ] && [ "$(id -u)" = 0 ]; then
 	echo "test-deps: debootstrap $rootfs_suite into $rootfs"
 	mkdir -p "$(dirname "$rootfs")"
 	tmp=$(mktemp -d "$rootfs.tmp-XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT INT TERM
+	trap 'rm -rf "$tmp" "$tmp.log"' EXIT INT TERM
 	PATH="$PATH:/usr/sbin:/sbin" debootstrap --variant=minbase --include="$rootfs_packages" \
 		"$rootfs_suite" "$tmp" "$rootfs_mirror" >"$tmp.log" 2>&1 || { tail -n 30 "$tmp.log"; exit 1; }
 	rm -rf "$tmp/var/cache/apt/archives"/*.deb
