@@ -19,13 +19,17 @@ func TestLibrariesLinkOnlyWhatTheyUse(t *testing.T) {
 		redis     = "github.com/redis/go-redis/"
 		gorilla   = "github.com/gorilla/websocket"
 		devserver = "github.com/rtdev/rtdev/devserver"
+		// The compose loader (and its YAML, JSON-schema and logging
+		// libraries) is for the compose package alone.
+		composeGo = "github.com/compose-spec/compose-go/"
 	)
 	goTool := testtool.Need(t, "go")
 	for pkg, banned := range map[string][]string{
-		"./project":   {redis, gorilla, devserver},
-		"./templates": {redis, gorilla, devserver},
-		"./doctor":    {redis, devserver},
-		"./proxy":     {redis, devserver},
+		"./project":   {redis, gorilla, devserver, composeGo},
+		"./templates": {redis, gorilla, devserver, composeGo},
+		"./doctor":    {redis, devserver, composeGo},
+		"./proxy":     {redis, devserver, composeGo},
+		"./compose":   {redis, gorilla, devserver},
 	} {
 		out, err := exec.Command(goTool, "list", "-deps", pkg).Output()
 		if err != nil {

@@ -37,8 +37,9 @@ func newCmdInit(a *app) *cobra.Command {
 
 init is safe to run again: with nothing changed it changes nothing. It creates
 or loads your CA, issues the project certificate into .rtdev/ for localhost,
-127.0.0.1, ::1, this machine's name and LAN addresses and the
-hosts in rtdev.toml, reissues it when those names change or a third of its life
+127.0.0.1, ::1, this machine's name and LAN addresses, the names containers
+use for this machine (host.docker.internal, host.containers.internal,
+gateway.docker.internal, *.rtdev.internal) and the hosts in rtdev.toml, reissues it when those names change or a third of its life
 is left, writes rtdev.toml when missing and adds .rtdev/ to .gitignore.`,
 		Example: `  rtdev init
   rtdev init --host myapp.test --host 192.168.1.50
@@ -199,6 +200,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 	if err != nil {
 		return err
 	}
+	suggestCompose(p, out)
 
 	if o.json {
 		return writeJSON(a.io.Out, rep)

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/compose"
+	"github.com/rtdev/rtdev/imagetrust"
 	"github.com/rtdev/rtdev/internal/fsutil"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
@@ -41,13 +44,23 @@ holding only that script, to merge into yours). Files you commit get paths
 relative to the project root, which is where their tools resolve them, so
 they work for every developer; --absolute gives absolute paths.
 --list shows every target, and the versions each server snippet runs on
-with what Debian 12, Ubuntu 22.04 and Ubuntu 24.04 ship.`,
+with what Debian 12, Ubuntu 22.04 and Ubuntu 24.04 ship.
+
+"rtdev snippet compose" is generated from the project's compose file:
+an override giving every service the rtdev CA, the variables runtimes read to
+trust it and host.docker.internal; --write saves it as compose.rtdev.yaml at
+the project root (commit it) and lists it in COMPOSE_FILE in .env.
+"rtdev snippet devcontainer" prints the devcontainer.json lines of the local
+Feature that bakes the CA into a dev container's image (--write writes it to
+.devcontainer/rtdev-ca/), and "rtdev snippet container-trust" the entrypoint
+adapter that adds it to the store of an image you do not build.`,
 		Example: `  rtdev snippet --list
   rtdev snippet vite
   rtdev snippet vite --lan       # a dev server a phone on your network can open
   rtdev snippet nginx --write
+  rtdev snippet compose --write       # compose.rtdev.yaml + COMPOSE_FILE in .env
   rtdev snippet vite --behind-serve   # plain Vite behind rtdev serve --route /=http://localhost:5173`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(a, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runSnippet(cmd.Context(), a, o, args) },
 	}
 	f := c.Flags()
 	f.BoolVar(&o.list, "list", false, "list the targets, one line each, then what each server snippet runs on")
@@ -63,7 +76,7 @@ with what Debian 12, Ubuntu 22.04 and Ubuntu 24.04 ship.`,
 	return c
 }
 
-func runSnippet(a *app, o *snippetOptions, args []string) error {
+func runSnippet(ctx context.Context, a *app, o *snippetOptions, args []string) error {
 	if o.list || len(args) == 0 {
 		if len(args) > 0 {
 			return usageErr(`run "rtdev snippet --list" or "rtdev snippet TARGET"`, "--list takes no TARGET")
@@ -75,6 +88,9 @@ func runSnippet(a *app, o *snippetOptions, args []string) error {
 	}
 	if o.relative && o.absolute {
 		return usageErr("pass --absolute alone", "--relative and --absolute contradict each other")
+	}
+	if args[0] == composeTarget {
+		return runSnippetCompose(ctx, a, o)
 	}
 	if image, ok := imageSnippets[args[0]]; ok {
 		p, err := a.loadProject()
@@ -144,6 +160,9 @@ func printTargets(a *app) error {
 			runs = append(runs, []string{t.Name, s.Versions, s.Debian12, s.Ubuntu2204, s.Ubuntu2404})
 		}
 	}
+	rows = append(rows, []string{composeTarget, "containers", "an override giving every compose service the CA, the trust variables and host.docker.internal", compose.OverrideFile},
+		[]string{"devcontainer", "containers", "a local devcontainer Feature that bakes the CA into the dev container's image", imagetrust.FeatureDir + "/"},
+		[]string{"container-trust", "containers", "an entrypoint that adds the mounted CA to an image's own store, then runs its command", imagetrust.AdapterName})
 	_, err := fmt.Fprint(a.io.Out, st.Table([]string{"target", "kind", "what", "goes in"}, rows), "\n",
 		st.Table([]string{"server", "runs on", "Debian 12", "Ubuntu 22.04", "Ubuntu 24.04"}, runs))
 	return err

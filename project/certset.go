@@ -306,6 +306,9 @@ func writeCertSet(lay Layout, c *ca.CA, res *EnsureResult) error {
 			res.Written = append(res.Written, f.path)
 		}
 	}
+	if err := syncGroupKey(lay, res); err != nil {
+		return err
+	}
 	return writeP12(lay, c, res)
 }
 

@@ -101,6 +101,14 @@ func GitNotIgnored(ctx context.Context, r run.Runner, file string) bool {
 	return err == nil && !ignored
 }
 
+// GitTracks reports whether git tracks the file at rel (relative to root,
+// with "/"). Without git, or outside a work tree, the answer is false.
+func GitTracks(ctx context.Context, r run.Runner, root, rel string) bool {
+	// :(literal): the name is a path, never a pattern (gitglossary).
+	out, err := git(ctx, r, root, "ls-files", "-z", "--", ":(literal)"+rel)
+	return err == nil && len(bytes.TrimRight(out, "\x00")) > 0
+}
+
 // checkIgnore runs git check-ignore -q on p from dir. It answers with its
 // status: 0 ignored, 1 not ignored, 128 for an error such as a folder
 // outside any work tree.

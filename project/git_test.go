@@ -132,3 +132,19 @@ func TestCheckGitWithoutGit(t *testing.T) {
 		t.Errorf("%+v", h)
 	}
 }
+
+func TestGitTracks(t *testing.T) {
+	lay, git := gitWorkTree(t)
+	r := run.ExecRunner()
+	put(t, filepath.Join(lay.Root, ".env"), "A=1\n")
+	if GitTracks(t.Context(), r, lay.Root, ".env") {
+		t.Fatal("an untracked .env counts as tracked")
+	}
+	git("add", ".env")
+	if !GitTracks(t.Context(), r, lay.Root, ".env") {
+		t.Fatal("a tracked .env counts as untracked")
+	}
+	if GitTracks(t.Context(), r, t.TempDir(), ".env") {
+		t.Fatal("outside a work tree nothing is tracked")
+	}
+}

@@ -83,6 +83,24 @@ type Host struct {
 // it goes into the certificate when LAN mode is on.
 const AndroidEmulatorHost = "10.0.2.2"
 
+// ContainerHosts are the names a container uses for the machine it runs on:
+// Docker Desktop answers host.docker.internal and gateway.docker.internal
+// itself, Docker Engine on Linux maps host.docker.internal through
+// extra_hosts "host-gateway" (what rtdev snippet compose writes), and
+// Podman adds host.containers.internal (and host.docker.internal since
+// 5.x). They are all under "internal", which every constrained rtdev CA
+// permits, and they are in every leaf whether or not a container engine
+// runs, so starting or stopping Docker never reissues the certificate.
+var ContainerHosts = []string{"host.docker.internal", "host.containers.internal", "gateway.docker.internal"}
+
+// ServiceAliasDomain is where compose services that serve TLS get a network
+// alias (SERVICE.rtdev.internal, see the compose package): a service name
+// is a single label, which a name-constrained CA can never cover. The leaf
+// always lists the wildcard *.rtdev.internal, so adding a service never
+// reissues it. The wildcard has two labels after the star, the least
+// OpenSSL and Firefox accept (a bare *.internal matches nothing there).
+const ServiceAliasDomain = "rtdev.internal"
+
 // baseHosts are in every project certificate: what a developer types on
 // this machine. "*.localhost" is deliberately absent: a wildcard needs two
 // labels after it in Firefox (mozilla::pkix), and under a name-constrained
@@ -93,8 +111,8 @@ var baseHosts = []string{"localhost", "127.0.0.1", "::1"}
 
 // WantedHosts lists the names for the project certificate in a stable order:
 // localhost, 127.0.0.1 and ::1, the machine's name and NAME.local, the addresses of its
-// LAN interfaces, 10.0.2.2, then the hosts of rtdev.toml, rtdev.local.toml
-// and --host flags.
+// LAN interfaces, 10.0.2.2, the ContainerHosts and *.rtdev.internal, then
+// the hosts of rtdev.toml, rtdev.local.toml and --host flags.
 func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	var out []Host
 	seen := map[string]int{} // lowercased name -> index in out
@@ -137,6 +155,10 @@ func WantedHosts(sys System, cfg Config, flagHosts []string) []Host {
 	// Always, not only under --lan: switching --lan on and off must never
 	// reissue the certificate (the phone would have to trust it again).
 	add(AndroidEmulatorHost, "Android emulator", false, false)
+	for _, h := range ContainerHosts {
+		add(h, "containers", false, false)
+	}
+	add("*."+ServiceAliasDomain, "compose services", false, false)
 	for _, h := range cfg.Hosts {
 		add(h, ConfigFileName, true, false)
 	}

@@ -18,6 +18,7 @@ type Layout struct {
 	Dir        string // .rtdev/
 	Cert       string // leaf certificate, PEM
 	Key        string // leaf key, PKCS#8 PEM, 0600
+	GroupKey   string // a copy of Key readable by the developer's group (0640), for containers; only once asked for
 	CA         string // copy of the rtdev CA certificate (public)
 	CADER      string // the CA in DER, for Android/iOS/Dart
 	Fullchain  string // leaf + CA, for servers that want the chain in one file
@@ -38,6 +39,7 @@ func NewLayout(root string) Layout {
 		Dir:        d,
 		Cert:       filepath.Join(d, "cert.pem"),
 		Key:        filepath.Join(d, "key.pem"),
+		GroupKey:   filepath.Join(d, "key.group.pem"),
 		CA:         filepath.Join(d, "ca.pem"),
 		CADER:      filepath.Join(d, "ca.der"),
 		Fullchain:  filepath.Join(d, "fullchain.pem"),

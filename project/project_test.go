@@ -48,7 +48,9 @@ func TestWantedHostsDetection(t *testing.T) {
 		names = append(names, h.Name)
 	}
 	want := []string{"localhost", "127.0.0.1", "::1", "dev-box.corp.example", "dev-box.local",
-		"192.168.1.20", "192.0.2.2", "fd00::5", AndroidEmulatorHost, "api.test", "app.localhost"}
+		"192.168.1.20", "192.0.2.2", "fd00::5", AndroidEmulatorHost,
+		"host.docker.internal", "host.containers.internal", "gateway.docker.internal", "*.rtdev.internal",
+		"api.test", "app.localhost"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("hosts\n got %v\nwant %v", names, want)
 	}
@@ -87,6 +89,54 @@ func TestLANToggleNeverReissues(t *testing.T) {
 		}
 		if res.LeafAction != LeafUnchanged {
 			t.Fatalf("lan=%v: leaf %s (%s), want unchanged", lan, res.LeafAction, res.Reason)
+		}
+	}
+}
+
+// TestContainerHostsReissueOnce: a leaf issued before the container names
+// were wanted is renewed once to add them, and then left alone: they are
+// constant, so the next runs (and Docker starting or stopping) change
+// nothing.
+func TestContainerHostsReissueOnce(t *testing.T) {
+	dir := t.TempDir()
+	sys := fakeSystem{host: "box"}
+	opts := EnsureOptions{Layout: NewLayout(dir), Config: Defaults(), CADir: filepath.Join(dir, "ca"), System: sys}
+	first, err := Ensure(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The leaf an older rtdev issued: the same names without the
+	// container ones.
+	var old []ca.Name
+	for _, n := range first.Names {
+		if !slices.Contains(ContainerHosts, n.Value) && n.Value != "*."+ServiceAliasDomain {
+			old = append(old, n)
+		}
+	}
+	if len(old) != len(first.Names)-len(ContainerHosts)-1 {
+		t.Fatalf("names %v lack the container names", nameValues(first.Names))
+	}
+	leaf, err := first.CA.Issue(ca.LeafOptions{Names: old})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeCertSet(opts.Layout, first.CA, &EnsureResult{Leaf: leaf}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Ensure(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.LeafAction != LeafRenewed || !strings.Contains(res.Reason, "host.docker.internal") {
+		t.Fatalf("leaf %s (%s), want renewed to add the container names", res.LeafAction, res.Reason)
+	}
+	for i := range 2 {
+		res, err := Ensure(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.LeafAction != LeafUnchanged {
+			t.Fatalf("run %d after the renewal: leaf %s (%s), want unchanged", i+1, res.LeafAction, res.Reason)
 		}
 	}
 }

@@ -7,7 +7,26 @@
 # and the npm packages pinned in e2e/ (with the Nuxt, Next and Vite 5 test
 # apps) and bench/. It only installs what is missing, so it is cheap to run
 # before every `make test`.
+#
+# The container tests run services in a Debian rootfs made by debootstrap,
+# built once per machine into a cache folder outside the clone and reused
+# (see rootfs below). `test-deps.sh rootfs-path` prints its path and builds
+# nothing; the tests find it that way.
 set -eu
+
+# The container tests' rootfs: what a compose service of the realtime
+# stack has (Node's ws, Python websockets, curl, OpenSSL, the Debian roots).
+rootfs_suite=bookworm
+rootfs_packages=ca-certificates,curl,openssl,nodejs,node-ws,python3-websockets
+rootfs_mirror=http://deb.debian.org/debian
+rootfs_path() {
+	hash=$(printf '%s %s\n' "$rootfs_suite" "$rootfs_packages" | sha256sum | cut -c1-16)
+	echo "${XDG_CACHE_HOME:-$HOME/.cache}/rtdev-test/rootfs-$hash"
+}
+if [ "${1:-}" = rootfs-path ]; then
+	rootfs_path
+	exit 0
+fi
 
 need_apt=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -41,6 +60,7 @@ have zbarimg    || need_apt="$need_apt zbar-tools"
 # layouts) run busybox as their shell and tools under chroot.
 have busybox    || need_apt="$need_apt busybox-static"
 have ip         || [ -x /usr/sbin/ip ] || need_apt="$need_apt iproute2"
+have debootstrap || [ -x /usr/sbin/debootstrap ] || need_apt="$need_apt debootstrap"
 have unshare    || need_apt="$need_apt util-linux"
 have taskset    || need_apt="$need_apt util-linux"
 have mount      || need_apt="$need_apt mount"
@@ -65,3 +85,21 @@ for dir in e2e/testdata/npm e2e/testdata/vite5 e2e/testdata/nuxt4 e2e/testdata/n
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.rtdev-lock)
 	fi
 done
+
+# The rootfs: built into a temporary folder beside its final place and
+# renamed when complete, so a killed build is never taken for a finished
+# one. debootstrap needs root; without it the container tests skip (and
+# fail in CI, which runs as root).
+rootfs=$(rootfs_path)
+if [ ! -d "$rootfs" ] && [ "$(id -u)" = 0 ]; then
+	echo "test-deps: debootstrap $rootfs_suite into $rootfs"
+	mkdir -p "$(dirname "$rootfs")"
+	tmp=$(mktemp -d "$rootfs.tmp-XXXXXX")
+	trap 'rm -rf "$tmp" "$tmp.log"' EXIT INT TERM
+	PATH="$PATH:/usr/sbin:/sbin" debootstrap --variant=minbase --include="$rootfs_packages" \
+		"$rootfs_suite" "$tmp" "$rootfs_mirror" >"$tmp.log" 2>&1 || { tail -n 30 "$tmp.log"; exit 1; }
+	rm -rf "$tmp/var/cache/apt/archives"/*.deb
+	mv "$tmp" "$rootfs"
+	rm -f "$tmp.log"
+	trap - EXIT INT TERM
+fi

@@ -1,0 +1,187 @@
+//go:build linux
+
+package containers
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/rtdev/rtdev/compose"
+	"github.com/rtdev/rtdev/e2e/internal/container"
+	"github.com/rtdev/rtdev/e2e/internal/harness"
+	"github.com/rtdev/rtdev/e2e/internal/netns"
+	"github.com/rtdev/rtdev/internal/run"
+	"github.com/rtdev/rtdev/internal/testtool"
+)
+
+// developerGID is the group rtdev snippet compose runs as: a group of its
+// own, so the key copy is readable through group_add and nothing else.
+const developerGID = 4242
+
+const servePort = 9443
+
+func TestComposeServicesTrustServe(t *testing.T) {
+	container.Rootfs(t) // before anything is set up, so a missing rootfs skips at once
+	testtool.Need(t, "setpriv")
+	h := container.NewHost(t)
+	sb := harness.NewSandbox(t)
+	sb.Setenv("RTDEV_TRUST_STORES", "none")
+	if err := os.CopyFS(sb.Project, os.DirFS(filepath.Join("testdata", "project"))); err != nil {
+		t.Fatal(err)
+	}
+	rtdev := harness.Binary(t)
+	// init and snippet in the host's namespace: it is the developer's
+	// machine. The snippet runs with the developer's own group.
+	runIn(t, sb, h.In(rtdev, "init", "--no-trust", "--yes")...)
+	runIn(t, sb, h.In("setpriv", "--regid="+strconv.Itoa(developerGID), "--clear-groups", rtdev, "snippet", "compose", "--write")...)
+	serve := h.In(rtdev, "serve", "--bind", h.BridgeIP, "--port", strconv.Itoa(servePort))
+	sb.Start("", serve[0], serve[1:]...)
+	waitServe(t, h, sb)
+
+	t.Setenv("SERVE_PORT", strconv.Itoa(servePort))
+	p := container.Load(t, sb.Project)
+	svc := func(name string) types.ServiceConfig {
+		s, ok := p.Services[name]
+		if !ok {
+			t.Fatalf("no service %s in %v", name, p.ServiceNames())
+		}
+		return s
+	}
+
+	t.Run("node ws", func(t *testing.T) {
+		expectOut(t, h.Run(t, "node", svc("node"), container.RunOptions{}), "OPEN")
+	})
+	t.Run("python websockets as uid 1000", func(t *testing.T) {
+		expectOut(t, h.Run(t, "python", svc("python"), container.RunOptions{}), "OPEN")
+	})
+	t.Run("curl and openssl", func(t *testing.T) {
+		r := h.Run(t, "curl", svc("curl"), container.RunOptions{})
+		expectOut(t, r, "health 200", "Verify return code: 0 (ok)")
+		roots := 0
+		for _, l := range strings.Split(r.Stdout, "\n") {
+			if n, ok := strings.CutPrefix(l, "roots "); ok {
+				roots, _ = strconv.Atoi(n)
+			}
+		}
+		if roots < 100 {
+			t.Errorf("the mounted bundle holds %d certificates; it must keep the public roots", roots)
+		}
+	})
+	t.Run("curl without the override fails", func(t *testing.T) {
+		// The same container with only the base compose file's settings:
+		// the rootfs's own store does not know the rtdev CA, so the trust
+		// above came from the override.
+		base := svc("curl")
+		base.Environment, base.Volumes, base.ExtraHosts = nil, nil, nil
+		r := h.Run(t, "curl", base, container.RunOptions{Command: []string{"curl", "-sS", "--max-time", "10",
+			"--resolve", "host.docker.internal:" + strconv.Itoa(servePort) + ":" + h.BridgeIP,
+			"https://host.docker.internal:" + strconv.Itoa(servePort) + "/rtdev/health"}})
+		if code, _ := run.ExitCode(r.Err); code != 60 {
+			t.Fatalf("curl without the override: exit %d (want 60, certificate not trusted)\n%s%s", code, r.Stdout, r.Stderr)
+		}
+	})
+	t.Run("non-root service reads only its key copy", func(t *testing.T) {
+		// The host's key.pem and the CA key are mounted for this check
+		// only, to show their modes keep uid 1000 out even with the
+		// added group; the override itself never mounts them.
+		caKey := filepath.Join(sb.CARoot, "ca-key.pem")
+		r := h.Run(t, "signal", svc("signal"), container.RunOptions{
+			Mounts: []container.Mount{{Source: filepath.Join(sb.Project, ".rtdev", "key.pem"), Target: "/probe/key.pem"}, {Source: caKey, Target: "/probe/ca-key.pem"}},
+			Command: []string{"sh", "-c", `id -u; id -G
+for f in ` + compose.KeyPath + ` /probe/key.pem /probe/ca-key.pem; do
+	if head -c 1 "$f" >/dev/null 2>&1; then echo "read $f"; else echo "denied $f"; fi
+done`},
+		})
+		expectOut(t, r, "1000", "read "+compose.KeyPath, "denied /probe/key.pem", "denied /probe/ca-key.pem")
+		if !strings.Contains(r.Stdout, strconv.Itoa(developerGID)) {
+			t.Errorf("group_add did not give the service group %d:\n%s", developerGID, r.Stdout)
+		}
+	})
+	t.Run("service to service over the alias", func(t *testing.T) {
+		// signal runs peerjs-server (npm peer, as its image does: the
+		// entrypoint node peerjs.js, PORT 9000) with the override's
+		// command, as uid 1000; curl reaches it as signal.rtdev.internal,
+		// which the leaf's *.rtdev.internal covers.
+		modules := filepath.Dir(harness.RequireNPM(t, "peer"))
+		addr := h.Start(t, "signal", svc("signal"), container.RunOptions{
+			Entrypoint: []string{"node", "/npm/node_modules/peer/dist/bin/peerjs.js"},
+			ImageEnv:   map[string]string{"PORT": "9000"},
+			Mounts:     []container.Mount{{Source: modules, Target: "/npm/node_modules"}},
+		})
+		waitTCP(t, h, addr+":9000")
+		r := h.Run(t, "curl", svc("curl"), container.RunOptions{Command: []string{"sh", "-c",
+			`curl -sS --max-time 10 https://signal.rtdev.internal:9000/ && echo
+echo | openssl s_client -connect signal.rtdev.internal:9000 -verify_hostname signal.rtdev.internal -verify_return_error 2>&1 | grep 'Verify return code'`}})
+		expectOut(t, r, "PeerJS", "Verify return code: 0 (ok)")
+	})
+}
+
+// waitTCP waits until addr accepts connections from the host's namespace.
+func waitTCP(t *testing.T, h *container.Host, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		c, err := netns.Dial(ctx, h.NS, "tcp", addr)
+		cancel()
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing listens on %s: %v", addr, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// runIn runs argv in the project folder with the sandbox's environment.
+func runIn(t *testing.T, sb *harness.Sandbox, argv ...string) {
+	t.Helper()
+	out, errOut, err := sb.Run(argv[0], argv[1:]...)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s%s", strings.Join(argv, " "), err, out, errOut)
+	}
+}
+
+// waitServe polls serve's health page from the host's namespace at the
+// bridge address, trusting only the project's CA and checking the name
+// containers use.
+func waitServe(t *testing.T, h *container.Host, sb *harness.Sandbox) {
+	t.Helper()
+	client := netns.HTTPClient(h.NS, sb.CAPool(), "host.docker.internal", 2*time.Second)
+	url := "https://" + h.BridgeIP + ":" + strconv.Itoa(servePort) + "/rtdev/health"
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := client.Get(url)
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rtdev serve did not answer %s: %v", url, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func expectOut(t *testing.T, r container.Result, want ...string) {
+	t.Helper()
+	if r.Err != nil {
+		t.Fatalf("command failed: %v\nstdout:\n%s\nstderr:\n%s", r.Err, r.Stdout, r.Stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(r.Stdout, w) {
+			t.Errorf("output lacks %q\nstdout:\n%s\nstderr:\n%s", w, r.Stdout, r.Stderr)
+		}
+	}
+}
