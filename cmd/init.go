@@ -196,6 +196,9 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 			out.line("ok", "wrote %s: commit it with rtdev.toml; new developers run it once", p.relPath(path))
 		}
 	}
+	if err := initAdapter(p, out); err != nil {
+		return err
+	}
 	rep.Trust, err = a.initTrust(ctx, res.CA, o, out)
 	if err != nil {
 		return err

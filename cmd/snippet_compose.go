@@ -79,6 +79,13 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 			out.line("ok", "wrote %s (mode 0640, group %d) for the services that serve TLS; %s stays 0600", p.relPath(p.layout.GroupKey), gid, p.relPath(p.layout.Key))
 		}
 	}
+	if res.UsesAdapter {
+		if path, changed, err := writeAdapter(p); err != nil {
+			return err
+		} else if changed {
+			out.line("ok", "wrote %s, the entrypoint of the services that add the CA to their image's store", p.relPath(path))
+		}
+	}
 	reportComposeServices(out, res)
 	return writeComposeEnv(ctx, p, out, envLines)
 }
@@ -128,17 +135,17 @@ func envNames(lines []string) []string {
 	return names
 }
 
-// reportComposeServices says, per service that serves TLS, its alias and
-// what is left for the developer to add.
+// reportComposeServices says, per service that serves TLS, its alias, and
+// for every service what is left for the developer to add.
 func reportComposeServices(out *status, res *compose.Result) {
 	for _, s := range res.Services {
-		if !s.Kind.ServesTLS() {
-			continue
-		}
-		if s.Alias != "" {
+		switch {
+		case s.Alias != "":
 			out.line("info", "%s (%s) serves TLS with the project certificate; other services reach it as %s", s.Name, s.Kind, s.Alias)
-		} else {
+		case s.Kind.ServesTLS():
 			out.line("info", "%s (%s) serves TLS with the project certificate", s.Name, s.Kind)
+		case len(s.Notes) > 0:
+			out.line("info", "%s:", s.Name)
 		}
 		for _, n := range s.Notes {
 			out.detail("%s", n)

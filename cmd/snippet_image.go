@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"strings"
+
+	"github.com/rtdev/rtdev/compose"
 	"github.com/rtdev/rtdev/imagetrust"
 	"github.com/rtdev/rtdev/internal/fsutil"
 	"github.com/rtdev/rtdev/project"
@@ -82,15 +85,40 @@ func containerTrustSnippet(a *app, p *projectCtx, write bool) error {
 		_, err := fmt.Fprint(a.io.Out, imagetrust.Adapter())
 		return err
 	}
-	path := filepath.Join(p.layout.Snippets, imagetrust.AdapterName)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
-	}
-	if err := fsutil.WriteFileAtomic(path, []byte(imagetrust.Adapter()), 0o755); err != nil {
+	path, _, err := writeAdapter(p)
+	if err != nil {
 		return err
 	}
 	out := a.newStatus(false)
 	out.line("ok", "wrote %s", p.relPath(path))
-	out.detail("mount it at %s with .rtdev/ca.pem at %s, then entrypoint: [%q] with the service's own command", imagetrust.AdapterPath, imagetrust.MountedCAPath, imagetrust.AdapterPath)
+	out.detail("mount it at %s with .rtdev/ca.pem at %s, then entrypoint: [/bin/sh, %s] with the service's own command", imagetrust.AdapterPath, imagetrust.MountedCAPath, imagetrust.AdapterPath)
 	return nil
+}
+
+// writeAdapter writes the entrypoint adapter into .rtdev/snippets/, where
+// the compose override mounts it from. It is the same for everyone, but
+// lives in .rtdev/ beside the CA it installs, so a teammate's rtdev init
+// writes it too (initAdapter).
+func writeAdapter(p *projectCtx) (path string, changed bool, err error) {
+	path = filepath.Join(p.layout.Snippets, imagetrust.AdapterName)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", false, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	changed, err = project.WriteIfChanged(path, []byte(imagetrust.Adapter()), 0o755)
+	return path, changed, err
+}
+
+// initAdapter writes the adapter when the project's committed compose
+// override mounts it: without the file, the engine would mount an empty
+// folder in its place and the service would not start.
+func initAdapter(p *projectCtx, out *status) error {
+	data, err := os.ReadFile(filepath.Join(p.layout.Root, compose.OverrideFile))
+	if err != nil || !strings.Contains(string(data), imagetrust.AdapterPath) {
+		return nil
+	}
+	path, changed, err := writeAdapter(p)
+	if err == nil && changed {
+		out.line("ok", "wrote %s for %s", p.relPath(path), compose.OverrideFile)
+	}
+	return err
 }

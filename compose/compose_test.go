@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/rtdev/rtdev/imagetrust"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,11 +111,25 @@ func TestGenerateGolden(t *testing.T) {
 	for _, s := range res.Services {
 		notes[s.Name] = s.Notes
 	}
-	if len(notes["proxy"]) != 1 || !strings.Contains(notes["proxy"][0], "ssl_certificate_key "+KeyPath) {
+	has := func(service, note string) bool {
+		return slices.ContainsFunc(notes[service], func(n string) bool { return strings.Contains(n, note) })
+	}
+	if !has("proxy", "ssl_certificate_key "+KeyPath) {
 		t.Errorf("nginx notes = %q", notes["proxy"])
 	}
-	if len(notes["caddy_box"]) != 2 || !strings.Contains(notes["caddy_box"][0], "tls "+CertPath+" "+KeyPath) {
+	if !has("caddy_box", "tls "+CertPath+" "+KeyPath) {
 		t.Errorf("caddy notes = %q", notes["caddy_box"])
+	}
+	// The adapter: web states its command and runs as root; worker runs
+	// as 1000; signal's command is peerjs-server's arguments; proxy has
+	// no command.
+	for service, note := range map[string]string{"worker": "runs as 1000:1000", "signal": "arguments to its image's entrypoint", "proxy": "no command in its compose entry"} {
+		if !has(service, note) {
+			t.Errorf("%s notes = %q, want one saying %q", service, notes[service], note)
+		}
+	}
+	if has("web", "adapter") || !bytes.Contains(res.YAML, []byte("- "+imagetrust.AdapterPath)) {
+		t.Errorf("web does not run the adapter: %q\n%s", notes["web"], res.YAML)
 	}
 }
 
@@ -162,7 +177,12 @@ func TestOverrideMergesAsCompose(t *testing.T) {
 		}
 	}
 	wantRO := []string{filepath.Join(root, ".rtdev", "ca.pem") + "->" + CAPath, filepath.Join(root, ".rtdev", "ca-bundle.pem") + "->" + BundlePath,
-		filepath.Join(root, ".rtdev", "truststore.p12") + "->" + TrustStorePath}
+		filepath.Join(root, ".rtdev", "truststore.p12") + "->" + TrustStorePath,
+		filepath.Join(root, ".rtdev", "snippets", imagetrust.AdapterName) + "->" + imagetrust.AdapterPath}
+	// The adapter runs first and execs the service's own command.
+	if !slices.Equal(web.Entrypoint, []string{"/bin/sh", imagetrust.AdapterPath}) || !slices.Equal(web.Command, []string{"node", "server.js"}) {
+		t.Errorf("web entrypoint %q command %q, want the adapter, then node server.js", web.Entrypoint, web.Command)
+	}
 	if !slices.Equal(ro, wantRO) {
 		t.Errorf("read-only mounts\n got %v\nwant %v", ro, wantRO)
 	}

@@ -4,6 +4,7 @@ import (
 	"path"
 	"path/filepath"
 
+	"github.com/rtdev/rtdev/imagetrust"
 	"github.com/rtdev/rtdev/project"
 )
 
@@ -16,7 +17,7 @@ const MountDir = "/etc/rtdev"
 // public roots plus the rtdev CA; the key is the group-readable copy
 // (project.WriteGroupKey), never key.pem itself.
 var (
-	CAPath         = path.Join(MountDir, "ca.pem")
+	CAPath         = imagetrust.MountedCAPath
 	BundlePath     = path.Join(MountDir, "ca-bundle.pem")
 	TrustStorePath = path.Join(MountDir, "truststore.p12")
 	CertPath       = path.Join(MountDir, "fullchain.pem")
@@ -36,6 +37,12 @@ func trustMounts(withTrustStore bool) []mount {
 		m = append(m, mount{filepath.Base(lay.TrustStore), TrustStorePath})
 	}
 	return m
+}
+
+// adapterMount is the entrypoint adapter (rtdev snippet container-trust),
+// from .rtdev/snippets/, where snippet compose --write and rtdev init put it.
+func adapterMount() mount {
+	return mount{"snippets/" + imagetrust.AdapterName, imagetrust.AdapterPath}
 }
 
 func tlsMounts() []mount {

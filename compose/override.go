@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/rtdev/rtdev/imagetrust"
 	"github.com/rtdev/rtdev/project"
 	"github.com/rtdev/rtdev/templates"
 )
@@ -42,6 +43,9 @@ type Result struct {
 	// ServesTLS is true when some service mounts the key copy: the key
 	// copy and KeyGIDVar are then needed.
 	ServesTLS bool
+	// UsesAdapter is true when some service runs the entrypoint adapter:
+	// .rtdev/snippets/container-trust.sh is then needed.
+	UsesAdapter bool
 }
 
 // Service is what the override gives one service.
@@ -56,6 +60,7 @@ type Service struct {
 }
 
 type serviceOut struct {
+	Entrypoint  []string              `yaml:"entrypoint,omitempty"`
 	Command     any                   `yaml:"command,omitempty"`
 	Environment map[string]string     `yaml:"environment"`
 	Volumes     []volumeOut           `yaml:"volumes"`
@@ -98,6 +103,12 @@ func Generate(m *Model, o Options) (*Result, error) {
 			so.Volumes = append(so.Volumes, volumeOut{"bind", mt.source(), mt.target, true})
 		}
 		svc := Service{Name: name, Kind: kind}
+		if useAdapter(&svc, kind, m.Raw[name], s.User) {
+			res.UsesAdapter = true
+			mt := adapterMount()
+			so.Volumes = append(so.Volumes, volumeOut{"bind", mt.source(), mt.target, true})
+			so.Entrypoint = []string{"/bin/sh", imagetrust.AdapterPath}
+		}
 		if kind.ServesTLS() {
 			res.ServesTLS = true
 			for _, mt := range tlsMounts() {
@@ -122,6 +133,47 @@ func Generate(m *Model, o Options) (*Result, error) {
 	}
 	res.YAML = b.Bytes()
 	return res, nil
+}
+
+// useAdapter decides whether a service runs the entrypoint adapter, which
+// adds the CA to the image's own store before the service's command: only
+// when the compose entry states its command (without an engine rtdev
+// cannot read the image's entrypoint, which the adapter replaces) and it
+// runs as root (no one else can write the store). Otherwise it notes what
+// to add by hand.
+func useAdapter(svc *Service, kind Kind, raw map[string]any, user string) bool {
+	if kind == KindPeerJSServer || kind == KindCentrifugo || argsOnly(raw["command"]) {
+		// Its command is arguments to the image's entrypoint (peerjs-server's
+		// node peerjs.js, centrifugo's binary), which the adapter would
+		// replace.
+		svc.Notes = append(svc.Notes, "its command is arguments to its image's entrypoint, which the adapter would replace: the environment route applies")
+		return false
+	}
+	if u, _, _ := strings.Cut(user, ":"); u != "" && u != "root" && u != "0" {
+		svc.Notes = append(svc.Notes, "runs as "+user+", who cannot write the image's store: the environment route applies")
+		return false
+	}
+	if _, ok := raw["entrypoint"]; ok {
+		svc.Notes = append(svc.Notes, "its entrypoint is its own: to add the CA to the image's store, run "+imagetrust.AdapterPath+" before it (rtdev snippet container-trust)")
+		return false
+	}
+	if _, ok := raw["command"]; !ok {
+		svc.Notes = append(svc.Notes, "no command in its compose entry, so its image's entrypoint is kept: to add the CA to the image's store, set entrypoint: [/bin/sh, "+imagetrust.AdapterPath+"] and its command")
+		return false
+	}
+	return true
+}
+
+// argsOnly reports whether a compose command (a string or a list) starts
+// with an option: arguments for the image's entrypoint, not a command.
+func argsOnly(cmd any) bool {
+	switch c := cmd.(type) {
+	case string:
+		return strings.HasPrefix(strings.TrimSpace(c), "-")
+	case []any:
+		return len(c) > 0 && strings.HasPrefix(fmt.Sprint(c[0]), "-")
+	}
+	return false
 }
 
 // trustEnvironment is what `rtdev env` sets (templates.EnvVars), pointed at

@@ -6,11 +6,12 @@ package imagetrust
 const AdapterName = "container-trust.sh"
 
 // AdapterPath is where the compose override mounts the adapter in a
-// container, and MountedCAPath the rtdev CA it installs (the override
-// mounts .rtdev/ca.pem there; RTDEV_CA_FILE names another).
+// container, and MountedCAPath the rtdev CA it installs: the override
+// mounts rtdev's files read-only under /etc/rtdev, a folder of rtdev's own
+// (RTDEV_CA_FILE names another CA file).
 const (
-	AdapterPath   = "/run/rtdev/" + AdapterName
-	MountedCAPath = "/run/rtdev/ca.pem"
+	AdapterPath   = "/etc/rtdev/" + AdapterName
+	MountedCAPath = "/etc/rtdev/ca.pem"
 )
 
 // Adapter returns the entrypoint adapter: a POSIX sh script for an image

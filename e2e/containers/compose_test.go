@@ -41,7 +41,9 @@ func TestComposeServicesTrustServe(t *testing.T) {
 	// machine. The snippet runs with the developer's own group.
 	runIn(t, sb, h.In(rtdev, "init", "--no-trust", "--yes")...)
 	runIn(t, sb, h.In("setpriv", "--regid="+strconv.Itoa(developerGID), "--clear-groups", rtdev, "snippet", "compose", "--write")...)
-	serve := h.In(rtdev, "serve", "--bind", h.BridgeIP, "--port", strconv.Itoa(servePort))
+	// serve --containers finds the compose network's bridge in the host's
+	// namespace and listens there beside loopback.
+	serve := h.In(rtdev, "serve", "--containers", "--port", strconv.Itoa(servePort))
 	sb.Start("", serve[0], serve[1:]...)
 	waitServe(t, h, sb)
 
@@ -74,12 +76,38 @@ func TestComposeServicesTrustServe(t *testing.T) {
 			t.Errorf("the mounted bundle holds %d certificates; it must keep the public roots", roots)
 		}
 	})
+	t.Run("the adapter adds the CA to the image's store", func(t *testing.T) {
+		// curl states its command and runs as root: the override makes
+		// the adapter its entrypoint. Its run adds the CA to Debian's
+		// store, so curl trusts serve with none of the override's
+		// variables, through /etc/ssl/certs alone.
+		r := h.Run(t, "curl", svc("curl"), container.RunOptions{Command: []string{"sh", "-c",
+			`unset SSL_CERT_FILE CURL_CA_BUNDLE REQUESTS_CA_BUNDLE
+curl -sS --max-time 10 -o /dev/null -w 'system store %{http_code}\n' https://host.docker.internal:` + strconv.Itoa(servePort) + `/rtdev/health`}})
+		expectOut(t, r, "system store 200")
+		if !strings.Contains(r.Stderr, "rtdev: added the rtdev CA to /usr/local/share/ca-certificates/rtdev-ca.crt") {
+			t.Errorf("the adapter did not say what it added:\n%s", r.Stderr)
+		}
+	})
+	t.Run("the devcontainer Feature bakes the CA in", func(t *testing.T) {
+		// install.sh as an image build runs it (root, from its folder),
+		// then curl in the same container trusts serve through the store.
+		runIn(t, sb, h.In(rtdev, "snippet", "devcontainer", "--write")...)
+		base := svc("curl")
+		base.Environment, base.Volumes, base.Entrypoint = nil, nil, nil
+		r := h.Run(t, "curl", base, container.RunOptions{
+			Mounts: []container.Mount{{Source: filepath.Join(sb.Project, ".devcontainer", "rtdev-ca"), Target: "/feature"}},
+			Command: []string{"sh", "-c", `cd /feature && sh ./install.sh >&2 &&
+curl -sS --max-time 10 -o /dev/null -w 'baked %{http_code}\n' https://host.docker.internal:` + strconv.Itoa(servePort) + `/rtdev/health &&
+cmp /usr/local/share/rtdev/ca.pem /feature/rtdev-ca.crt && echo node copy`}})
+		expectOut(t, r, "baked 200", "node copy")
+	})
 	t.Run("curl without the override fails", func(t *testing.T) {
 		// The same container with only the base compose file's settings:
 		// the rootfs's own store does not know the rtdev CA, so the trust
 		// above came from the override.
 		base := svc("curl")
-		base.Environment, base.Volumes, base.ExtraHosts = nil, nil, nil
+		base.Environment, base.Volumes, base.ExtraHosts, base.Entrypoint = nil, nil, nil, nil
 		r := h.Run(t, "curl", base, container.RunOptions{Command: []string{"curl", "-sS", "--max-time", "10",
 			"--resolve", "host.docker.internal:" + strconv.Itoa(servePort) + ":" + h.BridgeIP,
 			"https://host.docker.internal:" + strconv.Itoa(servePort) + "/rtdev/health"}})

@@ -32,7 +32,8 @@ type RunOptions struct {
 	// Mounts are added read-only to the service's volumes.
 	Mounts []Mount
 	// Entrypoint is the image's entrypoint, which the engine puts before
-	// the command (compose cannot read it from an image here).
+	// the command (compose cannot read it from an image here); the
+	// service's own entrypoint, when it has one, replaces it.
 	Entrypoint []string
 	// ImageEnv is the image's own environment (its ENV lines); the
 	// service's environment wins over it.
@@ -174,7 +175,13 @@ func (h *Host) command(ctx context.Context, t *testing.T, name string, svc types
 	if o.Command != nil {
 		command = o.Command
 	}
-	command = append(append([]string{}, o.Entrypoint...), command...)
+	// The service's own entrypoint replaces the image's, as the engine
+	// does (the override's adapter, for one).
+	entry := o.Entrypoint
+	if svc.Entrypoint != nil {
+		entry = svc.Entrypoint
+	}
+	command = append(append([]string{}, entry...), command...)
 	if len(command) == 0 {
 		t.Fatalf("service %s has no command", name)
 	}
