@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rtdev/rtdev/ca"
+	"github.com/rtdev/rtdev/compose"
 	"github.com/rtdev/rtdev/doctor"
 	"github.com/rtdev/rtdev/internal/run"
 	"github.com/rtdev/rtdev/internal/textsafe"
@@ -97,6 +98,10 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			Trust:  stores,
 			Flatpak: func() []trust.FlatpakBrowser {
 				return trust.FlatpakBrowsers(a.newTrustEnv(false))
+			},
+			Compose: func(ctx context.Context) (doctor.ComposeUse, error) {
+				u, err := compose.InUse(ctx, p.layout.Root, a.getenv)
+				return doctor.ComposeUse(u), err
 			},
 			Git: run.ExecRunner(),
 			WSL: a.wslDoctor(p, urls),

@@ -13,10 +13,6 @@ import (
 	"github.com/rtdev/rtdev/project"
 )
 
-// IDFeatureCA reports the CA copy of the devcontainer Feature: the CA the
-// dev container's image bakes in at its next build.
-const IDFeatureCA = "devcontainer-feature-ca"
-
 // featureFix writes this developer's CA into the Feature; the image needs
 // a rebuild to take it, which the messages say.
 const featureFix = "rtdev snippet devcontainer --write"

@@ -75,6 +75,12 @@ const (
 	IDContainerNoName = "container-host-name" // host.docker.internal does not resolve here
 )
 
+// Local checks: containers on the host.
+const (
+	IDComposeOverride = "compose-override"        // whether the compose services get compose.rtdev.yaml through COMPOSE_FILE
+	IDFeatureCA       = "devcontainer-feature-ca" // the CA the devcontainer Feature bakes into the image
+)
+
 // Live probes: reaching the port.
 const (
 	IDTargetInvalid = "target-invalid"

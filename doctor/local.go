@@ -32,6 +32,9 @@ type LocalOptions struct {
 	// Flatpak lists the Flatpak Chromium and Chrome installed; nil skips
 	// the check.
 	Flatpak FlatpakBrowsers
+	// Compose reads whether the project's compose services use the rtdev
+	// override; nil skips the check.
+	Compose func(ctx context.Context) (ComposeUse, error)
 	// Git runs git for the ignore and tracked-key checks
 	// (project.CheckGit); nil skips them.
 	Git run.Runner
@@ -74,6 +77,15 @@ func CheckLocal(ctx context.Context, o LocalOptions) []Finding {
 	out = append(out, checkLeaf(o, c)...)
 	if c != nil {
 		out = append(out, checkFeatureCA(o.Layout, c.Cert)...)
+	}
+	if o.Compose != nil {
+		u, err := o.Compose(ctx)
+		if err != nil {
+			out = append(out, Finding{ID: IDComposeOverride, Severity: SeverityWarn, Subject: u.Main,
+				Message: "the compose files cannot be read: " + err.Error()})
+		} else {
+			out = append(out, CheckCompose(u)...)
+		}
 	}
 	if o.Git != nil {
 		out = append(out, checkGit(ctx, o.Git, o.Layout)...)
