@@ -102,6 +102,23 @@ curl -sS --max-time 10 -o /dev/null -w 'baked %{http_code}\n' https://host.docke
 cmp /usr/local/share/rtdev/ca.pem /feature/rtdev-ca.crt && echo node copy`}})
 		expectOut(t, r, "baked 200", "node copy")
 	})
+	t.Run("rtdev inside the container", func(t *testing.T) {
+		// The project mounted at /app as compose's volumes do, and rtdev
+		// itself: init uses the host's set and makes no CA; doctor finds
+		// this container trusting the CA (the override's variables) and
+		// serve answering at host.docker.internal.
+		r := h.Run(t, "node", svc("node"), container.RunOptions{
+			Mounts: []container.Mount{{Source: sb.Project, Target: "/app"}, {Source: rtdev, Target: "/usr/local/bin/rtdev"}},
+			Command: []string{"sh", "-c", `cd /app && HOME=/tmp rtdev init && HOME=/tmp rtdev doctor --json; echo "doctor exit $?"; ls /tmp/.local/share/rtdev 2>&1`}})
+		if !strings.Contains(r.Stderr, "inside a Docker container: using the certificate set the host made in .rtdev; no CA is made here") {
+			t.Errorf("init inside the container:\n%s%s", r.Stdout, r.Stderr)
+		}
+		for _, want := range []string{`"id": "container-serve",`, `"id": "container-set",`, "doctor exit 0", "No such file or directory"} {
+			if !strings.Contains(r.Stdout, want) {
+				t.Errorf("doctor inside the container: no %q in\n%s%s", want, r.Stdout, r.Stderr)
+			}
+		}
+	})
 	t.Run("curl without the override fails", func(t *testing.T) {
 		// The same container with only the base compose file's settings:
 		// the rootfs's own store does not know the rtdev CA, so the trust

@@ -71,6 +71,8 @@ while IFS='	' read -r mode src dst; do
 	mount --bind "$src" "$m$dst"
 	if [ "$mode" = ro ]; then mount -o remount,bind,ro "$m$dst"; fi
 done <"$mounts"
+# Docker creates /.dockerenv in every container it runs; rtdev reads it.
+: >"$m/.dockerenv"
 cp "$hosts" "$m/etc/hosts"
 chmod 0644 "$m/etc/hosts"
 exec chroot --userspec="$userspec" --groups="$groups" "$m" "$@"
