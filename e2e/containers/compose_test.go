@@ -108,7 +108,7 @@ cmp /usr/local/share/rtdev/ca.pem /feature/rtdev-ca.crt && echo node copy`}})
 		// this container trusting the CA (the override's variables) and
 		// serve answering at host.docker.internal.
 		r := h.Run(t, "node", svc("node"), container.RunOptions{
-			Mounts: []container.Mount{{Source: sb.Project, Target: "/app"}, {Source: rtdev, Target: "/usr/local/bin/rtdev"}},
+			Mounts:  []container.Mount{{Source: sb.Project, Target: "/app"}, {Source: rtdev, Target: "/usr/local/bin/rtdev"}},
 			Command: []string{"sh", "-c", `cd /app && HOME=/tmp rtdev init && HOME=/tmp rtdev doctor --json; echo "doctor exit $?"; ls /tmp/.local/share/rtdev 2>&1`}})
 		if !strings.Contains(r.Stderr, "inside a Docker container: using the certificate set the host made in .rtdev; no CA is made here") {
 			t.Errorf("init inside the container:\n%s%s", r.Stdout, r.Stderr)
