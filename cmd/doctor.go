@@ -114,7 +114,8 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		if err != nil {
 			roots = x509.NewCertPool()
 		}
-		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now()}
+		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now(),
+			Project: projectCert(p), StoreRoots: a.storeRoots}
 		if c, err := ca.LoadCert(p.caDir); err == nil {
 			po.RTDevCA = c.Cert
 			// The verdict per client family comes from the same store
@@ -178,6 +179,24 @@ func (a *app) storeStatusOnce() doctor.TrustStatus {
 		}
 		return st, nil
 	}
+}
+
+// projectCert is the project's certificate for the probes, with its files
+// as the user knows them; nil when there is none.
+func projectCert(p *projectCtx) *doctor.ProjectCert {
+	leaf, err := ca.LoadLeaf(p.layout.Cert, "")
+	if err != nil {
+		return nil
+	}
+	return &doctor.ProjectCert{Cert: leaf.Cert, CertFile: p.relPath(p.layout.Cert), KeyFile: p.relPath(p.layout.Key),
+		FullchainFile: p.relPath(p.layout.Fullchain)}
+}
+
+// storeRoots reads the CAs the browsers' stores trust, for a probed chain
+// from a CA that is not rtdev's; a store it cannot read adds nothing.
+func (a *app) storeRoots(ctx context.Context) []trust.Root {
+	roots, _ := trust.NSSRoots(ctx, a.newTrustEnv(false))
+	return roots
 }
 
 // isProject reports whether the folder has rtdev state to check, so

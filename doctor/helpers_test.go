@@ -156,6 +156,13 @@ func serveRaw(t *testing.T, handle func(net.Conn)) string {
 // serveTLS runs an HTTPS server on ln presenting cert, answering 200 "ok".
 func serveTLS(t *testing.T, ln net.Listener, cert tls.Certificate) string {
 	t.Helper()
+	return startTLS(t, ln, cert).Listener.Addr().String()
+}
+
+// startTLS is serveTLS returning the server, for a test that restarts it
+// with other files as a user applying a fix would.
+func startTLS(t *testing.T, ln net.Listener, cert tls.Certificate) *httptest.Server {
+	t.Helper()
 	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) }))
 	s.Listener.Close()
 	s.Listener = ln
@@ -164,7 +171,7 @@ func serveTLS(t *testing.T, ln net.Listener, cert tls.Certificate) string {
 	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.StartTLS()
 	t.Cleanup(s.Close)
-	return ln.Addr().String()
+	return s
 }
 
 // servePeerJS runs the real `rtdev serve` server with cfg and leaf on a
