@@ -109,6 +109,7 @@ const (
 	IDCertOtherRTDevCA     = "cert-other-rtdev-ca"     // another machine's (or an old) rtdev CA
 	IDCertSelfSigned       = "cert-self-signed"
 	IDCertUnknownAuthority = "cert-unknown-authority"
+	IDCertStoreTrusted     = "cert-store-trusted" // another CA, trusted by the browsers' store but not the system store
 	IDCertIncompleteChain  = "cert-incomplete-chain"
 	IDCertNameMismatch     = "cert-name-mismatch"
 	IDCertNameNotPermitted = "cert-name-not-permitted" // outside the CA's name constraints

@@ -217,17 +217,11 @@ func (p *prober) unknownAuthority(ctx context.Context, chain []*x509.Certificate
 			"the server presents a self-signed certificate, which browsers accept only after a click-through and WebSocket clients never do",
 			"rtdev init && "+snippetFix(p.t.Port), details)
 	}
-	if !selfSigned(top) {
-		if inter := p.fetchIssuer(ctx, top); inter != nil {
-			opts.Intermediates.AddCert(inter)
-			if _, err := leaf.Verify(opts); err == nil {
-				details["missing"] = inter.Subject.String()
-				return p.finding(IDCertIncompleteChain, SeverityError,
-					"the server sends its certificate without the intermediate "+inter.Subject.CommonName+
-						", so Firefox, Node, Go, Python and curl reject it while Chrome may fetch it and hide the problem",
-					"serve the full chain (certificate then intermediates, as in fullchain.pem) instead of cert.pem", details)
-			}
-		}
+	if f, ok := p.trustedByStores(ctx, chain, opts, details); ok {
+		return f
+	}
+	if f, ok := p.missingIntermediate(ctx, chain, opts, details); ok {
+		return f
 	}
 	msg := "the certificate is signed by " + top.Issuer.CommonName + ", a CA this machine does not trust (ERR_CERT_AUTHORITY_INVALID)"
 	if !selfSigned(top) {
