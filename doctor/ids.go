@@ -96,6 +96,7 @@ const (
 	IDPlainTLSPort       = "plain-tls-port" // http/ws URL, TLS server
 	IDPlainNotHTTP       = "plain-not-http" // neither HTTP nor TLS answers
 	IDPlainHTTPOK        = "plain-http-ok"
+	IDMixedContent       = "mixed-content" // an https:// --origin page, a plain http/ws endpoint
 	IDTLSHandshakeFailed = "tls-handshake-failed"
 	IDTLSALPNMismatch    = "tls-alpn-mismatch"
 	IDTLSOldVersion      = "tls-old-version"

@@ -195,6 +195,7 @@ func (p *prober) run(ctx context.Context) []Finding {
 	if !ok {
 		return out
 	}
+	out = append(out, p.checkMixedContent(ctx)...)
 	switch {
 	case p.o.PeerJS:
 		out = append(out, p.checkPeerJS(ctx)...)

@@ -112,9 +112,15 @@ func (p *prober) plainHTTPFinding(details map[string]any) Finding {
 	plain := map[string]string{"https": "http", "wss": "ws"}[p.t.Scheme]
 	px := proxyFix(p.t)
 	details["proxy"] = px
+	// An https:// page cannot use a plain endpoint (mixed content), so
+	// "use http://" is offered only when no such page is in play.
+	ways := "start the server with TLS (" + p.serverSnippet() + ") or put " + px + " in front of it"
+	if !p.pageIsHTTPS() {
+		ways = "start the server with TLS (" + p.serverSnippet() + "), put " + px + " in front of it, or use " + plain + "://"
+	}
 	return p.finding(IDTLSPlainHTTP, SeverityError,
-		"this port speaks plain HTTP: start the server with TLS ("+snippetFix(p.t.Port)+"), put "+px+" in front of it, or use "+plain+"://; browsers show ERR_SSL_PROTOCOL_ERROR here",
-		snippetFix(p.t.Port)+" (TLS in the server), or "+px+" (no change to it)", details)
+		"this port speaks plain HTTP: "+ways+"; browsers show ERR_SSL_PROTOCOL_ERROR here",
+		p.serverSnippet()+" (TLS in the server), or "+px+" (no change to it)", details)
 }
 
 // proxyFix is the rtdev proxy command for a plain server at t: the bare
