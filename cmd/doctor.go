@@ -115,7 +115,7 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 			roots = x509.NewCertPool()
 		}
 		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now(),
-			Project: projectCert(p), StoreRoots: a.storeRoots}
+			Project: projectCert(p), StoreRoots: a.storeRootsOnce()}
 		if c, err := ca.LoadCert(p.caDir); err == nil {
 			po.RTDevCA = c.Cert
 			// The verdict per client family comes from the same store
@@ -192,11 +192,21 @@ func projectCert(p *projectCtx) *doctor.ProjectCert {
 		FullchainFile: p.relPath(p.layout.Fullchain)}
 }
 
-// storeRoots reads the CAs the browsers' stores trust, for a probed chain
-// from a CA that is not rtdev's; a store it cannot read adds nothing.
-func (a *app) storeRoots(ctx context.Context) []trust.Root {
-	roots, _ := trust.NSSRoots(ctx, a.newTrustEnv(false))
-	return roots
+// storeRootsOnce reads the CAs the browsers' stores trust, once per run
+// and only when a probed chain from a CA that is not rtdev's needs them; a
+// store it cannot read adds nothing.
+func (a *app) storeRootsOnce() func(context.Context) []trust.Root {
+	var (
+		done  bool
+		roots []trust.Root
+	)
+	return func(ctx context.Context) []trust.Root {
+		if !done {
+			done = true
+			roots, _ = trust.NSSRoots(ctx, a.newTrustEnv(false))
+		}
+		return roots
+	}
 }
 
 // isProject reports whether the folder has rtdev state to check, so

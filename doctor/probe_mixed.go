@@ -37,7 +37,7 @@ func (p *prober) checkMixedContent(ctx context.Context) []Finding {
 	}
 	return []Finding{p.finding(IDMixedContent, SeverityError,
 		"a page from "+p.o.Origin+" cannot use this plain "+p.t.Scheme+":// endpoint: browsers block it as mixed content, and a client set to "+
-			secure+":// gets ERR_SSL_PROTOCOL_ERROR here; serve it over TLS and use "+p.t.withScheme(secure),
+			secure+":// gets ERR_SSL_PROTOCOL_ERROR here: the endpoint needs TLS",
 		snippet+" (TLS in the server), or "+proxyFix(p.t)+" (no change to it)", details)}
 }
 
