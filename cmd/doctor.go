@@ -51,7 +51,7 @@ A URL is https://, wss://, http://, ws:// or host:port (taken as https).`,
 	f.BoolVar(&o.json, "json", false, "print the findings as JSON on stdout (format in the README)")
 	f.BoolVar(&o.peerjs, "peerjs", false, "also fetch a PeerJS id and wait for OPEN; the URL path is the PeerJS path")
 	f.StringVar(&o.key, "key", "peerjs", "PeerJS `KEY` for --peerjs")
-	f.StringVar(&o.origin, "origin", "", "check CORS and WebSocket access for this page `ORIGIN` (https://localhost:5173)")
+	f.StringVar(&o.origin, "origin", "", "check CORS, WebSocket access and mixed content for this page `ORIGIN` (https://localhost:5173)")
 	f.DurationVar(&o.timeout, "timeout", doctor.DefaultProbeTimeout, "time limit for each network step")
 	return c
 }

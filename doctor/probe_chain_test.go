@@ -3,11 +3,8 @@ package doctor
 import (
 	"context"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,12 +55,7 @@ func nssOnlyRoot(t *testing.T, root *x509.Certificate) func(context.Context) []t
 // it does, doctor judges the chain by the store Chromium reads and reports
 // no error.
 func TestProbeTeamCAMissingIntermediateThenNSSTrust(t *testing.T) {
-	root := newRoot(t, "Team root")
-	inter := makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "Team intermediate"}, IsCA: true}, &root, nil)
-	aia := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(inter.cert.Raw) }))
-	t.Cleanup(aia.Close)
-	leaf := makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IssuingCertificateURL: []string{aia.URL + "/inter.der"}}, &inter, nil)
+	root, inter, leaf := aiaChain(t, "Team root", "Team intermediate")
 	storeRoots := nssOnlyRoot(t, root.cert)
 
 	for _, tc := range []struct {
