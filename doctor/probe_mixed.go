@@ -29,22 +29,30 @@ func (p *prober) checkMixedContent(ctx context.Context) []Finding {
 		return nil
 	}
 	secure := map[string]string{"http": "https", "ws": "wss"}[p.t.Scheme]
-	snippet := p.serverSnippet()
 	details := map[string]any{"origin": p.o.Origin, "use": p.t.withScheme(secure), "proxy": proxyFix(p.t)}
-	if p.isPeerJSServer(ctx) {
-		snippet = "rtdev snippet peerjs-server"
-		details["server"] = "peerjs-server"
-	}
+	snippet := p.plainServerSnippet(ctx, details)
 	return []Finding{p.finding(IDMixedContent, SeverityError,
 		"a page from "+p.o.Origin+" cannot use this plain "+p.t.Scheme+":// endpoint: browsers block it as mixed content, and a client set to "+
 			secure+":// gets ERR_SSL_PROTOCOL_ERROR here: the endpoint needs TLS",
 		snippet+" (TLS in the server), or "+proxyFix(p.t)+" (no change to it)", details)}
 }
 
-// isPeerJSServer reports whether the endpoint answers GET {path} as
-// peerjs-server does, with its info document.
+// plainServerSnippet is the snippet that puts TLS in the plain server on
+// the probed port: peerjs-server's when it answers as peerjs-server (and
+// then details["server"] says so), else the one for the port.
+func (p *prober) plainServerSnippet(ctx context.Context, details map[string]any) string {
+	if p.isPeerJSServer(ctx) {
+		details["server"] = "peerjs-server"
+		return "rtdev snippet peerjs-server"
+	}
+	return snippetFix(p.t.Port)
+}
+
+// isPeerJSServer reports whether the plain-HTTP endpoint answers GET {path}
+// as peerjs-server does, with its info document. rtdev serve answers the
+// same but never without TLS, so a plain answer is peerjs-server's.
 func (p *prober) isPeerJSServer(ctx context.Context) bool {
-	resp, err := p.get(ctx, p.t.httpScheme()+"://"+p.t.Addr()+p.peerBase(), "")
+	resp, err := p.get(ctx, "http://"+p.t.Addr()+p.peerBase(), "")
 	if err != nil {
 		return false
 	}

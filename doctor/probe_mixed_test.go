@@ -44,6 +44,12 @@ func TestProbeHTTPSPageOnPlainPeerJSServer(t *testing.T) {
 	if !strings.Contains(f.Fix, "rtdev snippet peerjs-server") || !strings.Contains(f.Fix, printed) || f.Details["proxy"] != printed {
 		t.Errorf("fix %q, details %v", f.Fix, f.Details)
 	}
+	// The https:// URL on that port names the same fixes.
+	pf := mustFind(t, Probe(t.Context(), "https://localhost:"+port, o), IDTLSPlainHTTP)
+	if !strings.Contains(pf.Fix, "rtdev snippet peerjs-server") || !strings.Contains(pf.Fix, printed) || pf.Details["server"] != "peerjs-server" {
+		t.Errorf("tls-plain-http %+v", pf)
+	}
+	fs = append(fs, pf)
 	for _, g := range fs {
 		if strings.Contains(g.Message, "use http://") || strings.Contains(g.Fix, "use http://") {
 			t.Errorf("%s suggests http:// to an HTTPS page: %q / %q", g.ID, g.Message, g.Fix)

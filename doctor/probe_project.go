@@ -30,12 +30,8 @@ func (p *prober) otherThanProject(leaf *x509.Certificate) bool {
 // tells which it is.
 func (p *prober) serveProjectFix() string {
 	return "restart the server with " + shell.Quote(p.o.Project.CertFile) + " and " + shell.Quote(p.o.Project.KeyFile) +
-		": " + p.serverSnippet()
+		": " + snippetFix(p.t.Port)
 }
-
-// serverSnippet is the command that shows how to give the probed server
-// the project certificate.
-func (p *prober) serverSnippet() string { return snippetFix(p.t.Port) }
 
 // nameMismatchFix is the fix for a certificate that does not cover the
 // host asked for: serve the project's when it covers the host, add the host
