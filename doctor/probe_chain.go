@@ -52,7 +52,7 @@ func (p *prober) incompleteChain(name, subject string, details map[string]any) F
 // trustedByStores judges a chain from a CA that is not rtdev's by the
 // stores browsers read (ProbeOptions.StoreRoots): a team CA imported into
 // Chromium's and Firefox's NSS databases, and not into the system store,
-// is trusted by the browsers, and only the OS tools reject it. That is
+// is trusted by those browsers, and the OS tools reject it. That is
 // information, not an error, as for a family rtdev was not asked to set up.
 func (p *prober) trustedByStores(ctx context.Context, chain []*x509.Certificate, opts x509.VerifyOptions, details map[string]any) (Finding, bool) {
 	if p.o.StoreRoots == nil {
@@ -74,19 +74,23 @@ func (p *prober) trustedByStores(ctx context.Context, chain []*x509.Certificate,
 		return Finding{}, false
 	}
 	root := verified[0][len(verified[0])-1]
-	var stores, locations []string
+	var browsers, locations []string
 	for _, r := range roots {
 		if r.Cert.Equal(root) {
-			if !slices.Contains(stores, r.Store) {
-				stores = append(stores, r.Store)
+			if !slices.Contains(browsers, r.Browser) {
+				browsers = append(browsers, r.Browser)
 			}
-			locations = append(locations, r.Location)
+			locations = append(locations, r.Store+" "+r.Location)
 		}
 	}
 	details["root"] = root.Subject.String()
 	details["root_fingerprint"] = fingerprint(root)
 	details["trusted_in"] = locations
+	verb := " trust ("
+	if len(browsers) == 1 {
+		verb = " trusts ("
+	}
 	return p.finding(IDCertStoreTrusted, SeverityInfo,
-		"the certificate is signed by "+root.Subject.CommonName+", which the browsers trust ("+strings.Join(stores, ", ")+" store: "+
+		"the certificate is signed by "+root.Subject.CommonName+", which "+strings.Join(browsers, " and ")+verb+
 			strings.Join(locations, ", ")+"), but the system store does not, so curl, Go and Python's ssl reject it", "", details), true
 }

@@ -16,7 +16,9 @@ const maxNSSNicknames = 256
 type Root struct {
 	Store    string
 	Location string
-	Cert     *x509.Certificate
+	// Browser is the browser that reads Location ("Chromium", "Firefox").
+	Browser string
+	Cert    *x509.Certificate
 }
 
 // NSSRoots lists the CA certificates the NSS databases of Chromium and
@@ -61,7 +63,7 @@ func (s *nssStore) roots(ctx context.Context, certutil string, db nssDB) ([]Root
 		}
 		for _, c := range parsePEMCerts(pemOut) {
 			if c.IsCA {
-				roots = append(roots, Root{Store: StoreNSS, Location: db.dir, Cert: c})
+				roots = append(roots, Root{Store: StoreNSS, Location: db.dir, Browser: db.browser, Cert: c})
 			}
 		}
 	}

@@ -71,7 +71,7 @@ func TestNSSRootsReadsTrustedCAs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(roots) != 1 || !roots[0].Cert.Equal(team) || roots[0].Store != StoreNSS || roots[0].Location != db {
+	if len(roots) != 1 || !roots[0].Cert.Equal(team) || roots[0].Store != StoreNSS || roots[0].Location != db || roots[0].Browser != "Chromium" {
 		t.Fatalf("roots %+v, want Team root alone from %s", roots, db)
 	}
 	if slices.ContainsFunc(roots, func(r Root) bool { return r.Cert.Equal(other) }) {
