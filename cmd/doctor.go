@@ -188,8 +188,7 @@ func projectCert(p *projectCtx) *doctor.ProjectCert {
 	if err != nil {
 		return nil
 	}
-	return &doctor.ProjectCert{Cert: leaf.Cert, CertFile: p.relPath(p.layout.Cert), KeyFile: p.relPath(p.layout.Key),
-		FullchainFile: p.relPath(p.layout.Fullchain)}
+	return &doctor.ProjectCert{Cert: leaf.Cert, CertFile: p.relPath(p.layout.Cert), KeyFile: p.relPath(p.layout.Key)}
 }
 
 // storeRootsOnce reads the CAs the browsers' stores trust, once per run

@@ -8,12 +8,11 @@ import (
 )
 
 // ProjectCert is the project's certificate in .rtdev/ and its files as the
-// user should see them in a fix (relative to the working folder).
+// user should see them in a fix (relative to the project root).
 type ProjectCert struct {
-	Cert          *x509.Certificate
-	CertFile      string // .rtdev/cert.pem
-	KeyFile       string // .rtdev/key.pem
-	FullchainFile string // .rtdev/fullchain.pem
+	Cert     *x509.Certificate
+	CertFile string // .rtdev/cert.pem
+	KeyFile  string // .rtdev/key.pem
 }
 
 // otherThanProject reports whether leaf is not the project's certificate

@@ -14,7 +14,7 @@ func projectProbeOptions(p testProject) ProbeOptions {
 	o := testProbeOptions(p.res.CA.Cert)
 	o.RTDevCA = p.res.CA.Cert
 	lay := p.opts.Layout
-	o.Project = &ProjectCert{Cert: p.res.Leaf.Cert, CertFile: lay.Cert, KeyFile: lay.Key, FullchainFile: lay.Fullchain}
+	o.Project = &ProjectCert{Cert: p.res.Leaf.Cert, CertFile: lay.Cert, KeyFile: lay.Key}
 	return o
 }
 
