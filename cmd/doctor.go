@@ -51,7 +51,7 @@ A URL is https://, wss://, http://, ws:// or host:port (taken as https).`,
 	f.BoolVar(&o.json, "json", false, "print the findings as JSON on stdout (format in the README)")
 	f.BoolVar(&o.peerjs, "peerjs", false, "also fetch a PeerJS id and wait for OPEN; the URL path is the PeerJS path")
 	f.StringVar(&o.key, "key", "peerjs", "PeerJS `KEY` for --peerjs")
-	f.StringVar(&o.origin, "origin", "", "check CORS and WebSocket access for this page `ORIGIN` (https://localhost:5173)")
+	f.StringVar(&o.origin, "origin", "", "check CORS, WebSocket access and mixed content for this page `ORIGIN` (https://localhost:5173)")
 	f.DurationVar(&o.timeout, "timeout", doctor.DefaultProbeTimeout, "time limit for each network step")
 	return c
 }
@@ -114,7 +114,8 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		if err != nil {
 			roots = x509.NewCertPool()
 		}
-		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now()}
+		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now(),
+			Project: projectCert(p), StoreRoots: a.storeRootsOnce()}
 		if c, err := ca.LoadCert(p.caDir); err == nil {
 			po.RTDevCA = c.Cert
 			// The verdict per client family comes from the same store
@@ -177,6 +178,33 @@ func (a *app) storeStatusOnce() doctor.TrustStatus {
 			st.Results = append(st.Results, s.Status(ctx)...)
 		}
 		return st, nil
+	}
+}
+
+// projectCert is the project's certificate for the probes, with its files
+// as the user knows them; nil when there is none.
+func projectCert(p *projectCtx) *doctor.ProjectCert {
+	leaf, err := ca.LoadLeaf(p.layout.Cert, "")
+	if err != nil {
+		return nil
+	}
+	return &doctor.ProjectCert{Cert: leaf.Cert, CertFile: p.relPath(p.layout.Cert), KeyFile: p.relPath(p.layout.Key)}
+}
+
+// storeRootsOnce reads the CAs the browsers' stores trust, once per run
+// and only when a probed chain from a CA that is not rtdev's needs them; a
+// store it cannot read adds nothing.
+func (a *app) storeRootsOnce() func(context.Context) []trust.Root {
+	var (
+		done  bool
+		roots []trust.Root
+	)
+	return func(ctx context.Context) []trust.Root {
+		if !done {
+			done = true
+			roots, _ = trust.NSSRoots(ctx, a.newTrustEnv(false))
+		}
+		return roots
 	}
 }
 

@@ -80,6 +80,10 @@ func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"standin":  cmdStandIn,
 		"runfix":   cmdRunFix,
 		"windows":  cmdWindows,
+		// doctor's fixes, applied as printed (script_doctor_test.go)
+		"tlsserver":   cmdTLSServer,
+		"peerjsplain": cmdPeerJSPlain,
+		"teampki":     cmdTeamPKI,
 	}
 }
 

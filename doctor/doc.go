@@ -14,10 +14,16 @@
 // or a TLS server on a plain URL ("first record does not look like a TLS
 // handshake"), the certificate presented (authority, names, dates, chain,
 // key), the negotiated TLS version, cipher and ALPN, the WebSocket upgrade,
-// the PeerJS id fetch and OPEN, and CORS for an origin. Given a page origin on a
-// less private address than the URL (a page from a LAN address opening
+// the PeerJS id fetch and OPEN, and CORS for an origin (and, for an https://
+// origin on a plain endpoint, the mixed-content failure). Given a page origin
+// on a less private address than the URL (a page from a LAN address opening
 // localhost), it first names the Local Network Access prompt Chrome holds
-// such a request at, and the host to use instead.
+// such a request at, and the host to use instead. A certificate's fix is the
+// one that changes the outcome: serving the project's files when the server
+// presents another certificate and the project's covers the host, sending
+// the full chain when the intermediate is missing; a chain from a CA that is
+// not rtdev's is judged by the stores browsers read as well as by the system
+// roots.
 //
 // Both return []Finding. A Finding has a stable kebab-case ID (the ID*
 // constants; the README's "rtdev doctor --json" section documents them and
@@ -27,5 +33,6 @@
 //
 // The package never prints and never exits. It starts no external command
 // (design: only the trust package does): trust status and git come in through
-// LocalOptions.Trust and LocalOptions.Git, which cmd fills.
+// LocalOptions.Trust and LocalOptions.Git, and the browsers' trusted CAs
+// through ProbeOptions.StoreRoots, which cmd fills.
 package doctor

@@ -116,6 +116,20 @@ func localhostLeaf(t *testing.T, parent testCert) testCert {
 		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}}, &parent, nil)
 }
 
+// aiaChain is a CA named rootCN with an intermediate interCN, published
+// where its AIA caIssuers URL says (a loopback server, as public CAs
+// publish theirs), and a leaf for localhost and 127.0.0.1 it issued.
+func aiaChain(t *testing.T, rootCN, interCN string) (root, inter, leaf testCert) {
+	t.Helper()
+	root = newRoot(t, rootCN)
+	inter = makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: interCN}, IsCA: true}, &root, nil)
+	aia := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(inter.cert.Raw) }))
+	t.Cleanup(aia.Close)
+	leaf = makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IssuingCertificateURL: []string{aia.URL + "/inter.der"}}, &inter, nil)
+	return root, inter, leaf
+}
+
 func pool(certs ...*x509.Certificate) *x509.CertPool {
 	p := x509.NewCertPool()
 	for _, c := range certs {
@@ -156,6 +170,13 @@ func serveRaw(t *testing.T, handle func(net.Conn)) string {
 // serveTLS runs an HTTPS server on ln presenting cert, answering 200 "ok".
 func serveTLS(t *testing.T, ln net.Listener, cert tls.Certificate) string {
 	t.Helper()
+	return startTLS(t, ln, cert).Listener.Addr().String()
+}
+
+// startTLS is serveTLS returning the server, for a test that restarts it
+// with other files as a user applying a fix would.
+func startTLS(t *testing.T, ln net.Listener, cert tls.Certificate) *httptest.Server {
+	t.Helper()
 	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) }))
 	s.Listener.Close()
 	s.Listener = ln
@@ -164,7 +185,7 @@ func serveTLS(t *testing.T, ln net.Listener, cert tls.Certificate) string {
 	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.StartTLS()
 	t.Cleanup(s.Close)
-	return ln.Addr().String()
+	return s
 }
 
 // servePeerJS runs the real `rtdev serve` server with cfg and leaf on a

@@ -96,6 +96,7 @@ const (
 	IDPlainTLSPort       = "plain-tls-port" // http/ws URL, TLS server
 	IDPlainNotHTTP       = "plain-not-http" // neither HTTP nor TLS answers
 	IDPlainHTTPOK        = "plain-http-ok"
+	IDMixedContent       = "mixed-content" // an https:// --origin page, a plain http/ws endpoint
 	IDTLSHandshakeFailed = "tls-handshake-failed"
 	IDTLSALPNMismatch    = "tls-alpn-mismatch"
 	IDTLSOldVersion      = "tls-old-version"
@@ -109,6 +110,7 @@ const (
 	IDCertOtherRTDevCA     = "cert-other-rtdev-ca"     // another machine's (or an old) rtdev CA
 	IDCertSelfSigned       = "cert-self-signed"
 	IDCertUnknownAuthority = "cert-unknown-authority"
+	IDCertStoreTrusted     = "cert-store-trusted" // another CA, trusted by the browsers' store but not the system store
 	IDCertIncompleteChain  = "cert-incomplete-chain"
 	IDCertNameMismatch     = "cert-name-mismatch"
 	IDCertNameNotPermitted = "cert-name-not-permitted" // outside the CA's name constraints

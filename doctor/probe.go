@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
-	"github.com/rtdev/rtdev/internal/netaddr"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rtdev/rtdev/internal/netaddr"
+	"github.com/rtdev/rtdev/trust"
 )
 
 // Target is a parsed probe target.
@@ -118,6 +120,16 @@ type ProbeOptions struct {
 	// Origin is a page origin (https://localhost:5173) to check CORS for,
 	// and the Origin sent on WebSocket upgrades.
 	Origin string
+	// Project is this project's certificate set, to tell a server
+	// presenting another certificate from one that needs a new one; nil
+	// outside a project.
+	Project *ProjectCert
+	// StoreRoots lists the CA certificates the trust stores that
+	// browsers read trust (the NSS databases on Linux), so a chain from a
+	// CA that is not rtdev's is judged by what browsers trust, not by
+	// RootCAs alone. It is called only for a chain RootCAs rejects; nil
+	// reads nothing.
+	StoreRoots func(context.Context) []trust.Root
 	// Timeout bounds each step (connect, handshake, request); 0 is 5s.
 	Timeout time.Duration
 	// Now is the time certificates are judged at; zero is time.Now().
@@ -183,6 +195,7 @@ func (p *prober) run(ctx context.Context) []Finding {
 	if !ok {
 		return out
 	}
+	out = append(out, p.checkMixedContent(ctx)...)
 	switch {
 	case p.o.PeerJS:
 		out = append(out, p.checkPeerJS(ctx)...)

@@ -34,13 +34,16 @@ func (p *prober) checkCert(ctx context.Context, chain []*x509.Certificate) []Fin
 	out = append(out, p.checkCertDates(chain, fix)...)
 	if err := leaf.VerifyHostname(p.t.Host); err != nil {
 		names := certNames(leaf)
-		fixName := "rtdev cert " + shell.Quote(p.t.Host)
-		if fix == fixInit {
-			fixName = "rtdev init --host " + shell.Quote(p.t.Host)
+		fixName, details := p.nameMismatchFix(chain)
+		if details == nil {
+			details = map[string]any{}
 		}
-		out = append(out, p.finding(IDCertNameMismatch, SeverityError,
-			"the certificate covers "+listOrNone(names)+" but not "+p.t.Host+", the host asked for (ERR_CERT_COMMON_NAME_INVALID)",
-			fixName, map[string]any{"host": p.t.Host, "names": names}))
+		details["host"], details["names"] = p.t.Host, names
+		msg := "the certificate covers " + listOrNone(names) + " but not " + p.t.Host + ", the host asked for (ERR_CERT_COMMON_NAME_INVALID)"
+		if p.otherThanProject(leaf) {
+			msg += "; the project's certificate covers it, but the server presents another"
+		}
+		out = append(out, p.finding(IDCertNameMismatch, SeverityError, msg, fixName, details))
 	}
 	out = append(out, p.checkAuthority(ctx, chain, fix)...)
 	out = append(out, p.checkKey(leaf, fix)...)
@@ -81,9 +84,13 @@ func (p *prober) signedByRTDev(chain []*x509.Certificate) bool {
 	})
 }
 
-// reissueFix is how to get a better certificate: rtdev init for the
-// project's own, rtdev cert otherwise.
+// reissueFix is how to get a better certificate: the project's when the
+// server presents another and the project's covers the host, rtdev init for
+// the project's own, rtdev cert otherwise.
 func (p *prober) reissueFix(chain []*x509.Certificate) string {
+	if p.otherThanProject(chain[0]) {
+		return p.serveProjectFix()
+	}
 	if p.signedByRTDev(chain) {
 		return fixInit
 	}
@@ -210,17 +217,11 @@ func (p *prober) unknownAuthority(ctx context.Context, chain []*x509.Certificate
 			"the server presents a self-signed certificate, which browsers accept only after a click-through and WebSocket clients never do",
 			"rtdev init && "+snippetFix(p.t.Port), details)
 	}
-	if !selfSigned(top) {
-		if inter := p.fetchIssuer(ctx, top); inter != nil {
-			opts.Intermediates.AddCert(inter)
-			if _, err := leaf.Verify(opts); err == nil {
-				details["missing"] = inter.Subject.String()
-				return p.finding(IDCertIncompleteChain, SeverityError,
-					"the server sends its certificate without the intermediate "+inter.Subject.CommonName+
-						", so Firefox, Node, Go, Python and curl reject it while Chrome may fetch it and hide the problem",
-					"serve the full chain (certificate then intermediates, as in fullchain.pem) instead of cert.pem", details)
-			}
-		}
+	if f, ok := p.trustedByStores(ctx, chain, opts, details); ok {
+		return f
+	}
+	if f, ok := p.missingIntermediate(ctx, chain, opts, details); ok {
+		return f
 	}
 	msg := "the certificate is signed by " + top.Issuer.CommonName + ", a CA this machine does not trust (ERR_CERT_AUTHORITY_INVALID)"
 	if !selfSigned(top) {

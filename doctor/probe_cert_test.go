@@ -6,8 +6,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"net"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -121,14 +119,8 @@ func TestProbeCertDates(t *testing.T) {
 }
 
 func TestProbeIncompleteChain(t *testing.T) {
-	root := newRoot(t, "Test Root")
-	// The intermediate is published where its AIA caIssuers URL says, as
-	// public CAs do; the server leaves it out of the handshake.
-	inter := makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "Test Intermediate"}, IsCA: true}, &root, nil)
-	aia := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(inter.cert.Raw) }))
-	t.Cleanup(aia.Close)
-	leaf := makeCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, IssuingCertificateURL: []string{aia.URL + "/inter.der"}}, &inter, nil)
+	// The server leaves the intermediate out of the handshake.
+	root, inter, leaf := aiaChain(t, "Test Root", "Test Intermediate")
 
 	leafOnly := serveTLS(t, listen(t, "127.0.0.1:0"), tlsCert(leaf.key, leaf.cert))
 	opts := testProbeOptions(root.cert)

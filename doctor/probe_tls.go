@@ -70,7 +70,7 @@ func (p *prober) handshakeFailure(ctx context.Context, err error) Finding {
 	details := map[string]any{"error": err.Error()}
 	var rhe tls.RecordHeaderError
 	if errors.As(err, &rhe) && bytes.HasPrefix(rhe.RecordHeader[:], []byte("HTTP/")) {
-		return p.plainHTTPFinding(details)
+		return p.plainHTTPFinding(ctx, details)
 	}
 	var alert tls.AlertError
 	if errors.As(err, &alert) {
@@ -93,7 +93,7 @@ func (p *prober) handshakeFailure(ctx context.Context, err error) Finding {
 	}
 	if resp := p.plainAnswer(ctx); resp != "" {
 		details["answer"] = resp
-		return p.plainHTTPFinding(details)
+		return p.plainHTTPFinding(ctx, details)
 	}
 	msg := "the TLS handshake failed: " + err.Error()
 	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
@@ -108,13 +108,20 @@ func (p *prober) handshakeFailure(ctx context.Context, err error) Finding {
 // that speaks plain HTTP.
 // Besides the server's own TLS setup it offers rtdev proxy, which needs no
 // change to the server (details["proxy"] holds that command alone).
-func (p *prober) plainHTTPFinding(details map[string]any) Finding {
+func (p *prober) plainHTTPFinding(ctx context.Context, details map[string]any) Finding {
 	plain := map[string]string{"https": "http", "wss": "ws"}[p.t.Scheme]
 	px := proxyFix(p.t)
 	details["proxy"] = px
+	snippet := p.plainServerSnippet(ctx, details)
+	// An https:// page cannot use a plain endpoint (mixed content), so
+	// "use http://" is offered only when no such page is in play.
+	ways := "start the server with TLS (" + snippet + ") or put " + px + " in front of it"
+	if !p.pageIsHTTPS() {
+		ways = "start the server with TLS (" + snippet + "), put " + px + " in front of it, or use " + plain + "://"
+	}
 	return p.finding(IDTLSPlainHTTP, SeverityError,
-		"this port speaks plain HTTP: start the server with TLS ("+snippetFix(p.t.Port)+"), put "+px+" in front of it, or use "+plain+"://; browsers show ERR_SSL_PROTOCOL_ERROR here",
-		snippetFix(p.t.Port)+" (TLS in the server), or "+px+" (no change to it)", details)
+		"this port speaks plain HTTP: "+ways+"; browsers show ERR_SSL_PROTOCOL_ERROR here",
+		snippet+" (TLS in the server), or "+px+" (no change to it)", details)
 }
 
 // proxyFix is the rtdev proxy command for a plain server at t: the bare

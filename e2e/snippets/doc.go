@@ -14,7 +14,9 @@
 // and the rendered Python websockets server, run with Debian's
 // python3-websockets, echoes over wss:// to a client trusting only the CA;
 // peerjs-server (npm peer) run from the rendered command line serves /id
-// over HTTPS that curl accepts with the project CA; and nginx with the
+// over HTTPS that curl accepts with the project CA, and run without TLS it
+// is what rtdev doctor names for an https:// page, with a fix (rtdev proxy
+// --to PORT) that works when run as printed; and nginx with the
 // rendered server block carries a wss:// client through to a plain ws://
 // backend. Each positive check has a control where it matters: without the
 // trust the snippet or `rtdev env` gives, the same client refuses the
