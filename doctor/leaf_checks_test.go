@@ -31,7 +31,7 @@ func TestCheckLeaf(t *testing.T) {
 	// The names a fresh project certificate has on this machine.
 	names := func(from, to time.Time) *x509.Certificate {
 		return &x509.Certificate{Subject: pkix.Name{CommonName: "localhost"}, NotBefore: from, NotAfter: to,
-			DNSNames:    []string{"localhost", "*.localhost", "devbox.local"},
+			DNSNames:    append([]string{"localhost", "*.localhost", "devbox.local", "*." + project.ServiceAliasDomain}, project.ContainerHosts...),
 			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback, net.IPv4(192, 168, 1, 20), net.IPv4(10, 0, 2, 2)}}
 	}
 	now := time.Now()

@@ -191,7 +191,8 @@ func TestPhoneOnTheSameWiFi(t *testing.T) {
 	sb := harness.NewSandbox(t)
 	// init runs in the laptop namespace, so the certificate names its
 	// LAN address, and trusts the CA in the laptop's NSS database.
-	if out, errOut, err := sb.Run(np.IP, np.in(np.Laptop, harness.Binary(t), "init", "--yes")[1:]...); err != nil {
+	initArgv := np.in(np.Laptop, harness.Binary(t), "init", "--yes")
+	if out, errOut, err := sb.Run(initArgv[0], initArgv[1:]...); err != nil {
 		t.Fatalf("rtdev init: %v\n%s\n%s", err, out, errOut)
 	}
 	port := harness.FreePort(t)

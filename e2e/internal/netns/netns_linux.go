@@ -84,6 +84,17 @@ func In(ip, ns string, argv ...string) []string {
 	return append([]string{ip, "netns", "exec", ns}, argv...)
 }
 
+// InHostSys returns the command line that runs argv in namespace ns with
+// this machine's /sys left mounted: nsenter enters the network namespace
+// only, where ip netns exec also mounts the namespace's own sysfs. rtdev
+// then cannot tell what kind the namespace's interfaces are (their sysfs
+// entries are not there) and counts them as LAN, as it counts every
+// interface it cannot classify. The phone tests use it to play a laptop
+// whose Wi-Fi is a veth, which rtdev, seeing it, would rightly leave out.
+func InHostSys(ns string, argv ...string) []string {
+	return append([]string{"nsenter", "--net=" + filepath.Join("/run/netns", ns), "--"}, argv...)
+}
+
 // Dial connects to addr (an IP literal and port) from inside namespace ns.
 // A socket belongs to the namespace of the thread that created it, for
 // good: so the socket is made on a thread of its own moved into ns, and
