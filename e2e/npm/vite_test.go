@@ -188,6 +188,24 @@ func TestVitePluginLAN(t *testing.T) {
 	}
 }
 
+// TestVitePluginContainers: containers: true gives the plugin's rtdev
+// serve --containers (and nothing more under lan: true, which listens
+// everywhere already).
+func TestVitePluginContainers(t *testing.T) {
+	a, port, servePort := viteApp(t)
+	config := strings.Replace(viteConfig(port, servePort, "containers"), "serve: {", "containers: true, serve: {", 1)
+	writeFile(t, filepath.Join(a.sb.Project, "vite.config.js"), config)
+	a.startVite(t, port)
+	pids := a.waitServes(t, 1)
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pids[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(strings.Split(string(cmdline), "\x00"), "--containers") {
+		t.Errorf("rtdev serve runs as %q, without --containers", cmdline)
+	}
+}
+
 // checkForwarding: the plugin hands rtdev serve its forward token in the
 // environment, never on the command line, and its proxy speaks for its
 // clients with it. A pairing request from the Vite origin passes serve's

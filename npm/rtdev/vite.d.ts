@@ -23,7 +23,8 @@ export interface RtdevOptions {
   /**
    * Also serve the container bridges: `rtdev serve --containers`, so a
    * compose service reaches PeerJS at https://host.docker.internal:PORT.
-   * Never the LAN. Default false.
+   * Never the LAN; with lan, which listens everywhere, it adds nothing.
+   * Default false.
    */
   containers?: boolean
   /** The project folder `rtdev init` runs in (default: Vite's root, else the cwd). */

@@ -79,7 +79,7 @@ export default function rtdev(options = {}) {
 
     async configureServer(server) {
       if (!serveOpts) return
-      const args = ['serve', '--port', String(port), '--path', '/', ...(options.lan ? ['--lan'] : []), ...(options.containers ? ['--containers'] : []), ...(serveOpts.args ?? [])]
+      const args = ['serve', '--port', String(port), '--path', '/', ...(options.lan ? ['--lan'] : []), ...(options.containers && !options.lan ? ['--containers'] : []), ...(serveOpts.args ?? [])]
       const child = await acquire({ bin, root, port, args, ca, token, logger: server.config.logger, passStderr: Boolean(options.lan && process.stderr.isTTY) })
       const user = {}
       child.users.add(user)
