@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,29 +16,57 @@ import (
 	"github.com/rtdev/rtdev/e2e/internal/netns"
 )
 
-// TestServeContainers: rtdev serve --containers on this machine; then a
-// container network comes up (a bridge with no network card, a container
-// namespace on it), as docker compose up makes one. The container reaches
+// TestServeContainers: rtdev serve --containers on a machine played by a
+// network namespace of its own (so nothing changes in the test machine's
+// network, where browser tests may be running); then a container network
+// comes up there, a bridge with no network card and a container namespace
+// on it, as docker compose up makes one. The container reaches
 // https://host.docker.internal:PORT/rtdev/health, the name resolving to
 // the bridge's address as host-gateway does, trusting only the rtdev CA.
-// A device on a Wi-Fi link (a plain veth, not a bridge) reaches serve
-// neither at its own link's address nor at the bridge's through a route.
+// A device on the machine's Wi-Fi (a plain veth link, not a bridge)
+// reaches serve neither at the machine's Wi-Fi address nor at the
+// bridge's through a route.
 func TestServeContainers(t *testing.T) {
 	ip := netns.Require(t)
 	sb := harness.NewSandbox(t)
 	sb.Init("--no-trust")
+	tag := netns.Tag()
+	host, ctr, wifi := netns.Name(tag, "host"), netns.Name(tag, "ctr"), netns.Name(tag, "wifi")
+	for _, ns := range []string{host, ctr, wifi} {
+		netns.Add(t, ip, ns)
+	}
+	// The machine's Wi-Fi: a veth to the device's namespace.
+	wifiNet := netns.FreeNet(t, ip)
+	netns.Run(t, ip, "-n", host, "link", "add", "wlan0", "type", "veth", "peer", "name", "wf0", "netns", wifi)
+	netns.Run(t, ip, "-n", host, "addr", "add", wifiNet+".1/24", "dev", "wlan0")
+	netns.Run(t, ip, "-n", host, "link", "set", "wlan0", "up")
+	netns.Run(t, ip, "-n", wifi, "addr", "add", wifiNet+".2/24", "dev", "wf0")
+	netns.Run(t, ip, "-n", wifi, "link", "set", "wf0", "up")
+
 	port := harness.FreePort(t)
-	serve := sb.Serve(port, "--containers")
+	argv := netns.In(ip, host, harness.Binary(t), "serve", "--port", strconv.Itoa(port), "--containers")
+	serve := sb.Start("", argv[0], argv[1:]...)
+	waitFor(t, serve, "listening  ")
 	if out := serve.Output.String(); !strings.Contains(out, "https://host.docker.internal:"+strconv.Itoa(port)) {
 		t.Errorf("the banner does not name host.docker.internal:\n%s", out)
 	}
 
-	ctr := netns.NewDevice(t) // the container network, made after serve started
-	client := netns.HTTPClient(ctr.NS, sb.CAPool(), "host.docker.internal", 5*time.Second)
-	url := fmt.Sprintf("https://%s/rtdev/health", net.JoinHostPort(ctr.HostIP, strconv.Itoa(port)))
+	// The container network, made after serve started.
+	ctrNet := netns.FreeNet(t, ip)
+	bridgeIP := ctrNet + ".1"
+	netns.Run(t, ip, "-n", host, "link", "add", "br-rt"+tag, "type", "bridge")
+	netns.Run(t, ip, "-n", host, "link", "add", "vethc0", "type", "veth", "peer", "name", "eth0", "netns", ctr)
+	netns.Run(t, ip, "-n", host, "link", "set", "vethc0", "master", "br-rt"+tag)
+	netns.Run(t, ip, "-n", host, "link", "set", "vethc0", "up")
+	netns.Run(t, ip, "-n", host, "addr", "add", bridgeIP+"/24", "dev", "br-rt"+tag)
+	netns.Run(t, ip, "-n", host, "link", "set", "br-rt"+tag, "up")
+	netns.Run(t, ip, "-n", ctr, "addr", "add", ctrNet+".2/24", "dev", "eth0")
+	netns.Run(t, ip, "-n", ctr, "link", "set", "eth0", "up")
+
+	client := netns.HTTPClient(ctr, sb.CAPool(), "host.docker.internal", 5*time.Second)
+	url := fmt.Sprintf("https://%s/rtdev/health", net.JoinHostPort(bridgeIP, strconv.Itoa(port)))
 	var lastErr error
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		res, err := client.Get(url)
 		if err == nil {
 			_, _ = io.Copy(io.Discard, res.Body)
@@ -53,25 +80,13 @@ func TestServeContainers(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the container never reached serve as host.docker.internal (%s): %v\n%s", url, lastErr, serve.Output.String())
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
 
-	// The Wi-Fi: a veth pair to a namespace of its own, with a route to
-	// the container network through this machine.
-	tag := netns.Tag()
-	wifi := netns.Name(tag, "wifi")
-	netns.Add(t, ip, wifi)
-	hostEnd, devEnd := "vethwf"+tag, "wf"+tag
-	netns.Run(t, ip, "link", "add", hostEnd, "type", "veth", "peer", "name", devEnd, "netns", wifi)
-	t.Cleanup(func() { _ = runQuiet(ip, "link", "del", hostEnd) })
-	wifiNet := netns.FreeNet(t, ip)
-	netns.Run(t, ip, "addr", "add", wifiNet+".1/24", "dev", hostEnd)
-	netns.Run(t, ip, "link", "set", hostEnd, "up")
-	netns.Run(t, ip, "-n", wifi, "addr", "add", wifiNet+".2/24", "dev", devEnd)
-	netns.Run(t, ip, "-n", wifi, "link", "set", devEnd, "up")
-	netns.Run(t, ip, "-n", wifi, "route", "add", ctr.HostIP+"/32", "via", wifiNet+".1")
-	for _, host := range []string{wifiNet + ".1", ctr.HostIP} {
-		addr := net.JoinHostPort(host, strconv.Itoa(port))
+	// The Wi-Fi device, with a route to the container network through
+	// the machine.
+	netns.Run(t, ip, "-n", wifi, "route", "add", ctrNet+".0/24", "via", wifiNet+".1")
+	for _, addr := range []string{wifiNet + ".1", bridgeIP} {
+		addr = net.JoinHostPort(addr, strconv.Itoa(port))
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		c, err := netns.Dial(ctx, wifi, "tcp", addr)
 		cancel()
@@ -90,12 +105,15 @@ func TestServeContainers(t *testing.T) {
 	}
 	// serve logs the refusal as it closes the connection, which the Wi-Fi
 	// side may see first.
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(serve.Output.String(), "refused a connection from outside the container network"); time.Sleep(100 * time.Millisecond) {
+	waitFor(t, serve, "refused a connection from outside the container network")
+}
+
+// waitFor waits until p's output holds text.
+func waitFor(t *testing.T, p *harness.Process, text string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(p.Output.String(), text); time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Errorf("serve did not refuse the Wi-Fi's connection to the bridge address:\n%s", serve.Output.String())
-			break
+			t.Fatalf("no %q in rtdev serve's output:\n%s", text, p.Output.String())
 		}
 	}
 }
-
-func runQuiet(name string, args ...string) error { return exec.Command(name, args...).Run() }
