@@ -25,7 +25,7 @@ type servedCertSet struct {
 // renewer; the caller starts renewer.Run.
 func (a *app) serveCertSet(p *projectCtx, out *status, logger *slog.Logger) (*servedCertSet, error) {
 	// hostSystem bounds its PowerShell calls with their own timeouts.
-	sys := a.hostSystem(context.Background())
+	sys := a.hostSystem(context.Background(), p.layout.Dir)
 	opts := p.ensureOptions(project.EnsureOptions{
 		Layout: p.layout, Config: p.config, CADir: p.caDir,
 		System: sys, Owner: owner(), Now: a.now(),

@@ -151,7 +151,7 @@ func runInit(ctx context.Context, a *app, o *initOptions) error {
 		Layout: p.layout,
 		Config: p.config,
 		CADir:  p.caDir,
-		System: a.hostSystem(ctx),
+		System: a.hostSystem(ctx, p.layout.Dir),
 		// Also in Config.Hosts (saved after a successful issue); passed
 		// as typed so they are held to the --host rules, not rtdev.toml's.
 		FlagHosts:     o.hosts,

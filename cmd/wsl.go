@@ -118,18 +118,16 @@ func (s *wslHosts) windows() []net.IP {
 }
 
 // hostSystem is the machine for the project certificate's host list.
-func (a *app) hostSystem(ctx context.Context) project.System {
+// certDir keeps the Windows host's addresses as last read, so a Windows
+// that does not answer this time changes nothing.
+func (a *app) hostSystem(ctx context.Context, certDir string) project.System {
 	sys := project.OSSystem()
 	x, ok := a.wslInterop()
 	if !ok {
 		return sys
 	}
 	return &wslHosts{System: sys, ask: func() []net.IP {
-		if m, err := x.NetworkingMode(ctx); err != nil || !m.NAT() {
-			return nil
-		}
-		ips, _ := x.WindowsLANAddrs(ctx)
-		return ips
+		return x.WindowsHostAddrs(ctx, certDir).IPs
 	}}
 }
 

@@ -78,6 +78,10 @@ if prog == "wslpath":
 if c.get("hang"):
     # Interop switched off can leave the call waiting forever.
     time.sleep(600)
+if c.get("interop") == "off":
+    # Or the kernel refuses the Windows binary at once.
+    sys.stderr.write("cannot execute binary file: Exec format error\n")
+    sys.exit(126)
 
 script = re.search(r"^# rtdev-script: (\S+)", stdin, re.M).group(1)
 v = dict(re.findall(r"^\$(rtdev\w+) = '([^']*)'$", stdin, re.M))

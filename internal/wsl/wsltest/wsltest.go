@@ -38,7 +38,8 @@ func Install(dir string) (*Windows, error) {
 }
 
 // Set changes one setting: dialog=no (the user declines Windows' dialog),
-// hang=1 (interop never answers), encoding=utf16bom|utf16|nul,
+// hang=1 (interop never answers), interop=off (powershell.exe fails at
+// once, as a kernel without the binfmt entry makes it), encoding=utf16bom|utf16|nul,
 // networking=MODE (what wslinfo prints; empty: no wslinfo option),
 // lan=ADDR,... (the Windows addresses), profile=C:\Users\NAME.
 func (w *Windows) Set(key, value string) error {
