@@ -55,7 +55,11 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 	if gid < 0 {
 		gid = 0 // Windows: Docker Desktop's mounts ignore groups
 	}
-	envLines := compose.DotEnvLines(files, res, gid)
+	kept, err := compose.DotEnvList(p.layout.Root)
+	if err != nil {
+		return err
+	}
+	envLines := compose.DotEnvLines(files, res, gid, kept)
 	if !o.write {
 		if _, err := fmt.Fprint(a.io.Out, string(res.YAML)); err != nil {
 			return err
@@ -106,7 +110,10 @@ func writeComposeEnv(ctx context.Context, p *projectCtx, out *status, lines []st
 		return err
 	}
 	if changed {
-		out.line("ok", "set %s in %s", strings.Join(envNames(lines), ", "), compose.DotEnvFile)
+		out.line("ok", "set %s in %s:", strings.Join(envNames(lines), ", "), compose.DotEnvFile)
+		for _, l := range lines {
+			out.detail("%s", l)
+		}
 	}
 	out.next("docker compose up", "COMPOSE_FILE in .env adds "+compose.OverrideFile+" to your compose files")
 	return nil
@@ -121,7 +128,8 @@ func suggestCompose(p *projectCtx, out *status) {
 	}
 	out.line("info", "%s: rtdev snippet compose --write gives its services your CA and host.docker.internal (%s), then sets in %s:",
 		files.Main, compose.OverrideFile, compose.DotEnvFile)
-	for _, l := range files.EnvLines() {
+	kept, _ := compose.DotEnvList(p.layout.Root)
+	for _, l := range files.EnvLines(kept) {
 		out.detail("%s", l)
 	}
 }

@@ -142,7 +142,7 @@ func TestOverrideMergesAsCompose(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, OverrideFile), res.YAML, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := UpdateDotEnv(filepath.Join(root, DotEnvFile), DotEnvLines(f, res, 4242)); err != nil {
+	if _, err := UpdateDotEnv(filepath.Join(root, DotEnvFile), DotEnvLines(f, res, 4242, List{})); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("COMPOSE_FILE", "")

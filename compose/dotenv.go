@@ -17,10 +17,11 @@ import (
 const DotEnvFile = ".env"
 
 // DotEnvLines are the variables a developer's .env needs for the override:
-// COMPOSE_FILE listing every file with its separator, and, when a service
-// serves TLS, the group id of the key copy.
-func DotEnvLines(f Files, r *Result, gid int) []string {
-	lines := f.EnvLines()
+// COMPOSE_FILE listing every file with its separator (keeping the files
+// of kept, the list .env has now), and, when a service serves TLS, the
+// group id of the key copy.
+func DotEnvLines(f Files, r *Result, gid int, kept List) []string {
+	lines := f.EnvLines(kept)
 	if r.ServesTLS {
 		lines = append(lines, KeyGIDVar+"="+strconv.Itoa(gid))
 	}

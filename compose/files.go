@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/cli"
@@ -92,11 +93,45 @@ func (f Files) List() []string {
 // the value of COMPOSE_FILE.
 func (f Files) WithOverride() []string { return append(f.List(), OverrideFile) }
 
-// EnvLines are COMPOSE_FILE, listing WithOverride, and the separator it is
-// written with: what makes a plain `docker compose` use the override.
-func (f Files) EnvLines() []string {
+// List is a COMPOSE_FILE value: its files, relative to the project root as
+// written, and the separator they were split with ("" for PathSeparator).
+type List struct {
+	Files []string
+	Sep   string
+}
+
+// Listing is what COMPOSE_FILE lists for the override to be used: the
+// files kept (the list .env has now, in its order: a team's extra files
+// must survive rtdev), or the project's own files when nothing is kept;
+// then the auto-loaded override when it is missing, which Compose stops
+// loading once files are listed; then OverrideFile last, so the rtdev
+// settings win.
+func (f Files) Listing(kept []string) []string {
+	if len(kept) == 0 {
+		return f.WithOverride()
+	}
+	var out []string
+	for _, k := range kept {
+		if k != "" && k != OverrideFile && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	if f.Override != "" && !slices.Contains(out, f.Override) {
+		out = append(out, f.Override)
+	}
+	return append(out, OverrideFile)
+}
+
+// EnvLines are COMPOSE_FILE, listing Listing(kept.Files), and the
+// separator it is written with (kept's, else PathSeparator): what makes a
+// plain `docker compose` use the override.
+func (f Files) EnvLines(kept List) []string {
+	sep := kept.Sep
+	if sep == "" {
+		sep = PathSeparator
+	}
 	return []string{
-		"COMPOSE_FILE=" + strings.Join(f.WithOverride(), PathSeparator),
-		"COMPOSE_PATH_SEPARATOR=" + PathSeparator,
+		"COMPOSE_FILE=" + strings.Join(f.Listing(kept.Files), sep),
+		"COMPOSE_PATH_SEPARATOR=" + sep,
 	}
 }

@@ -13,7 +13,7 @@ func header(f Files) string {
 		"It holds relative paths and nothing per developer: commit it.",
 		"",
 		"Use it through COMPOSE_FILE (rtdev writes it into .env), which lists every file:",
-		"  " + strings.Join(f.EnvLines(), "  "),
+		"  " + strings.Join(f.EnvLines(List{}), "  "),
 		"(`docker compose -f " + f.Main + " -f " + OverrideFile + "` would drop an auto-loaded compose.override.yaml.)",
 		"",
 		"Every service gets the rtdev CA and the host's public roots plus the CA, read-only in " + MountDir + ",",

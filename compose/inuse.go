@@ -84,16 +84,47 @@ func InUse(ctx context.Context, root string, getenv func(string) string) (Use, e
 		u.From = ""
 		return u, nil
 	}
-	if sep == "" {
-		sep = string(os.PathListSeparator)
-	}
-	listed := strings.Split(list, sep)
-	for i, f := range listed {
-		listed[i] = filepath.ToSlash(filepath.Clean(strings.TrimSpace(f)))
-	}
+	listed := splitList(list, sep).Files
 	u.Listed = slices.Contains(listed, OverrideFile)
 	u.DropsOverride = files.Override != "" && !slices.Contains(listed, files.Override)
 	return u, nil
+}
+
+// splitList splits a COMPOSE_FILE value with its COMPOSE_PATH_SEPARATOR,
+// the OS's list separator when that is unset, as Compose does.
+func splitList(list, sep string) List {
+	l := List{Sep: sep}
+	if sep == "" {
+		sep = string(os.PathListSeparator)
+	}
+	for _, f := range strings.Split(list, sep) {
+		if f = strings.TrimSpace(f); f != "" {
+			l.Files = append(l.Files, filepath.ToSlash(filepath.Clean(f)))
+		}
+	}
+	return l
+}
+
+// DotEnvList is the COMPOSE_FILE list in root's .env, which rtdev keeps
+// when it writes its own, without the files that no longer exist (Compose
+// would stop on them). No .env, or none set there, is an empty List.
+func DotEnvList(root string) (List, error) {
+	env, err := readLimited(filepath.Join(root, DotEnvFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return List{}, nil
+	}
+	if err != nil {
+		return List{}, err
+	}
+	l := splitList(dotEnvValue(env, "COMPOSE_FILE"), dotEnvValue(env, "COMPOSE_PATH_SEPARATOR"))
+	l.Files = slices.DeleteFunc(l.Files, func(f string) bool {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(root, f)
+		}
+		_, err := os.Stat(f)
+		return err != nil
+	})
+	return l, nil
 }
 
 // readLimited reads a file of at most MaxFileBytes.
