@@ -60,6 +60,9 @@ have zbarimg    || need_apt="$need_apt zbar-tools"
 # layouts) run busybox as their shell and tools under chroot.
 have busybox    || need_apt="$need_apt busybox-static"
 have ip         || [ -x /usr/sbin/ip ] || need_apt="$need_apt iproute2"
+# tc (also iproute2) holds a namespace's localhost port for the Local
+# Network Access test of the check page.
+have tc         || [ -x /usr/sbin/tc ] || need_apt="$need_apt iproute2"
 have debootstrap || [ -x /usr/sbin/debootstrap ] || need_apt="$need_apt debootstrap"
 have unshare    || need_apt="$need_apt util-linux"
 have taskset    || need_apt="$need_apt util-linux"
