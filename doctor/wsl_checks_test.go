@@ -126,22 +126,38 @@ func TestProjectInWSL(t *testing.T) {
 	sh := testtool.Need(t, "sh")
 	fs := checkProjectInWSL(`\\wsl.localhost\Ubuntu-24.04\home\dev\my app`)
 	f := mustFind(t, fs, IDWSLProjectInWSL)
-	if f.Fix != "wsl.exe -d Ubuntu-24.04 --cd '/home/dev/my app' rtdev doctor" {
+	if f.Fix != "wsl.exe -d Ubuntu-24.04 --cd '/home/dev/my app' -e sh -lc 'rtdev doctor'" {
 		t.Fatalf("fix = %q", f.Fix)
 	}
-	bin := t.TempDir()
-	log := filepath.Join(bin, "argv")
-	if err := os.WriteFile(filepath.Join(bin, "wsl.exe"), []byte("#!/bin/sh\nprintf '%s\\n' \"$@\" > \""+log+"\"\n"), 0o755); err != nil {
-		t.Fatal(err)
+	// The fix as printed, through a stand-in wsl.exe that plays the
+	// distribution: its root is a folder, the command runs with the plain
+	// PATH of a non-login shell, and the home's .profile is Ubuntu's, which
+	// puts ~/.local/bin (where rtdev's install puts it) on PATH.
+	bin, distro := t.TempDir(), t.TempDir()
+	home := filepath.Join(distro, "home", "dev")
+	log := filepath.Join(t.TempDir(), "ran")
+	for path, text := range map[string]string{
+		filepath.Join(bin, "wsl.exe"): "#!/bin/sh\nset -e\n[ \"$1\" = -d ] && [ \"$2\" = Ubuntu-24.04 ] && [ \"$3\" = --cd ] && [ \"$5\" = -e ]\n" +
+			"cd \"" + distro + "$4\"\nshift 5\nexec env -i HOME=\"" + home + "\" PATH=/usr/bin:/bin \"$@\"\n",
+		filepath.Join(home, ".profile"):               "if [ -d \"$HOME/.local/bin\" ] ; then\n    PATH=\"$HOME/.local/bin:$PATH\"\nfi\n",
+		filepath.Join(home, ".local", "bin", "rtdev"): "#!/bin/sh\necho \"$PWD $*\" > \"" + log + "\"\n",
+		filepath.Join(home, "my app", ".keep"):        "",
+	} {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cmd := exec.Command(sh, "-c", f.Fix)
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v: %s", f.Fix, err, out)
 	}
-	argv, _ := os.ReadFile(log)
-	if got := strings.Split(strings.TrimSpace(string(argv)), "\n"); strings.Join(got, "|") != "-d|Ubuntu-24.04|--cd|/home/dev/my app|rtdev|doctor" {
-		t.Errorf("wsl.exe got %q", got)
+	ran, _ := os.ReadFile(log)
+	if got := strings.TrimSpace(string(ran)); got != filepath.Join(home, "my app")+" doctor" {
+		t.Errorf("the fix ran %q, want rtdev doctor in the project folder", got)
 	}
 	if fs := checkProjectInWSL("/home/dev/my app"); len(fs) != 0 {
 		t.Errorf("inside WSL the same folder is still named: %v", describe(fs))
