@@ -28,9 +28,11 @@ import (
 const step = 30 * time.Second
 
 // settleWait bounds the wait for the check page's three checks, the last
-// a WebRTC data channel between two browsers: on a 2-core machine running
-// other browser tests beside this one it has taken more than step (seen
-// in a make test-fresh run), while it takes about 5 s alone.
+// a WebRTC data channel between two browsers, which takes about 5 s alone
+// and longer on a 2-core machine running other browser tests beside this
+// one. Twice in make test-fresh runs the wait ran out with the page
+// settled: one look at the page (a Runtime.evaluate) went unanswered to
+// the end, which WaitJS now bounds per look.
 const settleWait = 120 * time.Second
 
 const (

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -158,6 +159,9 @@ const pageDump = `(() => {
   return location.href + "\n" + root.outerHTML;
 })()`
 
+// evalAttempt bounds one look at the page in WaitJS.
+const evalAttempt = 5 * time.Second
+
 // WaitJS evaluates expr in the tab until it is true, and fails the test
 // with the last evaluation error once timeout has passed. expr must yield a
 // boolean. The tab must have been started (OpenTab, or Sandbox.Chromium).
@@ -168,17 +172,28 @@ func WaitJS(t testing.TB, tab context.Context, timeout time.Duration, expr strin
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	var last error
+	stalled := 0
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+		// Each look has its own bound: on a loaded machine a
+		// Runtime.evaluate has gone unanswered until the whole wait ran
+		// out while the page itself had settled (a later call read it at
+		// once), so one lost answer must cost seconds, not the wait.
+		actx, acancel := context.WithTimeout(ctx, evalAttempt)
+		ok, err := chromedp.Run(actx, chromedp.Evaluate[bool](expr))
+		acancel()
 		if err == nil && ok {
 			return
 		}
 		// An error while the page navigates or a script is still loading is
 		// not final: only the deadline is.
 		last = err
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			stalled++
+			t.Logf("a look at the page went unanswered for %v; looking again", evalAttempt)
+		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("waited %v for %s: last error: %v", timeout, expr, last)
+			t.Fatalf("waited %v for %s: last error: %v (%d looks went unanswered for %v)", timeout, expr, last, stalled, evalAttempt)
 		case <-tick.C:
 		}
 	}
