@@ -40,7 +40,7 @@ func TestComposeServicesTrustServe(t *testing.T) {
 	// init and snippet in the host's namespace: it is the developer's
 	// machine. The snippet runs with the developer's own group.
 	runIn(t, sb, h.In(rtdev, "init", "--no-trust", "--yes")...)
-	runIn(t, sb, h.In("setpriv", "--regid="+strconv.Itoa(developerGID), "--clear-groups", rtdev, "snippet", "compose", "--write")...)
+	snippetOut := runIn(t, sb, h.In("setpriv", "--regid="+strconv.Itoa(developerGID), "--clear-groups", rtdev, "snippet", "compose", "--write")...)
 	// serve --containers finds the compose network's bridge in the host's
 	// namespace and listens there beside loopback.
 	serve := h.In(rtdev, "serve", "--containers", "--port", strconv.Itoa(servePort))
@@ -166,6 +166,57 @@ done`},
 echo | openssl s_client -connect signal.rtdev.internal:9000 -verify_hostname signal.rtdev.internal -verify_return_error 2>&1 | grep 'Verify return code'`}})
 		expectOut(t, r, "PeerJS", "Verify return code: 0 (ok)")
 	})
+	t.Run("nginx and Caddy with the lines printed for them", func(t *testing.T) {
+		// rtdev cannot edit an nginx or Caddy config, so it prints what to
+		// add; here that is added as printed. This machine's nginx and
+		// Caddy (Debian 12's, as the rootfs is) run in the containers of
+		// web and edge as their images' entrypoints do, as root, with the
+		// override's mounts; curl reaches them by their aliases.
+		conf := t.TempDir()
+		nginxConf := `daemon off;
+error_log stderr;
+pid /tmp/nginx.pid;
+events {}
+http {
+	access_log off;
+	client_body_temp_path /tmp/body; proxy_temp_path /tmp/proxy; fastcgi_temp_path /tmp/fastcgi;
+	uwsgi_temp_path /tmp/uwsgi; scgi_temp_path /tmp/scgi;
+	server {
+		server_name web.rtdev.internal;
+		` + printedLine(t, snippetOut, "add to its server block:") + `
+		location / { return 200 "nginx ok\n"; }
+	}
+}
+`
+		caddyfile := `{
+	admin off
+	auto_https disable_redirects
+}
+edge.rtdev.internal:8443 {
+	` + printedLine(t, snippetOut, "add to its site block in the Caddyfile:") + `
+	respond "caddy ok"
+}
+`
+		for name, text := range map[string]string{"nginx.conf": nginxConf, "Caddyfile": caddyfile} {
+			if err := os.WriteFile(filepath.Join(conf, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		web := h.Start(t, "web", svc("web"), container.RunOptions{
+			Entrypoint: []string{"nginx", "-e", "stderr", "-p", "/tmp/", "-c", "/conf/nginx.conf"},
+			Mounts:     []container.Mount{{Source: testtool.Need(t, "nginx"), Target: "/usr/sbin/nginx"}, {Source: conf, Target: "/conf"}},
+		})
+		edge := h.Start(t, "edge", svc("edge"), container.RunOptions{
+			Entrypoint: []string{"caddy", "run", "--config", "/conf/Caddyfile", "--adapter", "caddyfile"},
+			ImageEnv:   map[string]string{"XDG_CONFIG_HOME": "/config", "XDG_DATA_HOME": "/data"},
+			Mounts:     []container.Mount{{Source: testtool.Need(t, "caddy"), Target: "/usr/bin/caddy"}, {Source: conf, Target: "/conf"}},
+		})
+		waitTCP(t, h, web+":443")
+		waitTCP(t, h, edge+":8443")
+		r := h.Run(t, "curl", svc("curl"), container.RunOptions{Command: []string{"sh", "-c",
+			`curl -sS --max-time 10 https://web.rtdev.internal/ && curl -sS --max-time 10 https://edge.rtdev.internal:8443/ && echo`}})
+		expectOut(t, r, "nginx ok", "caddy ok")
+	})
 }
 
 // waitTCP waits until addr accepts connections from the host's namespace.
@@ -187,13 +238,27 @@ func waitTCP(t *testing.T, h *container.Host, addr string) {
 	}
 }
 
-// runIn runs argv in the project folder with the sandbox's environment.
-func runIn(t *testing.T, sb *harness.Sandbox, argv ...string) {
+// runIn runs argv in the project folder with the sandbox's environment,
+// and returns what it printed.
+func runIn(t *testing.T, sb *harness.Sandbox, argv ...string) string {
 	t.Helper()
 	out, errOut, err := sb.Run(argv[0], argv[1:]...)
 	if err != nil {
 		t.Fatalf("%s: %v\n%s%s", strings.Join(argv, " "), err, out, errOut)
 	}
+	return out + errOut
+}
+
+// printedLine is what rtdev printed after marker on one of its lines.
+func printedLine(t *testing.T, out, marker string) string {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if _, after, ok := strings.Cut(l, marker); ok {
+			return strings.TrimSpace(after)
+		}
+	}
+	t.Fatalf("rtdev printed no %q:\n%s", marker, out)
+	return ""
 }
 
 // waitServe polls serve's health page from the host's namespace at the
