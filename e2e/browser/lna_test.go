@@ -44,6 +44,7 @@ func newLaptop(t *testing.T) *laptop {
 	netns.Run(t, ip, "-n", l.ns, "addr", "add", l.addr+"/24", "dev", wifi)
 	netns.Run(t, ip, "-n", l.ns, "link", "set", peer, "up")
 	netns.Run(t, ip, "-n", l.ns, "link", "set", wifi, "up")
+	netns.Settle(t, ip, l.ns) // the browser runs in it
 	return l
 }
 

@@ -46,6 +46,9 @@ func newNetPair(t *testing.T) *netPair {
 		netns.Run(t, p.IP, "-n", side.ns, "link", "set", side.dev, "up")
 		netns.Run(t, p.IP, "-n", side.ns, "route", "add", "default", "via", side.gw)
 	}
+	// Both sides run a browser.
+	netns.Settle(t, p.IP, p.Laptop)
+	netns.Settle(t, p.IP, p.Phone)
 	return p
 }
 

@@ -273,3 +273,32 @@ func orphan(name string) bool {
 	pid, err := strconv.Atoi(pidText)
 	return err == nil && pid != os.Getpid() && syscall.Kill(pid, 0) != nil
 }
+
+// Settle waits until the links of namespace ns are up and none of its
+// addresses is tentative. A browser started in ns before then sees the
+// kernel finish the job: a veth's carrier arrives, and its IPv6 link-local
+// addresses (made when the link comes up) leave duplicate address
+// detection a second or two later. Chromium takes each of those for a
+// network change and fails the page load under way with
+// ERR_NETWORK_CHANGED.
+func Settle(t testing.TB, ip, ns string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		links, err1 := exec.Command(ip, "-n", ns, "-o", "link", "show").Output()
+		tentative, err2 := exec.Command(ip, "-n", ns, "-o", "addr", "show", "tentative").Output()
+		settled := err1 == nil && err2 == nil && len(strings.TrimSpace(string(tentative))) == 0
+		for _, l := range strings.Split(strings.TrimSpace(string(links)), "\n") {
+			if settled && !strings.Contains(l, " lo:") && !strings.Contains(l, "state UP") {
+				settled = false
+			}
+		}
+		if settled {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("namespace %s did not settle within 10s (%v %v):\n%s%s", ns, err1, err2, links, tentative)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
