@@ -116,7 +116,7 @@ func runDoctor(ctx context.Context, a *app, o *doctorOptions, urls []string) err
 		}
 		po := doctor.ProbeOptions{RootCAs: roots, PeerJS: o.peerjs, PeerKey: o.key, Origin: o.origin, Timeout: o.timeout, Now: a.now(),
 			Project: projectCert(p), StoreRoots: a.storeRootsOnce()}
-		if c, err := ca.LoadCert(p.layout.Dir); err == nil {
+		if c, err := ca.LoadCert(p.caDir); err == nil {
 			po.RTDevCA = c.Cert
 			// The verdict per client family comes from the same store
 			// reads as the store findings, so the two agree.
