@@ -127,7 +127,9 @@ func (a *app) hostSystem(ctx context.Context, certDir string) project.System {
 		return sys
 	}
 	return &wslHosts{System: sys, ask: func() []net.IP {
-		return x.WindowsHostAddrs(ctx, certDir).IPs
+		// Without an answer these are the addresses kept from the last.
+		ips, _ := x.WindowsHostAddrs(ctx, certDir)
+		return ips
 	}}
 }
 

@@ -12,65 +12,51 @@ import (
 )
 
 // HostAddrsFileName is the file, in the project's certificate folder,
-// holding the Windows host's LAN addresses as Windows last gave them. The addresses are in the
-// project certificate under NAT; without the file, one slow or failed
-// PowerShell call would drop them from the wanted hosts and reissue the
-// certificate (and the phone would need it again) for nothing but a
-// Windows hiccup.
+// holding the Windows host's LAN addresses as Windows last gave them. The
+// addresses are in the project certificate under NAT; without the file,
+// one slow or failed PowerShell call would drop them from the wanted hosts
+// and reissue the certificate (and the phone would need it again) for
+// nothing but a Windows hiccup.
 const HostAddrsFileName = "wsl-windows-host.json"
-
-// HostAddrs is what WindowsHostAddrs found.
-type HostAddrs struct {
-	IPs []net.IP
-	// Kept is true when Windows did not answer and IPs are the ones it
-	// gave last time; Err is why it did not answer.
-	Kept bool
-	Err  error
-}
 
 // WindowsHostAddrs are the Windows host's LAN addresses a phone reaches
 // under NAT, none in mirrored mode or WSL1. An answer from Windows is kept
 // in dir (the certificate folder, which the project lock holds while the
-// host list is read); when Windows does not answer, the addresses kept are
-// used instead. Keeping is best effort: a folder that cannot be written
-// only means a later run keeps them.
-func (x Interop) WindowsHostAddrs(ctx context.Context, dir string) HostAddrs {
+// host list is read). When Windows does not answer, the error says why and
+// the addresses returned are the ones kept. Keeping is best effort: a
+// folder that cannot be written only means a later run keeps them.
+func (x Interop) WindowsHostAddrs(ctx context.Context, dir string) ([]net.IP, error) {
 	memo := filepath.Join(dir, HostAddrsFileName)
 	m, err := x.NetworkingMode(ctx)
 	if err == nil && !m.NAT() {
 		// Mirrored mode: the LAN addresses are local interfaces now, and
 		// addresses kept from a NAT past must not come back on a failure.
 		_ = os.Remove(memo)
-		return HostAddrs{}
+		return nil, nil
 	}
 	var ips []net.IP
 	if err == nil {
 		ips, err = x.WindowsLANAddrs(ctx)
 	}
 	if err != nil {
-		return HostAddrs{IPs: readHostAddrs(memo), Kept: true, Err: err}
+		return readHostAddrs(memo), err
 	}
 	if !slices.EqualFunc(ips, readHostAddrs(memo), net.IP.Equal) {
 		writeHostAddrs(memo, ips)
 	}
-	return HostAddrs{IPs: ips}
+	return ips, nil
 }
 
 // readHostAddrs reads the kept addresses, taking only what WindowsLANAddrs
 // itself would: the file is this user's, but it is still input.
 func readHostAddrs(path string) []net.IP {
-	data := readSmall(path)
 	var list []string
-	if data == "" || json.Unmarshal([]byte(data), &list) != nil {
+	if json.Unmarshal([]byte(readSmall(path)), &list) != nil {
 		return nil
 	}
 	var out []net.IP
 	for _, s := range list {
-		ip := net.ParseIP(s).To4()
-		if ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || containsIP(out, ip) || len(out) == maxAddrs {
-			continue
-		}
-		out = append(out, ip)
+		out = addHostAddr(out, s)
 	}
 	return out
 }
@@ -80,10 +66,7 @@ func writeHostAddrs(path string, ips []net.IP) {
 	for _, ip := range ips {
 		list = append(list, ip.String())
 	}
-	data, err := json.Marshal(list)
-	if err != nil {
-		return
-	}
+	data, _ := json.Marshal(list) // a []string always marshals
 	// Best effort, as WindowsHostAddrs says.
 	_ = fsutil.WriteFileAtomic(path, append(data, '\n'), 0o644)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,24 +121,21 @@ func (x Interop) WindowsLANAddrs(ctx context.Context) ([]net.IP, error) {
 	}
 	var out []net.IP
 	for _, s := range ans.All("addr") {
-		ip := net.ParseIP(s).To4()
-		if ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() {
-			continue
-		}
-		if !containsIP(out, ip) && len(out) < maxAddrs {
-			out = append(out, ip)
-		}
+		out = addHostAddr(out, s)
 	}
 	return out, nil
 }
 
-func containsIP(ips []net.IP, ip net.IP) bool {
-	for _, i := range ips {
-		if i.Equal(ip) {
-			return true
-		}
+// addHostAddr appends s to out when it is an IPv4 address a phone could
+// use (not loopback, link-local or unspecified), not in out yet, and out
+// holds fewer than maxAddrs.
+func addHostAddr(out []net.IP, s string) []net.IP {
+	ip := net.ParseIP(s).To4()
+	if ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() ||
+		len(out) >= maxAddrs || slices.ContainsFunc(out, ip.Equal) {
+		return out
 	}
-	return false
+	return append(out, ip)
 }
 
 // Fetch is what Windows got from https://localhost:PORT/rtdev/health.
