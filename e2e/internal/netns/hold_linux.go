@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -36,7 +37,7 @@ func HoldLoopbackPort(t testing.TB, ns string, port int) (release func()) {
 		code = append(code, fmt.Sprintf("%d %d %d %d", in.Op, in.Jt, in.Jf, in.K))
 	}
 	run := func(args ...string) error {
-		out, err := exec.Command("ip", append([]string{"netns", "exec", ns, tc}, args...)...).CombinedOutput()
+		out, err := exec.Command(tc, append([]string{"-n", ns}, args...)...).CombinedOutput()
 		if err != nil {
 			return fmt.Errorf("tc %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
@@ -45,15 +46,11 @@ func HoldLoopbackPort(t testing.TB, ns string, port int) (release func()) {
 	if err := run("qdisc", "add", "dev", "lo", "clsact"); err != nil {
 		t.Fatal(err)
 	}
-	released := false
-	release = func() {
-		if !released {
-			released = true
-			if err := run("qdisc", "del", "dev", "lo", "clsact"); err != nil {
-				t.Error(err)
-			}
+	release = sync.OnceFunc(func() {
+		if err := run("qdisc", "del", "dev", "lo", "clsact"); err != nil {
+			t.Error(err)
 		}
-	}
+	})
 	t.Cleanup(release)
 	if err := run("filter", "add", "dev", "lo", "ingress", "bpf", "da", "bytecode", strings.Join(code, ",")); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os/exec"
 	"strconv"
 	"testing"
 	"time"
@@ -21,29 +20,18 @@ func TestHoldLoopbackPort(t *testing.T) {
 	Add(t, ip, ns)
 	const other = "198.18.7.1"
 	Run(t, ip, "-n", ns, "addr", "add", other+"/32", "dev", "lo")
-	port := 19443
-	srv := exec.Command(ip, "netns", "exec", ns, "python3", "-c", `
-import socket, sys, time
-port = int(sys.argv[1])
-for fam, host in ((socket.AF_INET, "0.0.0.0"), (socket.AF_INET6, "::1")):
-    s = socket.socket(fam)
-    s.bind((host, port))
-    s.listen(16)
-    globals()["keep" + str(fam)] = s
-print("up", flush=True)
-time.sleep(120)
-`, strconv.Itoa(port))
-	out, err := srv.StdoutPipe()
+	// The kernel completes a handshake into the backlog: no Accept needed.
+	ln4, err := Listen(ns, "tcp4", "0.0.0.0:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Start(); err != nil {
+	defer ln4.Close()
+	port := ln4.Addr().(*net.TCPAddr).Port
+	ln6, err := Listen(ns, "tcp6", net.JoinHostPort("::1", strconv.Itoa(port)))
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	if _, err := out.Read(make([]byte, 3)); err != nil {
-		t.Fatalf("listener: %v", err)
-	}
+	defer ln6.Close()
 	dial := func(addr string, within time.Duration) error {
 		ctx, cancel := context.WithTimeout(context.Background(), within)
 		defer cancel()

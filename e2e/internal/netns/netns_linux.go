@@ -96,14 +96,26 @@ func InHostSys(ns string, argv ...string) []string {
 }
 
 // Dial connects to addr (an IP literal and port) from inside namespace ns.
-// A socket belongs to the namespace of the thread that created it, for
-// good: so the socket is made on a thread of its own moved into ns, and
-// the connection then works from any goroutine. That thread is never
-// unlocked, so the runtime ends it with the goroutine instead of reusing
-// it in the wrong namespace.
 func Dial(ctx context.Context, ns, network, addr string) (net.Conn, error) {
+	return inNS(ns, func() (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	})
+}
+
+// Listen listens on addr inside namespace ns.
+func Listen(ns, network, addr string) (net.Listener, error) {
+	return inNS(ns, func() (net.Listener, error) { return net.Listen(network, addr) })
+}
+
+// inNS runs fn, which makes a socket, inside namespace ns. A socket
+// belongs to the namespace of the thread that created it, for good: so fn
+// runs on a thread of its own moved into ns, and the socket then works
+// from any goroutine. That thread is never unlocked, so the runtime ends
+// it with the goroutine instead of reusing it in the wrong namespace.
+func inNS[T any](ns string, fn func() (T, error)) (T, error) {
 	type result struct {
-		c   net.Conn
+		v   T
 		err error
 	}
 	done := make(chan result, 1)
@@ -111,20 +123,19 @@ func Dial(ctx context.Context, ns, network, addr string) (net.Conn, error) {
 		runtime.LockOSThread()
 		f, err := os.Open(filepath.Join("/run/netns", ns))
 		if err != nil {
-			done <- result{nil, err}
+			done <- result{err: err}
 			return
 		}
 		defer f.Close()
 		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
-			done <- result{nil, fmt.Errorf("enter namespace %s: %w", ns, err)}
+			done <- result{err: fmt.Errorf("enter namespace %s: %w", ns, err)}
 			return
 		}
-		var d net.Dialer
-		c, err := d.DialContext(ctx, network, addr)
-		done <- result{c, err}
+		v, err := fn()
+		done <- result{v, err}
 	}()
 	r := <-done
-	return r.c, r.err
+	return r.v, r.err
 }
 
 // HTTPClient is a client whose connections are made from namespace ns,
@@ -287,13 +298,7 @@ func Settle(t testing.TB, ip, ns string) {
 	for {
 		links, err1 := exec.Command(ip, "-n", ns, "-o", "link", "show").Output()
 		tentative, err2 := exec.Command(ip, "-n", ns, "-o", "addr", "show", "tentative").Output()
-		settled := err1 == nil && err2 == nil && len(strings.TrimSpace(string(tentative))) == 0
-		for _, l := range strings.Split(strings.TrimSpace(string(links)), "\n") {
-			if settled && !strings.Contains(l, " lo:") && !strings.Contains(l, "state UP") {
-				settled = false
-			}
-		}
-		if settled {
+		if err1 == nil && err2 == nil && len(tentative) == 0 && allUp(string(links)) {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -301,4 +306,14 @@ func Settle(t testing.TB, ip, ns string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// allUp reports whether every link of `ip -o link show` but lo is up.
+func allUp(links string) bool {
+	for _, l := range strings.Split(strings.TrimSpace(links), "\n") {
+		if !strings.Contains(l, " lo:") && !strings.Contains(l, "state UP") {
+			return false
+		}
+	}
+	return true
 }
