@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +28,28 @@ func DotEnvLines(f Files, r *Result, gid int, kept List) []string {
 		lines = append(lines, KeyGIDVar+"="+strconv.Itoa(gid))
 	}
 	return lines
+}
+
+// DotEnvList is the COMPOSE_FILE list in root's .env, which rtdev keeps
+// when it writes its own, without the files that no longer exist (Compose
+// would stop on them). No .env, or none set there, is an empty List.
+func DotEnvList(root string) (List, error) {
+	env, err := readLimited(filepath.Join(root, DotEnvFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return List{}, nil
+	}
+	if err != nil {
+		return List{}, err
+	}
+	l := splitList(dotEnvValue(env, "COMPOSE_FILE"), dotEnvValue(env, "COMPOSE_PATH_SEPARATOR"))
+	l.Files = slices.DeleteFunc(l.Files, func(f string) bool {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(root, f)
+		}
+		_, err := os.Stat(f)
+		return err != nil
+	})
+	return l, nil
 }
 
 // UpdateDotEnv sets each NAME=VALUE of lines in the .env file at path,

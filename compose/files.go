@@ -89,10 +89,6 @@ func (f Files) List() []string {
 	return out
 }
 
-// WithOverride is List plus OverrideFile last, so the rtdev settings win:
-// the value of COMPOSE_FILE.
-func (f Files) WithOverride() []string { return append(f.List(), OverrideFile) }
-
 // List is a COMPOSE_FILE value: its files, relative to the project root as
 // written, and the separator they were split with ("" for PathSeparator).
 type List struct {
@@ -100,19 +96,19 @@ type List struct {
 	Sep   string
 }
 
-// Listing is what COMPOSE_FILE lists for the override to be used: the
+// listing is what COMPOSE_FILE lists for the override to be used: the
 // files kept (the list .env has now, in its order: a team's extra files
 // must survive rtdev), or the project's own files when nothing is kept;
 // then the auto-loaded override when it is missing, which Compose stops
 // loading once files are listed; then OverrideFile last, so the rtdev
 // settings win.
-func (f Files) Listing(kept []string) []string {
+func (f Files) listing(kept []string) []string {
 	if len(kept) == 0 {
-		return f.WithOverride()
+		kept = f.List()
 	}
 	var out []string
 	for _, k := range kept {
-		if k != "" && k != OverrideFile && !slices.Contains(out, k) {
+		if k != OverrideFile && !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 	}
@@ -122,7 +118,7 @@ func (f Files) Listing(kept []string) []string {
 	return append(out, OverrideFile)
 }
 
-// EnvLines are COMPOSE_FILE, listing Listing(kept.Files), and the
+// EnvLines are COMPOSE_FILE, listing listing(kept.Files), and the
 // separator it is written with (kept's, else PathSeparator): what makes a
 // plain `docker compose` use the override.
 func (f Files) EnvLines(kept List) []string {
@@ -131,7 +127,7 @@ func (f Files) EnvLines(kept List) []string {
 		sep = PathSeparator
 	}
 	return []string{
-		"COMPOSE_FILE=" + strings.Join(f.Listing(kept.Files), sep),
+		"COMPOSE_FILE=" + strings.Join(f.listing(kept.Files), sep),
 		"COMPOSE_PATH_SEPARATOR=" + sep,
 	}
 }
