@@ -259,15 +259,35 @@ func (sb *Sandbox) CAPool() *x509.CertPool {
 	return pool
 }
 
-// FreePort returns a loopback TCP port that was free a moment ago.
+// handedOut holds every port FreePort has returned in this test binary.
+// The kernel may give a just-closed port to the next bind, so two calls in
+// a row can return the same port (a test once started serve and Vite on
+// one port that way); remembering them makes each answer new.
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
+// FreePort returns a loopback TCP port that was free a moment ago and
+// that no earlier call in this test binary returned.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		_ = ln.Close()
+		if !handedOut.ports[port] {
+			handedOut.ports[port] = true
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no loopback port that was not handed out already")
+	return 0
 }
 
 // Process is a background program started by a test, stopped at cleanup.
