@@ -48,6 +48,7 @@ const (
 	IDLeafLANChanged       = "leaf-lan-changed"
 	IDLeafHostNotPermitted = "leaf-host-not-permitted"
 	IDLeafOK               = "leaf-ok"
+	IDProjectCAStale       = "project-ca-stale" // a CA copy in .rtdev/ that is not the CA folder's
 )
 
 // Local checks: git.

@@ -38,6 +38,9 @@ func checkLeaf(o LocalOptions, c *ca.CA) []Finding {
 	}
 	out = append(out, checkLeafDates(lay.Cert, leaf, o.Now)...)
 	out = append(out, checkLeafNames(o, leaf, c)...)
+	if c != nil {
+		out = append(out, checkCACopies(lay, c.Cert)...)
+	}
 	if !hasProblem(out) {
 		out = append(out, Finding{ID: IDLeafOK, Severity: SeverityOK, Subject: lay.Cert,
 			Message: "the project certificate is valid until " + date(leaf.NotAfter) + " for " + strings.Join(certNames(leaf), ", "),

@@ -5,7 +5,9 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"net"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +117,46 @@ func TestCheckLeafLANDetails(t *testing.T) {
 	f := mustFind(t, checkLeaf(p.opts.withDefaults(), c), IDLeafLANChanged)
 	if f.Details["host"] != "192.168.7.9" || f.Fix != "rtdev init" || f.Severity != SeverityWarn {
 		t.Errorf("finding %+v", f)
+	}
+}
+
+// TestCheckCACopies: each copy of the CA in .rtdev/ must be this CA; the
+// combined bundle may be absent (a system without a root bundle has none).
+func TestCheckCACopies(t *testing.T) {
+	mine, other := newRTDevCA(t), newRTDevCA(t)
+	lay := project.NewLayout(t.TempDir())
+	if err := os.MkdirAll(lay.Dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(path string, data []byte) {
+		t.Helper()
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(lay.CA, mine.CertPEM)
+	write(lay.CADER, mine.Cert.Raw)
+	if fs := checkCACopies(lay, mine.Cert); len(fs) != 0 {
+		t.Fatalf("good copies, no bundle: %v", describe(fs))
+	}
+	write(lay.Bundle, append([]byte("# roots\n"), other.CertPEM...))
+	write(lay.CADER, other.Cert.Raw)
+	fs := checkCACopies(lay, mine.Cert)
+	got := map[string]bool{}
+	for _, f := range fs {
+		if f.ID != IDProjectCAStale || f.Severity != SeverityError || f.Fix != fixInit {
+			t.Errorf("finding %+v, want %s, an error fixed by %s", f, IDProjectCAStale, fixInit)
+		}
+		got[f.Subject] = true
+	}
+	if len(fs) != 2 || !got[lay.Bundle] || !got[lay.CADER] {
+		t.Errorf("findings for %v, want the bundle and ca.der", describe(fs))
+	}
+	write(lay.Bundle, append([]byte("# roots\n"), mine.CertPEM...))
+	if err := os.Remove(lay.CA); err != nil {
+		t.Fatal(err)
+	}
+	if fs := checkCACopies(lay, mine.Cert); len(fs) != 2 || !strings.Contains(fs[0].Message, "is missing") {
+		t.Errorf("no ca.pem, another ca.der: %v", describe(fs))
 	}
 }
