@@ -55,11 +55,6 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 	if gid < 0 {
 		gid = 0 // Windows: Docker Desktop's mounts ignore groups
 	}
-	kept, err := compose.DotEnvList(p.layout.Root)
-	if err != nil {
-		return err
-	}
-	envLines := compose.DotEnvLines(files, res, gid, kept)
 	if !o.write {
 		if _, err := fmt.Fprint(a.io.Out, string(res.YAML)); err != nil {
 			return err
@@ -67,6 +62,12 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 		reportComposeServices(out, res)
 		out.line("info", "to use it: rtdev snippet compose --write (writes %s, %s and the key copy)", compose.OverrideFile, compose.DotEnvFile)
 		return nil
+	}
+	// .env is read before anything is written: a .env that cannot be read
+	// stops the write with nothing half done.
+	kept, err := compose.DotEnvList(p.layout.Root)
+	if err != nil {
+		return err
 	}
 	path := filepath.Join(p.layout.Root, compose.OverrideFile)
 	if changed, err := project.WriteIfChanged(path, res.YAML, 0o644); err != nil {
@@ -91,7 +92,7 @@ func runSnippetCompose(ctx context.Context, a *app, o *snippetOptions) error {
 		}
 	}
 	reportComposeServices(out, res)
-	return writeComposeEnv(ctx, p, out, envLines)
+	return writeComposeEnv(ctx, p, out, compose.DotEnvLines(files, res, gid, kept))
 }
 
 // writeComposeEnv puts COMPOSE_FILE and friends into .env, unless git

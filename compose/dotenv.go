@@ -34,14 +34,11 @@ func DotEnvLines(f Files, r *Result, gid int, kept List) []string {
 // when it writes its own, without the files that no longer exist (Compose
 // would stop on them). No .env, or none set there, is an empty List.
 func DotEnvList(root string) (List, error) {
-	env, err := readLimited(filepath.Join(root, DotEnvFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return List{}, nil
-	}
+	list, sep, err := dotEnvCompose(root)
 	if err != nil {
 		return List{}, err
 	}
-	l := splitList(dotEnvValue(env, "COMPOSE_FILE"), dotEnvValue(env, "COMPOSE_PATH_SEPARATOR"))
+	l := splitList(list, sep)
 	l.Files = slices.DeleteFunc(l.Files, func(f string) bool {
 		if !filepath.IsAbs(f) {
 			f = filepath.Join(root, f)
@@ -50,6 +47,16 @@ func DotEnvList(root string) (List, error) {
 		return err != nil
 	})
 	return l, nil
+}
+
+// dotEnvCompose is COMPOSE_FILE and COMPOSE_PATH_SEPARATOR as root's .env
+// sets them, both empty when there is no .env.
+func dotEnvCompose(root string) (list, sep string, err error) {
+	env, err := readLimited(filepath.Join(root, DotEnvFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", "", err
+	}
+	return dotEnvValue(env, "COMPOSE_FILE"), dotEnvValue(env, "COMPOSE_PATH_SEPARATOR"), nil
 }
 
 // UpdateDotEnv sets each NAME=VALUE of lines in the .env file at path,

@@ -73,11 +73,9 @@ func InUse(ctx context.Context, root string, getenv func(string) string) (Use, e
 	list, sep := getenv("COMPOSE_FILE"), getenv("COMPOSE_PATH_SEPARATOR")
 	u.From = "the environment"
 	if list == "" {
-		env, err := readLimited(filepath.Join(root, DotEnvFile))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if list, sep, err = dotEnvCompose(root); err != nil {
 			return u, err
 		}
-		list, sep = dotEnvValue(env, "COMPOSE_FILE"), dotEnvValue(env, "COMPOSE_PATH_SEPARATOR")
 		u.From = DotEnvFile
 	}
 	if list == "" {
